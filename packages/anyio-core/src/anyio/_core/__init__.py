@@ -1,0 +1,1 @@
+"""Backend-neutral implementation of anyio's core API (private)."""

@@ -1,0 +1,107 @@
+"""Exception classes of the public API.
+
+Every class keeps the base class AnyIO 4.13 gives it, because downstream code
+catches them by those bases (``except OSError`` around a connect, for example).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class BrokenResourceError(Exception):
+    """Raised when a resource can no longer be used because its other end broke.
+
+    For example: sending on a memory object stream whose receive ends have all
+    been closed, or writing to a socket that the peer reset.
+    """
+
+
+class BrokenWorkerProcess(Exception):
+    """Raised by a worker process pool when a worker exits or misbehaves."""
+
+
+class BrokenWorkerInterpreter(Exception):
+    """Raised when a worker subinterpreter fails with an exception of its own.
+
+    Args:
+        excinfo: the interpreter's exception information; its formatted
+            traceback, when present, becomes this exception's message.
+    """
+
+    def __init__(self, excinfo: Any):
+        formatted = getattr(excinfo, "formatted", None)
+        msg = formatted if formatted else str(excinfo)
+        super().__init__(msg)
+        self.excinfo = excinfo
+
+
+class BusyResourceError(Exception):
+    """Raised when two tasks try to use a resource that only one may use at a time.
+
+    Args:
+        action: what the other task is already doing, as a gerund
+            (``"receiving"``, ``"sending"``).
+    """
+
+    def __init__(self, action: str):
+        super().__init__(f"Another task is already {action} on this resource")
+
+
+class ClosedResourceError(Exception):
+    """Raised when using a resource that this side has already closed."""
+
+
+class ConnectionFailed(OSError):
+    """Raised when a connection attempt fails (an ``OSError`` subclass)."""
+
+
+class DelimiterNotFound(Exception):
+    """Raised when ``receive_until()`` reads ``max_bytes`` without finding the delimiter.
+
+    Args:
+        max_bytes: the limit that was reached.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(
+            f"The delimiter was not found among the first {max_bytes} bytes read"
+        )
+
+
+class EndOfStream(Exception):
+    """Raised when receiving from a stream whose sending side has finished."""
+
+
+class IncompleteRead(Exception):
+    """Raised when a stream ends before the requested number of bytes arrived."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The stream was closed before the read operation could be completed"
+        )
+
+
+class NoEventLoopError(RuntimeError):
+    """Raised when a function that needs a running event loop is called outside one.
+
+    Start the loop with `anyio.run()` (or call the function from a task), or,
+    from a foreign thread, pass the loop's `anyio.lowlevel.current_token()`.
+    """
+
+
+class RunFinishedError(RuntimeError):
+    """Raised when calling into an event loop that has already finished."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The event loop this call was aimed at has already finished running"
+        )
+
+
+class TypedAttributeLookupError(LookupError):
+    """Raised by `TypedAttributeProvider.extra()` for an attribute it lacks."""
+
+
+class WouldBlock(Exception):
+    """Raised by a ``*_nowait()`` method when the operation would have to wait."""
