@@ -1,0 +1,1 @@
+"""Private implementation of anyio.Path, open_file(), wrap_file() and temporary files."""

@@ -1,0 +1,1 @@
+"""Stream implementations for anyio: memory object streams and stream wrappers."""

@@ -1,0 +1,1 @@
+"""The anyio pytest plugin: runs async tests and fixtures on every anyio backend."""

@@ -1,0 +1,1 @@
+"""Private implementation of anyio.to_thread and anyio.from_thread."""

@@ -1,0 +1,1 @@
+"""Run synchronous functions in worker threads without blocking the event loop."""
