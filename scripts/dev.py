@@ -1,0 +1,291 @@
+"""The one entry point for working on this repository: `python3 scripts/dev.py <command>`.
+
+It needs nothing but a Python 3.10+ with `venv` and pip. On first use it creates a private tool
+virtualenv (`.tools/venv`) holding a pinned Hatch, and from then on runs Hatch from the
+repository root with its data kept inside the repository (`.hatch/`), so that a fresh clone
+and CI behave the same way. The test environments themselves are described in `hatch.toml`.
+
+Commands:
+
+* `test`: the whole CI suite. Lint and format check (ruff), `mypy --strict`, build and
+  inspect every wheel and sdist, then pytest on Python 3.11 (every backend variant that the
+  `anyio_backend` fixture offers) and one pytest pass each on 3.10, 3.12 and 3.13.
+  Every stage runs even if an earlier one failed; the exit status is non-zero if any failed.
+* `demo`: run `examples/demo.py` on asyncio, then on Trio.
+* `bench [ARGS]`: run `benchmarks/run.py`.
+* `lint`, `fix`, `types`: the single checks (`fix` rewrites files with ruff).
+* `pytest [ARGS]`: pytest on Python 3.11 with your arguments; `pytest-all [ARGS]` runs it on
+  every supported Python.
+* `dists`: build every wheel and sdist into `dist/`, check their contents and install the
+  wheels into a scratch virtualenv.
+* `docs-build`, `docs-serve`: the documentation site (mkdocs).
+* `hatch ARGS`: any other Hatch command, with the same setup.
+* `clean`: delete `.tools/`, `.hatch/` and `dist/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / ".tools"
+TOOL_VENV = TOOLS / "venv"
+HATCH_HOME = ROOT / ".hatch"
+
+# The tool venv is rebuilt whenever these pins change.
+TOOL_REQUIREMENTS = ("hatch==1.18.2", "uv==0.13.9")
+
+# Python 3.11 is the main interpreter; the others are pyenv installs on the dev machines and in
+# CI. Without them on PATH, Hatch would try to download a Python (there is no internet there).
+DEFAULT_PYENV_VERSION = "3.11.7:3.13.0:3.12.1:3.10.13"
+MAIN_PYTHON = "3.11"
+OTHER_PYTHONS = ("3.10", "3.12", "3.13")
+
+IS_WINDOWS = sys.platform == "win32"
+BIN = "Scripts" if IS_WINDOWS else "bin"
+
+
+class StageFailed(Exception):
+    """A command of the pipeline exited with a non-zero status."""
+
+
+# --------------------------------------------------------------------------------------------
+# Tool venv and environment
+
+
+def _log(message: str) -> None:
+    print(f"\n==> {message}", flush=True)
+
+
+def _tool(name: str) -> Path:
+    return TOOL_VENV / BIN / (name + (".exe" if IS_WINDOWS else ""))
+
+
+def ensure_tools() -> None:
+    """Create or refresh `.tools/venv` with the pinned Hatch."""
+    stamp = TOOL_VENV / "requirements.txt"
+    wanted = "\n".join(TOOL_REQUIREMENTS) + "\n"
+    if stamp.is_file() and stamp.read_text() == wanted and _tool("hatch").exists():
+        return
+    _log(
+        f"Creating the tool virtualenv {TOOL_VENV.relative_to(ROOT)} ({', '.join(TOOL_REQUIREMENTS)})"
+    )
+    if TOOL_VENV.exists():
+        shutil.rmtree(TOOL_VENV)
+    venv.EnvBuilder(with_pip=True, clear=True).create(TOOL_VENV)
+    pip = [str(_tool("python")), "-m", "pip", "--disable-pip-version-check"]
+    run([*pip, "install", "--quiet", *TOOL_REQUIREMENTS])
+    stamp.write_text(wanted)
+
+
+def _pyenv_bin_dirs() -> list[str]:
+    """Return the bin folders of the pyenv Pythons we use, main Python first."""
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    versions = pyenv_root / "versions"
+    found = []
+    for minor in (MAIN_PYTHON, *OTHER_PYTHONS):
+        candidates = sorted(versions.glob(f"{minor}.*/{BIN}")) if versions.is_dir() else []
+        # Skip pyenv-virtualenv folders and other non-release builds (e.g. "3.11.7/envs/x").
+        candidates = [c for c in candidates if c.parent.name.replace(".", "").isdigit()]
+        if candidates:
+            found.append(str(candidates[-1]))
+    return found
+
+
+def hatch_environ() -> dict[str, str]:
+    """Return the environment that every Hatch call runs in."""
+    env = dict(os.environ)
+    # Running from inside another virtualenv or Hatch shell must not leak into our envs.
+    for name in ("VIRTUAL_ENV", "HATCH_ENV_ACTIVE", "PYTHONPATH", "PYTHONHOME", "CONDA_PREFIX"):
+        env.pop(name, None)
+    env.setdefault("PYENV_VERSION", DEFAULT_PYENV_VERSION)
+    env["PATH"] = os.pathsep.join([*_pyenv_bin_dirs(), env.get("PATH", "")])
+    env["HATCH_DATA_DIR"] = str(HATCH_HOME / "data")
+    env["HATCH_CACHE_DIR"] = str(HATCH_HOME / "cache")
+    # uv (used by Hatch and by scripts/check_dists.py) must never download a Python.
+    env["UV_PYTHON_DOWNLOADS"] = "never"
+    env.setdefault("PYTHONIOENCODING", "utf-8")
+    return env
+
+
+def python_available(minor: str) -> bool:
+    """Tell whether an interpreter for Python `minor` (e.g. "3.10") is on the PATH we give Hatch."""
+    exe = shutil.which(f"python{minor}", path=hatch_environ()["PATH"])
+    if exe is None:
+        return False
+    probe = subprocess.run(
+        [exe, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        env=hatch_environ(),
+        check=False,
+    )
+    return probe.returncode == 0 and probe.stdout.strip() == minor
+
+
+def run(cmd: Sequence[str], *, env: dict[str, str] | None = None) -> None:
+    """Run `cmd` from the repository root; raise `StageFailed` on a non-zero exit."""
+    print("$ " + " ".join(cmd), flush=True)
+    code = subprocess.call(list(cmd), cwd=ROOT, env=env)
+    if code != 0:
+        raise StageFailed(f"{cmd[0]} exited with status {code}")
+
+
+def hatch(*args: str) -> None:
+    """Run the pinned Hatch with `args` from the repository root."""
+    ensure_tools()
+    run([str(_tool("hatch")), *args], env=hatch_environ())
+
+
+# --------------------------------------------------------------------------------------------
+# Stages
+
+
+def lint() -> None:
+    hatch("run", "lint:check")
+
+
+def fix() -> None:
+    hatch("run", "lint:fix")
+
+
+def types() -> None:
+    hatch("run", "types:check")
+
+
+def pytest(python: str, args: Sequence[str] = ()) -> None:
+    if not python_available(python):
+        raise StageFailed(
+            f"no Python {python} found (looked on PATH and in pyenv's versions); "
+            f"install it, e.g. `pyenv install {python}`"
+        )
+    hatch("run", f"test.py{python}:run", *args)
+
+
+def dists() -> None:
+    """Build, inspect and install every distribution (scripts/check_dists.py does the work)."""
+    ensure_tools()
+    run([str(_tool("python")), str(ROOT / "scripts" / "check_dists.py")], env=hatch_environ())
+
+
+def demo() -> None:
+    demo_file = ROOT / "examples" / "demo.py"
+    if not demo_file.is_file():
+        raise StageFailed(f"{demo_file.relative_to(ROOT)} does not exist yet")
+    for backend in ("asyncio", "trio"):
+        _log(f"examples/demo.py on {backend}")
+        hatch("run", "python", str(demo_file.relative_to(ROOT)), backend)
+
+
+def bench(args: Sequence[str]) -> None:
+    script = ROOT / "benchmarks" / "run.py"
+    if not script.is_file():
+        raise StageFailed(f"{script.relative_to(ROOT)} does not exist yet")
+    hatch("run", "python", str(script.relative_to(ROOT)), *args)
+
+
+def docs(script: str, args: Sequence[str]) -> None:
+    if not (ROOT / "mkdocs.yml").is_file():
+        print("mkdocs.yml does not exist yet: there is no documentation site to build.")
+        return
+    hatch("run", f"docs:{script}", *args)
+
+
+def clean() -> None:
+    for path in (TOOLS, HATCH_HOME, ROOT / "dist"):
+        if path.exists():
+            print(f"removing {path.relative_to(ROOT)}")
+            shutil.rmtree(path)
+
+
+def test_all() -> int:
+    """Run the CI suite; return the process exit status."""
+    stages: list[tuple[str, Callable[[], None]]] = [
+        ("ruff check + ruff format --check", lint),
+        ("mypy --strict", types),
+        ("wheels and sdists", dists),
+        (f"pytest on Python {MAIN_PYTHON}", lambda: pytest(MAIN_PYTHON)),
+    ]
+    stages += [(f"pytest on Python {v}", functools.partial(pytest, v)) for v in OTHER_PYTHONS]
+    results: list[tuple[str, str, float]] = []
+    for title, stage in stages:
+        _log(title)
+        started = time.monotonic()
+        try:
+            stage()
+        except StageFailed as exc:
+            outcome = f"FAILED ({exc})"
+        else:
+            outcome = "ok"
+        results.append((title, outcome, time.monotonic() - started))
+    _log("Summary")
+    for title, outcome, seconds in results:
+        print(f"  {title:<36} {seconds:7.1f}s  {outcome}")
+    failed = sum(outcome != "ok" for _, outcome, _ in results)
+    print(f"\n{len(results) - failed} stages passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+
+USAGE = __doc__.split("Commands:", 1)[1] if __doc__ else ""
+
+
+def main(argv: Sequence[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print("usage: python3 scripts/dev.py <command> [args]\n\ncommands:" + USAGE)
+        return 0
+    command, args = argv[0], list(argv[1:])
+    simple: dict[str, Callable[[], None]] = {
+        "lint": lint,
+        "fix": fix,
+        "types": types,
+        "dists": dists,
+        "demo": demo,
+        "clean": clean,
+    }
+    try:
+        if command == "test":
+            return test_all()
+        if command in simple:
+            simple[command]()
+        elif command == "pytest":
+            pytest(MAIN_PYTHON, args)
+        elif command == "pytest-all":
+            for python in (MAIN_PYTHON, *OTHER_PYTHONS):
+                pytest(python, args)
+        elif command == "bench":
+            bench(args)
+        elif command == "docs-build":
+            docs("build", args)
+        elif command == "docs-serve":
+            docs("serve", args)
+        elif command == "hatch":
+            hatch(*args)
+        else:
+            print(
+                f"unknown command {command!r}; run `python3 scripts/dev.py help`", file=sys.stderr
+            )
+            return 2
+    except StageFailed as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
