@@ -25,6 +25,7 @@ Commands:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / ".tools"
@@ -72,8 +73,27 @@ def _tool(name: str) -> Path:
     return TOOL_VENV / BIN / (name + (".exe" if IS_WINDOWS else ""))
 
 
+@contextlib.contextmanager
+def _tools_lock() -> Iterator[None]:
+    """Serialize tool-venv creation between concurrent runs (best effort, POSIX only)."""
+    TOOLS.mkdir(exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock
+        yield
+        return
+    with (TOOLS / ".lock").open("w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        yield
+
+
 def ensure_tools() -> None:
     """Create or refresh `.tools/venv` with the pinned Hatch."""
+    with _tools_lock():
+        _ensure_tools()
+
+
+def _ensure_tools() -> None:
     stamp = TOOL_VENV / "requirements.txt"
     wanted = "\n".join(TOOL_REQUIREMENTS) + "\n"
     if stamp.is_file() and stamp.read_text() == wanted and _tool("hatch").exists():
