@@ -253,7 +253,8 @@ def test_all() -> int:
     for title, outcome, seconds in results:
         print(f"  {title:<36} {seconds:7.1f}s  {outcome}")
     failed = sum(outcome != "ok" for _, outcome, _ in results)
-    print(f"\n{len(results) - failed} stages passed, {failed} failed", flush=True)
+    verdict = f"{failed} of {len(results)} stages FAILED" if failed else "every stage ok"
+    print(f"\n{verdict}", flush=True)
     return 1 if failed else 0
 
 
