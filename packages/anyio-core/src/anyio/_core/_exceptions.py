@@ -6,7 +6,8 @@ catches them by those bases (``except OSError`` around a connect, for example).
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from typing import TYPE_CHECKING, Any
 
 
 class BrokenResourceError(Exception):
@@ -40,12 +41,13 @@ class BusyResourceError(Exception):
     """Raised when two tasks try to use a resource that only one may use at a time.
 
     Args:
-        action: what the other task is already doing, as a gerund
-            (``"receiving"``, ``"sending"``).
+        action: what the other task is already doing, as a gerund with its
+            preposition (``"reading from"``, ``"writing to"``): the message
+            reads "Another task is already reading from this resource".
     """
 
     def __init__(self, action: str):
-        super().__init__(f"Another task is already {action} on this resource")
+        super().__init__(f"Another task is already {action} this resource")
 
 
 class ClosedResourceError(Exception):
@@ -64,9 +66,7 @@ class DelimiterNotFound(Exception):
     """
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(
-            f"The delimiter was not found among the first {max_bytes} bytes read"
-        )
+        super().__init__(f"The delimiter was not found among the first {max_bytes} bytes")
 
 
 class EndOfStream(Exception):
@@ -77,9 +77,7 @@ class IncompleteRead(Exception):
     """Raised when a stream ends before the requested number of bytes arrived."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "The stream was closed before the read operation could be completed"
-        )
+        super().__init__("The stream was closed before the read operation could be completed")
 
 
 class NoEventLoopError(RuntimeError):
@@ -94,9 +92,7 @@ class RunFinishedError(RuntimeError):
     """Raised when calling into an event loop that has already finished."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "The event loop this call was aimed at has already finished running"
-        )
+        super().__init__("The event loop associated with the given token has already finished")
 
 
 class TypedAttributeLookupError(LookupError):
@@ -105,3 +101,41 @@ class TypedAttributeLookupError(LookupError):
 
 class WouldBlock(Exception):
     """Raised by a ``*_nowait()`` method when the operation would have to wait."""
+
+
+# Deprecated names kept for compatibility: old name -> current name.
+# `BrokenWorkerIntepreter` is the misspelling AnyIO 4.9 shipped (deprecated in 4.10).
+DEPRECATED_ALIASES: dict[str, str] = {"BrokenWorkerIntepreter": "BrokenWorkerInterpreter"}
+
+
+def resolve_deprecated_alias(name: str, *, stacklevel: int = 1) -> type[Exception]:
+    """Return the class that a deprecated name stands for, warning about its use.
+
+    Meant to be called from a module-level `__getattr__`, which passes
+    `stacklevel=2` so that the warning points at the code that used the name.
+
+    Args:
+        name: the attribute name being looked up.
+        stacklevel: as for `warnings.warn()`, counted from the caller of this
+            function.
+
+    Raises:
+        AttributeError: if `name` is not a deprecated alias.
+    """
+    try:
+        current = DEPRECATED_ALIASES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    warnings.warn(
+        f"{name!r} is a deprecated alias; use {current!r} instead",
+        DeprecationWarning,
+        stacklevel=stacklevel + 1,
+    )
+    cls: type[Exception] = globals()[current]
+    return cls
+
+
+if not TYPE_CHECKING:  # a typed __getattr__ would hide typos in imports from mypy
+
+    def __getattr__(name: str) -> type[Exception]:
+        return resolve_deprecated_alias(name, stacklevel=2)
