@@ -1,0 +1,121 @@
+"""The asyncio backend: `AsyncioBackend` implements `anyio._core._backend.Backend`.
+
+Concerns live in their own modules: ``_cancel`` (cancel scopes and the
+delivery of cancellation), ``_tasks`` (task groups, checkpoints,
+introspection), ``_runner`` (starting loops, the test runner) and
+``_token`` (the thread-safe loop handle and run variables).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from asyncio import CancelledError, _get_running_loop
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..._core._backend import Backend, register_backend
+from . import _runner, _tasks, _token
+from ._cancel import CancelScope, current_effective_deadline
+
+if TYPE_CHECKING:
+    from ..._core._taskinfo import TaskInfo
+    from ...abc._testing import TestRunner
+
+T = TypeVar("T")
+
+
+async def _sleep_forever() -> None:
+    await get_loop().create_future()
+
+
+def get_loop() -> asyncio.AbstractEventLoop:
+    return asyncio.get_running_loop()
+
+
+class AsyncioBackend:
+    """anyio on asyncio (and on loops that implement its API, such as uvloop)."""
+
+    name = "asyncio"
+    cancel_scope_class = CancelScope
+
+    # -- tasks and cancellation
+    def cancelled_exception_class(self) -> type[BaseException]:
+        return CancelledError
+
+    def create_task_group(self) -> _tasks.TaskGroup:
+        return _tasks.TaskGroup()
+
+    def current_effective_deadline(self) -> float:
+        return current_effective_deadline()
+
+    def checkpoint(self) -> Awaitable[None]:
+        return _tasks.checkpoint()
+
+    def checkpoint_if_cancelled(self) -> Awaitable[None]:
+        return _tasks.checkpoint_if_cancelled()
+
+    def cancel_shielded_checkpoint(self) -> Awaitable[None]:
+        return _tasks.cancel_shielded_checkpoint()
+
+    def current_task_id(self) -> int:
+        return id(asyncio.current_task())
+
+    def get_current_task(self) -> TaskInfo:
+        return _tasks.get_current_task()
+
+    def get_running_tasks(self) -> list[TaskInfo]:
+        return _tasks.get_running_tasks()
+
+    def wait_all_tasks_blocked(self) -> Awaitable[None]:
+        return _tasks.wait_all_tasks_blocked()
+
+    # -- time
+    def current_time(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def sleep(self, delay: float) -> Awaitable[None]:
+        if delay == math.inf:
+            return _sleep_forever()
+        return asyncio.sleep(delay)
+
+    def sleep_forever(self) -> Awaitable[None]:
+        return _sleep_forever()
+
+    # -- the loop token
+    def current_native_token(self) -> object:
+        return asyncio.get_running_loop()
+
+    def run_sync_soon(
+        self, native_token: object, func: Callable[..., object], *args: object
+    ) -> None:
+        _token.run_sync_soon(native_token, func, *args)
+
+    def run_vars(self) -> dict[object, Any]:
+        return _token.run_vars()
+
+    # -- running
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        _runner.check_options(options)
+
+    def run(
+        self,
+        func: Callable[..., Coroutine[Any, Any, T]],
+        args: tuple[Any, ...],
+        options: Mapping[str, Any],
+    ) -> T:
+        return _runner.run(func, args, options)
+
+    def create_test_runner(self, options: Mapping[str, Any]) -> TestRunner:
+        return _runner.TestRunner(options)
+
+
+backend = AsyncioBackend()
+_typecheck: Backend = backend  # mypy reports any gap in the protocol here
+
+
+def _probe() -> Backend | None:
+    return backend if _get_running_loop() is not None else None
+
+
+register_backend("asyncio", backend, _probe)

@@ -1,0 +1,407 @@
+"""Level-triggered cancel scopes on top of asyncio's edge-triggered ``Task.cancel()``.
+
+The problem
+-----------
+Trio's rule, which anyio promises on every backend: while a task is inside a
+cancelled scope (and no shield stands between), *every* checkpoint raises the
+cancellation exception, until the task leaves the scope; the scope that was
+cancelled swallows the exception on exit. asyncio has only ``Task.cancel()``:
+it throws ``CancelledError`` into the task once ("edge-triggered"), counts the
+request (``cancelling()``, 3.11+) and expects whoever handles it to call
+``uncancel()``. Code that catches the error and awaits again is not cancelled
+again. asyncio's own tools (``asyncio.timeout``, ``asyncio.TaskGroup``) rely on
+those counts being balanced.
+
+What does not work
+------------------
+* Cancelling once and hoping: the task may catch the error (a ``finally`` that
+  awaits, a retry loop) and then block forever inside a cancelled scope.
+* Re-cancelling from a ``call_soon`` loop until the scope is left (what AnyIO
+  does): it retries on every loop iteration while any task sits in a cancelled
+  scope, so a task that waits in a shielded section, or on something that
+  ignores cancellation, makes the loop spin at 100% CPU.
+* Cancelling the task that is running right now: ``Task.cancel()`` on the
+  current task sets a flag that fires at its next ``await`` - even if that
+  ``await`` is outside the scope, after the scope was left normally.
+* Cancelling a task whose wait already finished (its future has a result and
+  its next step is scheduled): the result (an acquired lock, a received item)
+  would be lost.
+* Cancelling a task that has not started: its coroutine would be closed
+  before its first line ran, unlike Trio, where it runs to its first checkpoint.
+
+What we do
+----------
+Delivery is a *poke*: `deliver(task)` looks at the task's innermost scope,
+walks outwards to the first shield and, if it finds a cancelled scope, does
+exactly one of:
+
+* the task is blocked on a pending future (or is merely ready, with no
+  result to lose): ``task.cancel(msg)``, counted in ``TaskState.cancels``;
+* the task is running, not started yet, or about to resume with a result:
+  nothing now.
+
+and in both cases schedules one more poke with ``call_soon``. Because the
+task's own wake-up was scheduled before that poke, the poke runs right after
+the task's next step, which is exactly when it may have blocked again. So the
+pokes follow the task step by step while it stays in a cancelled scope, and
+stop by themselves when it leaves the scope, finishes, or enters a shield:
+an idle loop stays idle, so nothing spins. The events that can make a task
+newly cancelled all poke it: `CancelScope.cancel()` (also from the deadline
+timer), leaving a shielded scope, clearing ``shield``, entering a scope
+that was cancelled beforehand, and a task group spawning into a cancelled
+scope.
+
+Telling our cancellations apart: the message of every ``CancelledError`` we
+cause starts with ``"Cancelled via cancel scope "``; a scope swallows only
+those, so a native ``task.cancel()`` passes through every scope and task group.
+When the outermost cancelled scope of a task is left, it calls ``uncancel()``
+once per ``cancel()`` we made, so ``cancelling()`` is what it would have been
+without us and ``asyncio.timeout()`` / ``asyncio.TaskGroup`` keep working
+around and inside our scopes.
+
+Invariants
+----------
+* ``TaskState.scope`` is the innermost active scope of the task, or None, and
+  the task is in ``scope._tasks``; a scope is in its parent's ``_children``
+  exactly while it is active.
+* At most one poke per task is scheduled (``TaskState.poke_pending``).
+* A scope is entered and left in the same task, in LIFO order (checked).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from asyncio import CancelledError, Task, TimerHandle, current_task, get_running_loop
+from types import TracebackType
+from typing import Any
+
+from ..._core._tasks import CancelScope as PublicCancelScope
+
+if sys.version_info < (3, 11):
+    from exceptiongroup import BaseExceptionGroup
+
+CANCEL_MSG_PREFIX = "Cancelled via cancel scope "
+
+_UNENTERED, _ACTIVE, _EXITED = 0, 1, 2
+_STATE_NAMES = ("unentered", "active", "exited")
+_HAS_UNCANCEL = sys.version_info >= (3, 11)
+
+
+class TaskState:
+    """What the backend knows about one task."""
+
+    __slots__ = ("cancels", "parent_id", "poke_pending", "scope")
+
+    def __init__(self, parent_id: int | None, scope: CancelScope | None) -> None:
+        self.parent_id = parent_id
+        # Invariant: the innermost active scope of the task (None: no scope).
+        self.scope = scope
+        # Task.cancel() calls made by us and not yet balanced by uncancel().
+        self.cancels = 0
+        # Invariant: True while a poke for this task sits in the ready queue.
+        self.poke_pending = False
+
+
+#: Every task that is in a cancel scope or was spawned by a task group.
+#: Spawned tasks are removed by their group; foreign tasks by a done callback.
+task_states: dict[Task[Any], TaskState] = {}
+
+
+def state_of(task: Task[Any]) -> TaskState:
+    """Return the state of ``task``, adopting a task that anyio did not spawn."""
+    try:
+        return task_states[task]
+    except KeyError:
+        state = task_states[task] = TaskState(None, None)
+        task.add_done_callback(_forget_task)
+        return state
+
+
+def _forget_task(task: Task[Any]) -> None:
+    task_states.pop(task, None)
+
+
+def cancelled_origin(scope: CancelScope | None) -> CancelScope | None:
+    """Return the cancelled scope that affects code in ``scope``, if any."""
+    while scope is not None:
+        if scope._cancel_called:
+            return scope
+        if scope._shield:
+            return None
+        scope = scope._parent
+    return None
+
+
+def is_scope_cancellation(exc: BaseException | None) -> bool:
+    """Tell whether ``exc`` (or an exception it replaced) was raised by a cancel scope."""
+    while isinstance(exc, CancelledError):
+        if exc.args and str(exc.args[0]).startswith(CANCEL_MSG_PREFIX):
+            return True
+        exc = exc.__context__
+    return False
+
+
+def _has_started(task: Task[Any]) -> bool:
+    coro: Any = task.get_coro()
+    frame = getattr(coro, "cr_frame", None)
+    if frame is None or getattr(coro, "cr_running", False):
+        return True
+    suspended = getattr(coro, "cr_suspended", None)
+    if suspended is not None:  # 3.11+
+        return bool(suspended)
+    return bool(frame.f_lasti != -1)  # pragma: no cover - Python 3.10
+
+
+def deliver(task: Task[Any]) -> None:
+    """Poke ``task``: make it see the cancellation of a scope it is in."""
+    state = task_states.get(task)
+    if state is None or task.done():
+        return
+    origin = cancelled_origin(state.scope)
+    if origin is None:
+        return
+
+    waiter: Any = task._fut_waiter  # type: ignore[attr-defined]  # asyncio internal
+    if (
+        task is not current_task()
+        and not task._must_cancel  # type: ignore[attr-defined]  # asyncio internal
+        and (waiter is None or not waiter.done())
+        and _has_started(task)
+        and task.cancel(f"{CANCEL_MSG_PREFIX}{id(origin):x}")
+    ):
+        state.cancels += 1
+
+    if not state.poke_pending:
+        state.poke_pending = True
+        task.get_loop().call_soon(_poke_again, task, state)
+
+
+def _poke_again(task: Task[Any], state: TaskState) -> None:
+    state.poke_pending = False
+    deliver(task)
+
+
+class CancelScope(PublicCancelScope):
+    """The asyncio backend's cancel scope (see the module docstring)."""
+
+    __slots__ = (
+        "_cancel_called",
+        "_cancelled_caught",
+        "_children",
+        "_deadline",
+        "_host",
+        "_parent",
+        "_reason",
+        "_shield",
+        "_state",
+        "_tasks",
+        "_timed_out",
+        "_timer",
+    )
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> CancelScope:
+        return object.__new__(cls)
+
+    def __init__(self, *, deadline: float = math.inf, shield: bool = False) -> None:
+        self._deadline = deadline
+        self._shield = shield
+        self._cancel_called = False
+        self._cancelled_caught = False
+        self._timed_out = False
+        self._reason: str | None = None
+        self._state = _UNENTERED
+        self._host: Task[Any] | None = None
+        self._parent: CancelScope | None = None
+        # Invariant: the tasks whose innermost active scope is this one.
+        self._tasks: set[Task[Any]] = set()
+        # Invariant: the active scopes whose parent is this one.
+        self._children: set[CancelScope] = set()
+        self._timer: TimerHandle | None = None
+
+    # -- entering and leaving -------------------------------------------------
+
+    def __enter__(self) -> CancelScope:
+        if self._state != _UNENTERED:
+            raise RuntimeError(
+                f"{self!r} was already entered; a cancel scope can be used for "
+                "one 'with' block only, so create a new one"
+            )
+        task = current_task()
+        if task is None:
+            raise RuntimeError("A cancel scope can only be entered inside a task")
+        state = task_states.get(task) or state_of(task)
+        parent = self._parent = state.scope
+        if parent is not None:
+            parent._tasks.discard(task)
+            parent._children.add(self)
+        self._host = task
+        self._tasks.add(task)
+        state.scope = self
+        self._state = _ACTIVE
+        if self._deadline != math.inf:
+            self._arm_timer()
+        elif self._cancel_called:
+            self._deliver_all()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> bool:
+        task = self._check_exit()
+        state = task_states[task]
+        self._state = _EXITED
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._tasks.discard(task)
+        parent = state.scope = self._parent
+        if parent is not None:
+            parent._tasks.add(task)
+            parent._children.discard(self)
+        if not (self._cancel_called or self._shield):
+            return False  # the common case: nothing changed for this task
+        outer_cancelled = cancelled_origin(parent) is not None
+        if outer_cancelled:
+            # The task is now exposed to an outer cancellation: keep poking it.
+            deliver(task)
+        if not self._cancel_called:
+            return False
+        if outer_cancelled and not self._shield:
+            # Let the outer cancelled scope swallow the exception and balance
+            # the counts: to the code outside, it is one cancellation.
+            return False
+        self._settle(task, state)
+        if exc_val is not None and _only_scope_cancellations(exc_val):
+            self._cancelled_caught = True
+            return True
+        return False
+
+    def _check_exit(self) -> Task[Any]:
+        if self._state != _ACTIVE:
+            raise RuntimeError(
+                f"{self!r} is not active (it is {_STATE_NAMES[self._state]}); "
+                "only an entered cancel scope can be exited"
+            )
+        task = current_task()
+        if task is not self._host:
+            raise RuntimeError(
+                "Attempted to exit cancel scope in a different task than it was "
+                f"entered in ({self!r})"
+            )
+        if task_states[task].scope is not self:
+            raise RuntimeError(
+                "Attempted to exit a cancel scope that isn't the current task's "
+                f"current cancel scope ({self!r}); leave inner scopes first"
+            )
+        return task
+
+    @staticmethod
+    def _settle(task: Task[Any], state: TaskState) -> None:
+        """Undo the counts of our ``cancel()`` calls: nothing outside wants them."""
+        if _HAS_UNCANCEL:
+            for _ in range(state.cancels):
+                task.uncancel()
+        state.cancels = 0
+
+    # -- cancellation -----------------------------------------------------------
+
+    def cancel(self, reason: str | None = None) -> None:
+        if self._cancel_called:
+            return
+        self._cancel_called = True
+        self._reason = reason
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._state == _ACTIVE:
+            self._deliver_all()
+
+    def _deliver_all(self) -> None:
+        """Poke every task that runs inside this scope or an unshielded inner one."""
+        pending: list[CancelScope] = [self]
+        while pending:
+            scope = pending.pop()
+            for task in scope._tasks:
+                deliver(task)
+            pending.extend(child for child in scope._children if not child._shield)
+
+    def _arm_timer(self) -> None:
+        loop = get_running_loop()
+        if self._deadline <= loop.time():
+            self._on_deadline()
+        else:
+            self._timer = loop.call_at(self._deadline, self._on_deadline)
+
+    def _on_deadline(self) -> None:
+        self._timer = None
+        if not self._cancel_called:
+            self._timed_out = True
+            self.cancel("deadline exceeded")
+
+    # -- properties ---------------------------------------------------------------
+
+    @property
+    def deadline(self) -> float:
+        return self._deadline
+
+    @deadline.setter
+    def deadline(self, value: float) -> None:
+        self._deadline = float(value)
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._state == _ACTIVE and not self._cancel_called and value != math.inf:
+            self._arm_timer()
+
+    @property
+    def shield(self) -> bool:
+        return self._shield
+
+    @shield.setter
+    def shield(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise TypeError(f"shield must be a bool, not {type(value).__name__}")
+        if self._shield != value:
+            self._shield = value
+            if not value and self._state == _ACTIVE:
+                self._deliver_all()
+
+    @property
+    def cancel_called(self) -> bool:
+        return self._cancel_called
+
+    @property
+    def cancelled_caught(self) -> bool:
+        return self._cancelled_caught
+
+    def __repr__(self) -> str:
+        return (
+            f"<CancelScope deadline={self._deadline} cancel_called="
+            f"{self._cancel_called} shield={self._shield} "
+            f"state={_STATE_NAMES[self._state]}>"
+        )
+
+
+def _only_scope_cancellations(exc: BaseException) -> bool:
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_only_scope_cancellations(inner) for inner in exc.exceptions)
+    return isinstance(exc, CancelledError) and is_scope_cancellation(exc)
+
+
+def current_effective_deadline() -> float:
+    task = current_task()
+    state = task_states.get(task) if task is not None else None
+    scope = state.scope if state is not None else None
+    deadline = math.inf
+    while scope is not None:
+        if scope._cancel_called:
+            return -math.inf
+        deadline = min(deadline, scope._deadline)
+        if scope._shield:
+            break
+        scope = scope._parent
+    return deadline

@@ -1,0 +1,375 @@
+"""Task groups, task status and task introspection on asyncio.
+
+Collecting a group's errors
+---------------------------
+Children are plain ``asyncio.Task`` objects with a done callback; no wrapper
+coroutine runs around them (that would cost a frame per task and hide the
+task's own coroutine). The done callback files the outcome:
+
+* a return value: nothing to do;
+* a ``CancelledError``: expected when the group (or an outer scope) is
+  cancelled; a child cancelled natively while its group is not cancelled
+  cancels the group, as in AnyIO;
+* any other exception: appended to ``_errors`` and the group is cancelled.
+
+The host waits in ``__aexit__`` for the children. If the host is cancelled
+while it waits, the children are cancelled too and the rest of the wait is
+shielded: poking the host again while it merely waits for its children would
+only wake it up for nothing. Finally the collected errors leave as one
+``BaseExceptionGroup`` (even a single error), and the group's scope swallows
+its own cancellation.
+
+Spawning is never eager: under ``asyncio.eager_task_factory`` a child would
+otherwise run before ``start_soon()`` returns, which breaks the ordering
+guarantees that anyio code relies on.
+"""
+
+from __future__ import annotations
+
+import sys
+import weakref
+from asyncio import (
+    CancelledError,
+    Future,
+    InvalidStateError,
+    Task,
+    all_tasks,
+    current_task,
+    get_running_loop,
+    iscoroutine,
+)
+from collections.abc import Awaitable, Callable, Generator
+from types import TracebackType
+from typing import Any
+
+from ..._core._taskinfo import TaskInfo
+from ...abc._tasks import TaskGroup as AbstractTaskGroup
+from ._cancel import (
+    CancelScope,
+    TaskState,
+    cancelled_origin,
+    deliver,
+    is_scope_cancellation,
+    task_states,
+)
+
+if sys.version_info < (3, 11):
+    from exceptiongroup import BaseExceptionGroup
+
+try:
+    from asyncio import eager_task_factory
+
+    _EAGER_CODE: object = eager_task_factory.__code__
+except ImportError:  # Python < 3.12
+    _EAGER_CODE = object()
+
+
+def callable_name(func: Callable[..., Any]) -> str:
+    """Return ``module.qualname`` of ``func``, the default task name."""
+    module = getattr(func, "__module__", None)
+    qualname = getattr(func, "__qualname__", None)
+    return ".".join(part for part in (module, qualname) if part)
+
+
+def _spawn_task(coro: Any, name: str) -> Task[Any]:
+    loop = get_running_loop()
+    factory = loop.get_task_factory()
+    if factory is None or getattr(factory, "__code__", None) is _EAGER_CODE:
+        return Task(coro, loop=loop, name=name)
+    return loop.create_task(coro, name=name)
+
+
+def _not_a_coroutine(func: Callable[..., Any], value: object) -> TypeError:
+    return TypeError(
+        f"Expected {callable_name(func)}() to return a coroutine, but the return "
+        f"value ({value!r}) is not a coroutine object; pass an async function"
+    )
+
+
+class TaskStatus:
+    """The ``task_status`` given to a function started with `TaskGroup.start()`."""
+
+    __slots__ = ("_future", "_group")
+
+    def __init__(self, future: Future[Any], group: TaskGroup) -> None:
+        self._future = future
+        self._group = group
+
+    def started(self, value: object = None) -> None:
+        try:
+            self._future.set_result(value)
+        except InvalidStateError:
+            if not self._future.cancelled():
+                raise RuntimeError(
+                    "called 'started' twice on the same task status"
+                ) from None
+        task = current_task()
+        state = task_states.get(task) if task is not None else None
+        if state is not None and self._group._host is not None:
+            state.parent_id = id(self._group._host)
+
+
+class TaskGroup(AbstractTaskGroup):
+    """The asyncio backend's task group (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.cancel_scope: CancelScope = CancelScope()
+        self._entered = False
+        self._active = False
+        self._host: Task[Any] | None = None
+        # Invariant: the children that have not finished yet.
+        self._tasks: set[Task[Any]] = set()
+        # Children started with start() whose started() was not called yet.
+        self._starting: dict[Task[Any], Future[Any]] = {}
+        self._errors: list[BaseException] = []
+        self._waiter: Future[None] | None = None
+
+    def __repr__(self) -> str:
+        state = "active" if self._active else ("finished" if self._entered else "new")
+        return f"<TaskGroup {state} tasks={len(self._tasks)}>"
+
+    async def __aenter__(self) -> TaskGroup:
+        if self._entered:
+            raise RuntimeError(f"{self!r} was already entered; create a new one")
+        self._entered = True
+        self.cancel_scope.__enter__()
+        self._host = current_task()
+        self._active = True
+        return self
+
+    def start_soon(
+        self, func: Callable[..., Awaitable[Any]], *args: Any, name: object = None
+    ) -> None:
+        self._spawn(func, args, name, None)
+
+    async def start(
+        self, func: Callable[..., Awaitable[Any]], *args: object, name: object = None
+    ) -> Any:
+        future: Future[Any] = get_running_loop().create_future()
+        task = self._spawn(func, args, name, future)
+        try:
+            return await future
+        except CancelledError:
+            # The task belongs to the caller until it calls started(), so the
+            # caller's cancellation cancels it; wait for it to go away.
+            if not task.done():
+                task.cancel()
+                with CancelScope(shield=True):
+                    try:
+                        await task
+                    except BaseException:  # noqa: S110 - its outcome is ours to drop
+                        pass
+            raise
+
+    def _spawn(
+        self,
+        func: Callable[..., Awaitable[Any]],
+        args: tuple[Any, ...],
+        name: object,
+        status: Future[Any] | None,
+    ) -> Task[Any]:
+        if not self._active:
+            raise RuntimeError(
+                "This task group is not active; no new tasks can be started. "
+                "Start tasks inside the 'async with' block of the group."
+            )
+        if status is None:
+            coro = func(*args)
+        else:
+            coro = func(*args, task_status=TaskStatus(status, self))
+        if not iscoroutine(coro):
+            raise _not_a_coroutine(func, coro)
+
+        task = _spawn_task(coro, callable_name(func) if name is None else str(name))
+        scope = self.cancel_scope
+        parent = self._host if status is None else current_task()
+        task_states[task] = TaskState(id(parent), scope)
+        scope._tasks.add(task)
+        self._tasks.add(task)
+        if status is not None:
+            self._starting[task] = status
+        task.add_done_callback(self._on_child_done)
+        if scope._cancel_called or scope._parent is not None and cancelled_origin(scope):
+            deliver(task)  # it will see the cancellation at its first checkpoint
+        return task
+
+    def _on_child_done(self, task: Task[Any]) -> None:
+        state = task_states.pop(task, None)
+        if state is not None and state.scope is not None:
+            state.scope._tasks.discard(task)
+        self._tasks.discard(task)
+        if not self._tasks and self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+        status = self._starting.pop(task, None) if self._starting else None
+        if status is not None and status.cancelled():
+            return  # the start() call was cancelled and cancelled the child
+        if task.cancelled():
+            self._child_cancelled(task, status)
+            return
+        exc = task.exception()
+        if status is not None and not status.done():
+            status.set_exception(
+                exc
+                if exc is not None
+                else RuntimeError("Child exited without calling task_status.started()")
+            )
+        elif exc is not None:
+            self._errors.append(exc)
+            if cancelled_origin(self.cancel_scope) is None:
+                self.cancel_scope.cancel()
+
+    def _child_cancelled(self, task: Task[Any], status: Future[Any] | None) -> None:
+        if status is not None and not status.done():
+            try:
+                task.result()
+            except CancelledError as exc:
+                status.set_exception(exc)
+        elif cancelled_origin(self.cancel_scope) is None:
+            self.cancel_scope.cancel()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> bool:
+        try:
+            if exc_val is not None:
+                self.cancel_scope.cancel()
+                if not isinstance(exc_val, CancelledError):
+                    self._errors.append(exc_val)
+            if self._tasks:
+                exc_val = await self._wait_for_children(exc_val)
+            else:
+                await cancel_shielded_checkpoint()
+            self._active = False
+            if self._errors:
+                raise BaseExceptionGroup(
+                    "unhandled errors in a TaskGroup", self._errors
+                ) from None
+            if exc_val is not None:
+                raise exc_val
+        except BaseException as exc:
+            if self.cancel_scope.__exit__(type(exc), exc, exc.__traceback__):
+                return True
+            raise
+        finally:
+            self._active = False
+            del exc_val, exc_tb
+            self._errors = []
+        return self.cancel_scope.__exit__(None, None, None)
+
+    async def _wait_for_children(
+        self, exc_val: BaseException | None
+    ) -> BaseException | None:
+        loop = get_running_loop()
+        shield: CancelScope | None = None
+        try:
+            while self._tasks:
+                self._waiter = loop.create_future()
+                try:
+                    await self._waiter
+                except CancelledError as exc:
+                    self.cancel_scope.cancel()
+                    if shield is None:
+                        shield = CancelScope(shield=True)
+                        shield.__enter__()
+                    # Keep a native cancellation rather than one of ours.
+                    if exc_val is None or (
+                        isinstance(exc_val, CancelledError)
+                        and not is_scope_cancellation(exc)
+                    ):
+                        exc_val = exc
+        finally:
+            self._waiter = None
+            if shield is not None:
+                shield.__exit__(None, None, None)
+        return exc_val
+
+
+# -- checkpoints ------------------------------------------------------------------
+
+
+class _Yield:
+    """An awaitable that gives the event loop one turn (like ``asyncio.sleep(0)``)."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[None, None, None]:
+        yield
+
+
+_YIELD = _Yield()
+
+
+def checkpoint() -> Awaitable[None]:
+    # A cancellation pending for this task is delivered by the pokes of
+    # _cancel.py while the task is suspended here.
+    return _YIELD
+
+
+async def checkpoint_if_cancelled() -> None:
+    task = current_task()
+    state = task_states.get(task) if task is not None else None
+    if state is not None and cancelled_origin(state.scope) is not None:
+        assert task is not None
+        deliver(task)
+        await _YIELD
+
+
+async def cancel_shielded_checkpoint() -> None:
+    with CancelScope(shield=True):
+        await _YIELD
+
+
+async def wait_all_tasks_blocked() -> None:
+    await _YIELD
+    this_task = current_task()
+    while True:
+        for task in all_tasks():
+            if task is this_task:
+                continue
+            waiter = task._fut_waiter  # type: ignore[attr-defined]  # asyncio internal
+            if waiter is None or waiter.done():
+                break
+        else:
+            return
+        await _YIELD
+
+
+# -- introspection -------------------------------------------------------------------
+
+
+class AsyncioTaskInfo(TaskInfo):
+    __slots__ = ("_task",)
+
+    def __init__(self, task: Task[Any]) -> None:
+        state = task_states.get(task)
+        super().__init__(
+            id(task),
+            state.parent_id if state is not None else None,
+            task.get_name(),
+            task.get_coro(),  # type: ignore[arg-type]
+        )
+        self._task = weakref.ref(task)
+
+    def has_pending_cancellation(self) -> bool:
+        task = self._task()
+        if task is None or task.done():
+            return False
+        if task._must_cancel:  # type: ignore[attr-defined]  # asyncio internal
+            return True
+        state = task_states.get(task)
+        return state is not None and cancelled_origin(state.scope) is not None
+
+
+def get_current_task() -> TaskInfo:
+    task = current_task()
+    if task is None:
+        raise RuntimeError("get_current_task() must be called from inside a task")
+    return AsyncioTaskInfo(task)
+
+
+def get_running_tasks() -> list[TaskInfo]:
+    return [AsyncioTaskInfo(task) for task in all_tasks() if not task.done()]

@@ -1,0 +1,35 @@
+"""The thread-safe handle on a running asyncio loop, and per-loop run variables."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from ..._core._exceptions import RunFinishedError
+
+_run_vars: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[object, Any]] = (
+    WeakKeyDictionary()
+)
+
+
+def run_sync_soon(native_token: object, func: Callable[..., object], *args: object) -> None:
+    """Schedule ``func(*args)`` on the loop ``native_token``, from any thread."""
+    assert isinstance(native_token, asyncio.AbstractEventLoop)
+    if native_token.is_closed():
+        raise RunFinishedError
+    try:
+        native_token.call_soon_threadsafe(func, *args)
+    except RuntimeError as exc:  # closed between the check and the call
+        raise RunFinishedError from exc
+
+
+def run_vars() -> dict[object, Any]:
+    loop = asyncio.get_running_loop()
+    try:
+        return _run_vars[loop]
+    except KeyError:
+        values: dict[object, Any] = {}
+        _run_vars[loop] = values
+        return values

@@ -1,0 +1,122 @@
+"""The Trio backend: `TrioBackend` implements `anyio._core._backend.Backend`.
+
+Trio already has the semantics anyio promises, so this backend is mostly a
+translation layer: ``_cancel`` (scope wrapper), ``_tasks`` (nursery wrapper,
+introspection), ``_runner`` (``trio.run`` and the guest-mode test runner).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import trio
+import trio.testing
+
+from ..._core._backend import Backend, register_backend
+from ..._core._exceptions import RunFinishedError
+from . import _runner, _tasks
+from ._cancel import CancelScope
+
+if TYPE_CHECKING:
+    from ..._core._taskinfo import TaskInfo
+    from ...abc._testing import TestRunner
+
+T = TypeVar("T")
+
+_run_vars: trio.lowlevel.RunVar[dict[object, Any]] = trio.lowlevel.RunVar("anyio")
+
+
+class TrioBackend:
+    """anyio on Trio."""
+
+    name = "trio"
+    cancel_scope_class = CancelScope
+
+    # -- tasks and cancellation
+    def cancelled_exception_class(self) -> type[BaseException]:
+        return trio.Cancelled
+
+    def create_task_group(self) -> _tasks.TaskGroup:
+        return _tasks.TaskGroup()
+
+    def current_effective_deadline(self) -> float:
+        return trio.current_effective_deadline()
+
+    def checkpoint(self) -> Awaitable[None]:
+        return trio.lowlevel.checkpoint()
+
+    def checkpoint_if_cancelled(self) -> Awaitable[None]:
+        return trio.lowlevel.checkpoint_if_cancelled()
+
+    def cancel_shielded_checkpoint(self) -> Awaitable[None]:
+        return trio.lowlevel.cancel_shielded_checkpoint()
+
+    def current_task_id(self) -> int:
+        return id(trio.lowlevel.current_task())
+
+    def get_current_task(self) -> TaskInfo:
+        return _tasks.get_current_task()
+
+    def get_running_tasks(self) -> list[TaskInfo]:
+        return _tasks.get_running_tasks()
+
+    def wait_all_tasks_blocked(self) -> Awaitable[None]:
+        return trio.testing.wait_all_tasks_blocked()
+
+    # -- time
+    def current_time(self) -> float:
+        return trio.current_time()
+
+    def sleep(self, delay: float) -> Awaitable[None]:
+        return trio.sleep(delay)
+
+    def sleep_forever(self) -> Awaitable[None]:
+        return trio.sleep_forever()
+
+    # -- the loop token
+    def current_native_token(self) -> object:
+        return trio.lowlevel.current_trio_token()
+
+    def run_sync_soon(
+        self, native_token: object, func: Callable[..., object], *args: object
+    ) -> None:
+        assert isinstance(native_token, trio.lowlevel.TrioToken)
+        try:
+            native_token.run_sync_soon(func, *args)
+        except trio.RunFinishedError:
+            raise RunFinishedError from None
+
+    def run_vars(self) -> dict[object, Any]:
+        try:
+            return _run_vars.get()
+        except LookupError:
+            values: dict[object, Any] = {}
+            _run_vars.set(values)
+            return values
+
+    # -- running
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        _runner.check_options(options)
+
+    def run(
+        self,
+        func: Callable[..., Coroutine[Any, Any, T]],
+        args: tuple[Any, ...],
+        options: Mapping[str, Any],
+    ) -> T:
+        return _runner.run(func, args, options)
+
+    def create_test_runner(self, options: Mapping[str, Any]) -> TestRunner:
+        return _runner.TestRunner(options)
+
+
+backend = TrioBackend()
+_typecheck: Backend = backend  # mypy reports any gap in the protocol here
+
+
+def _probe() -> Backend | None:
+    return backend if trio.lowlevel.in_trio_run() else None
+
+
+register_backend("trio", backend, _probe)

@@ -1,0 +1,138 @@
+"""Starting Trio: `anyio.run` and the pytest test runner.
+
+The test runner must keep one Trio run alive across several synchronous
+calls from pytest (fixture setup, the test, teardown). Trio's "guest mode"
+fits: ``start_guest_run`` lets us be the host loop. Our host loop is just a
+queue of callbacks that Trio asks us to run; each call pushes one job into the
+run (through the Trio token) and then runs callbacks until the job is done.
+Every job runs in the same Trio task, so context variables set by fixtures are
+visible to the test.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import queue
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+import outcome
+import trio
+
+from ...abc._testing import TestRunner as AbstractTestRunner
+
+T = TypeVar("T")
+
+OPTIONS = tuple(
+    name
+    for name, parameter in inspect.signature(trio.run).parameters.items()
+    if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+)
+
+
+def check_options(options: Mapping[str, Any]) -> None:
+    for key in options:
+        if key not in OPTIONS:
+            known = ", ".join(OPTIONS)
+            raise TypeError(
+                f"Unknown option {key!r} for the trio backend; it accepts the "
+                f"keyword arguments of trio.run(): {known}"
+            )
+
+
+def run(
+    func: Callable[..., Coroutine[Any, Any, T]],
+    args: tuple[Any, ...],
+    options: Mapping[str, Any],
+) -> T:
+    check_options(options)
+    return trio.run(func, *args, **options)
+
+
+_Job = tuple[Callable[[], Coroutine[Any, Any, Any]], list[outcome.Outcome[Any]]]
+
+
+class TestRunner(AbstractTestRunner):
+    """Runs fixtures and tests in one task of one Trio guest run."""
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        check_options(options)
+        self._options = dict(options)
+        self._callbacks: queue.SimpleQueue[Callable[[], object]] = queue.SimpleQueue()
+        self._send: trio.MemorySendChannel[_Job] | None = None
+        self._token: trio.lowlevel.TrioToken | None = None
+        self._run_outcome: list[outcome.Outcome[None]] = []
+
+    def __enter__(self) -> TestRunner:
+        trio.lowlevel.start_guest_run(
+            self._main,
+            run_sync_soon_threadsafe=self._callbacks.put,
+            done_callback=self._run_outcome.append,
+            **self._options,
+        )
+        self._run_until(lambda: self._send is not None or bool(self._run_outcome))
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        if self._send is not None and self._token is not None:
+            self._token.run_sync_soon(self._send.close)
+            self._send = None
+        self._run_until(lambda: bool(self._run_outcome))
+        self._run_outcome.pop().unwrap()
+
+    def _run_until(self, done: Callable[[], bool]) -> None:
+        while not done():
+            self._callbacks.get()()
+
+    async def _main(self) -> None:
+        send, receive = trio.open_memory_channel[_Job](math.inf)
+        self._token = trio.lowlevel.current_trio_token()
+        self._send = send
+        async with receive:
+            async for make_coro, result in receive:
+                result.append(await outcome.acapture(make_coro))
+
+    def _call(self, make_coro: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        if self._send is None or self._token is None:
+            raise RuntimeError("The test runner is not running")
+        result: list[outcome.Outcome[T]] = []
+        self._token.run_sync_soon(self._send.send_nowait, (make_coro, result))
+        self._run_until(lambda: bool(result) or bool(self._run_outcome))
+        if not result:
+            self._run_outcome[-1].unwrap()
+            raise RuntimeError("The Trio run of the test runner ended unexpectedly")
+        return result[0].unwrap()
+
+    def run_asyncgen_fixture(
+        self,
+        fixture_func: Callable[..., AsyncGenerator[T, Any]],
+        kwargs: dict[str, Any],
+    ) -> Iterator[T]:
+        agen = fixture_func(**kwargs)
+        yield self._call(agen.__anext__)
+        try:
+            self._call(agen.__anext__)
+        except StopAsyncIteration:
+            pass
+        else:
+            self._call(agen.aclose)
+            raise RuntimeError("Async generator fixture did not stop")
+
+    def run_fixture(
+        self,
+        fixture_func: Callable[..., Coroutine[Any, Any, T]],
+        kwargs: dict[str, Any],
+    ) -> T:
+        return self._call(lambda: fixture_func(**kwargs))
+
+    def run_test(
+        self, test_func: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any]
+    ) -> None:
+        self._call(lambda: test_func(**kwargs))

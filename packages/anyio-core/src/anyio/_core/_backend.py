@@ -1,0 +1,215 @@
+"""The backend protocol: the one contract between anyio's API and an event loop.
+
+Everything outside ``anyio._backends`` talks to the running event loop only
+through the protocols below. They are split by concern so that a reader (and
+a type checker) can see which capability each public function needs:
+
+* `TaskBackend`: cancel scopes, task groups, checkpoints, task introspection;
+* `TimeBackend`: the clock and sleeping (every read of "now" goes through it,
+  so that a virtual clock can be plugged in later);
+* `SyncBackend`: the waiting primitive the synchronization classes build on;
+* `TokenBackend`: a thread-safe handle on the running loop, used to hand
+  callbacks over from other threads;
+* `RunnerBackend`: starting a loop (`anyio.run`) and the pytest test runner.
+
+`Backend` composes them. Each backend module defines one class that
+implements `Backend` and is checked against it by mypy.
+
+Finding the current backend
+---------------------------
+`current_backend()` is on every hot path (each `sleep`, checkpoint, scope), so
+it must be cheap and it must also work when anyio did not start the loop (a
+library called from a plain ``asyncio.run()`` or ``trio.run()``). A context
+variable set by `anyio.run` would be cheap but wrong in a worker thread that
+copied the caller's context and then started an event loop of another kind.
+So we ask the loops themselves, in a fixed order: asyncio keeps its running
+loop in a C-level thread-local (`asyncio._get_running_loop`), which costs tens
+of nanoseconds; if no asyncio loop runs in this thread we ask Trio (only if it
+was imported). Each backend registers a "probe" for that when its module is
+imported; probes of backends that were never imported cannot be running.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from ._exceptions import NoEventLoopError
+
+if TYPE_CHECKING:
+    from ..abc._tasks import TaskGroup
+    from ..abc._testing import TestRunner
+    from ._tasks import CancelScope
+    from ._taskinfo import TaskInfo
+
+T = TypeVar("T")
+
+#: Known backend names, in the order `get_all_backends()` lists them, with the
+#: module that implements each and the distribution extra that installs it.
+BACKENDS: dict[str, tuple[str, str]] = {
+    "asyncio": ("anyio._backends._asyncio", "asyncio (standard library)"),
+    "trio": ("anyio._backends._trio", "pip install 'anyio-core[trio]'"),
+}
+
+
+class TaskBackend(Protocol):
+    """Tasks, cancel scopes and checkpoints."""
+
+    cancel_scope_class: type[CancelScope]
+
+    def cancelled_exception_class(self) -> type[BaseException]: ...
+
+    def create_task_group(self) -> TaskGroup: ...
+
+    def current_effective_deadline(self) -> float: ...
+
+    def checkpoint(self) -> Awaitable[None]: ...
+
+    def checkpoint_if_cancelled(self) -> Awaitable[None]: ...
+
+    def cancel_shielded_checkpoint(self) -> Awaitable[None]: ...
+
+    def current_task_id(self) -> int: ...
+
+    def get_current_task(self) -> TaskInfo: ...
+
+    def get_running_tasks(self) -> list[TaskInfo]: ...
+
+    def wait_all_tasks_blocked(self) -> Awaitable[None]: ...
+
+
+class TimeBackend(Protocol):
+    """The clock; the only place that reads "now" or arms a timer."""
+
+    def current_time(self) -> float: ...
+
+    def sleep(self, delay: float) -> Awaitable[None]: ...
+
+    def sleep_forever(self) -> Awaitable[None]: ...
+
+
+class TokenBackend(Protocol):
+    """A thread-safe handle on the running loop."""
+
+    def current_native_token(self) -> object: ...
+
+    def run_sync_soon(
+        self, native_token: object, func: Callable[..., object], *args: object
+    ) -> None:
+        """Schedule ``func(*args)`` on the token's loop; callable from any thread.
+
+        Raises:
+            RunFinishedError: if that loop has finished.
+        """
+        ...
+
+    def run_vars(self) -> dict[object, Any]:
+        """Return the storage of `anyio.lowlevel.RunVar` values of the running loop."""
+        ...
+
+
+class RunnerBackend(Protocol):
+    """Running an event loop."""
+
+    name: str
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        """Raise `TypeError` naming the first option this backend does not know."""
+        ...
+
+    def run(
+        self,
+        func: Callable[..., Coroutine[Any, Any, T]],
+        args: tuple[Any, ...],
+        options: Mapping[str, Any],
+    ) -> T: ...
+
+    def create_test_runner(self, options: Mapping[str, Any]) -> TestRunner: ...
+
+
+class Backend(TaskBackend, TimeBackend, TokenBackend, RunnerBackend, Protocol):
+    """Everything a backend provides; see the module docstring."""
+
+
+# Probes: functions returning the backend whose loop runs in this thread, or None.
+_probes: list[Callable[[], Backend | None]] = []
+_loaded: dict[str, Backend] = {}
+
+
+def register_backend(
+    name: str, backend: Backend, probe: Callable[[], Backend | None]
+) -> None:
+    """Record a backend implementation (called once by each backend module)."""
+    _loaded[name] = backend
+    _probes.append(probe)
+
+
+def current_backend() -> Backend:
+    """Return the backend of the event loop running in this thread.
+
+    Raises:
+        NoEventLoopError: if no event loop known to anyio runs in this thread.
+    """
+    for probe in _probes:
+        backend = probe()
+        if backend is not None:
+            return backend
+    # A backend module may be importable but not yet imported while its loop
+    # runs (a plain asyncio.run() in a program that never called anyio.run()).
+    if _import_running_backends():
+        return current_backend()
+    raise NoEventLoopError(
+        "This function needs a running event loop; call it from a task started "
+        "with anyio.run() (or asyncio.run()/trio.run()), or pass a token from "
+        "anyio.lowlevel.current_token() when calling from another thread"
+    )
+
+
+def _import_running_backends() -> bool:
+    """Import the backend of any loop library that is loaded but not registered."""
+    imported = False
+    for name in ("asyncio", "trio"):
+        if name in sys.modules and name not in _loaded:
+            try:
+                get_backend(name)
+            except ImportError:  # pragma: no cover - trio importable but broken
+                continue
+            imported = True
+    return imported
+
+
+def get_backend(name: str) -> Backend:
+    """Return the backend called ``name``, importing it on first use.
+
+    Raises:
+        LookupError: for a name that is not a known backend.
+        ModuleNotFoundError: for a known backend whose library is missing.
+    """
+    try:
+        return _loaded[name]
+    except KeyError:
+        pass
+    try:
+        module_name, install = BACKENDS[name]
+    except (KeyError, TypeError):
+        known = ", ".join(repr(known) for known in BACKENDS)
+        raise LookupError(
+            f"No such backend: {name!r}; the known backends are {known}"
+        ) from None
+    try:
+        importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise ModuleNotFoundError(
+            f"The {name!r} backend needs the {name!r} package, which is not "
+            f"installed; install it with: {install}",
+            name=name,
+        ) from exc
+    return _loaded[name]
+
+
+def iter_backend_names() -> Iterable[str]:
+    return iter(BACKENDS)

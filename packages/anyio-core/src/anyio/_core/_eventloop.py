@@ -1,0 +1,113 @@
+"""Running an event loop, the clock, sleeping and backend discovery."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from ._backend import BACKENDS, current_backend, get_backend
+from ._exceptions import NoEventLoopError
+
+if sys.version_info >= (3, 11):
+    from typing import TypeVarTuple, Unpack
+else:
+    from typing_extensions import TypeVarTuple, Unpack
+
+T_Retval = TypeVar("T_Retval")
+PosArgsT = TypeVarTuple("PosArgsT")
+
+
+def run(
+    func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval]],
+    *args: Unpack[PosArgsT],
+    backend: str = "asyncio",
+    backend_options: dict[str, Any] | None = None,
+) -> T_Retval:
+    """Run ``func(*args)`` in a new event loop of the chosen backend and return its result.
+
+    Args:
+        func: the async function to run.
+        *args: positional arguments for it.
+        backend: ``"asyncio"`` (default) or ``"trio"``.
+        backend_options: keyword options for the backend. asyncio takes
+            ``debug``, ``loop_factory`` and ``use_uvloop``; trio takes the
+            keyword arguments of ``trio.run()`` (``clock``, ``instruments``,
+            ``restrict_keyboard_interrupt_to_checkpoints``, ...).
+
+    Returns:
+        What ``func`` returned.
+
+    Raises:
+        LookupError: for an unknown backend name.
+        ModuleNotFoundError: if the backend's library is not installed (the
+            message says how to install it).
+        TypeError: for an option the backend does not accept.
+        RuntimeError: if an event loop is already running in this thread.
+    """
+    implementation = get_backend(backend)
+    options = dict(backend_options) if backend_options else {}
+    implementation.check_options(options)
+    try:
+        running = current_backend()
+    except NoEventLoopError:
+        pass
+    else:
+        raise RuntimeError(
+            f"Already running {running.name} in this thread; anyio.run() starts a "
+            "new event loop, so call the function directly (await it) instead"
+        )
+    return implementation.run(func, args, options)  # type: ignore[arg-type]
+
+
+def get_all_backends() -> tuple[str, ...]:
+    """Return the names of every backend anyio knows, installed or not."""
+    return tuple(BACKENDS)
+
+
+def get_available_backends() -> tuple[str, ...]:
+    """Return the names of the backends whose libraries are installed."""
+    return tuple(
+        name
+        for name in BACKENDS
+        if name in sys.modules or importlib.util.find_spec(name) is not None
+    )
+
+
+def get_cancelled_exc_class() -> type[BaseException]:
+    """Return the exception class the current backend uses for cancellation.
+
+    Catch it only to clean up, and always re-raise it.
+    """
+    return current_backend().cancelled_exception_class()
+
+
+def current_time() -> float:
+    """Return the current value of the event loop's clock (seconds, monotonic)."""
+    return current_backend().current_time()
+
+
+async def sleep(delay: float) -> None:
+    """Pause the current task for ``delay`` seconds.
+
+    Args:
+        delay: seconds to sleep; ``0`` just yields to other tasks.
+    """
+    await current_backend().sleep(delay)
+
+
+async def sleep_forever() -> None:
+    """Pause the current task until it is cancelled."""
+    await current_backend().sleep_forever()
+
+
+async def sleep_until(deadline: float) -> None:
+    """Pause the current task until `current_time()` reaches ``deadline``.
+
+    Args:
+        deadline: a value of the event loop clock; a past one returns after one
+            checkpoint.
+    """
+    backend = current_backend()
+    await backend.sleep(max(deadline - backend.current_time(), 0))

@@ -1,0 +1,76 @@
+"""Task introspection: `TaskInfo`, `get_current_task()`, `get_running_tasks()`."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Generator
+from typing import Any
+
+from ._backend import current_backend
+
+
+class TaskInfo:
+    """A snapshot of what is known about a task.
+
+    Attributes:
+        id: a number that identifies the task while it runs.
+        parent_id: the ``id`` of the task that started it (``None`` for the
+            main task or a task anyio did not start).
+        name: the task's name.
+        coro: the coroutine (or awaitable) the task runs.
+    """
+
+    __slots__ = ("coro", "id", "name", "parent_id")
+
+    def __init__(
+        self,
+        id: int,
+        parent_id: int | None,
+        name: str | None,
+        coro: Generator[Any, Any, Any] | Awaitable[Any],
+    ):
+        self.id = id
+        self.parent_id = parent_id
+        self.name = name
+        self.coro = coro
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TaskInfo):
+            return self.id == other.id
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __repr__(self) -> str:
+        return f"TaskInfo(id={self.id!r}, name={self.name!r})"
+
+    def has_pending_cancellation(self) -> bool:
+        """Tell whether the task is inside a cancelled scope (and would be cancelled at
+        its next checkpoint)."""
+        return False
+
+
+TaskInfo.__module__ = "anyio"
+
+
+def get_current_task() -> TaskInfo:
+    """Return information about the task that calls this.
+
+    Raises:
+        NoEventLoopError: when called outside a running event loop.
+    """
+    return current_backend().get_current_task()
+
+
+def get_running_tasks() -> list[TaskInfo]:
+    """Return information about every task running in the current event loop."""
+    return current_backend().get_running_tasks()
+
+
+async def wait_all_tasks_blocked() -> None:
+    """Wait until every other task of the event loop is blocked waiting for something.
+
+    Meant for tests: after it returns, the other tasks have run as far as they
+    can without outside input.
+    """
+    await current_backend().wait_all_tasks_blocked()

@@ -1,0 +1,203 @@
+"""Cancel scopes, timeouts and task groups: the public facades.
+
+The behaviour lives in the backends (`anyio._backends`); these functions pick
+the current backend and hand over. `CancelScope` is the public base class of
+the backends' scope classes, so ``isinstance(scope, anyio.CancelScope)`` holds
+on every backend.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ._backend import current_backend
+
+if TYPE_CHECKING:
+    from ..abc._tasks import TaskGroup
+
+
+class CancelScope:
+    """A block of code that can be cancelled as a whole, or given a deadline.
+
+    Use it as a (synchronous) context manager inside a task. When the scope is
+    cancelled, by `cancel()` or because its deadline passed, every checkpoint
+    inside it raises the backend's cancellation exception until the block is
+    left; the scope itself then swallows that exception. Scopes nest; a
+    shielded scope protects its contents from cancellation of outer scopes.
+
+    A scope can be entered only once, must be left in the task that entered it,
+    and scopes must be left in the reverse order they were entered.
+
+    Args:
+        deadline: the `current_time()` at which the scope cancels itself
+            (``math.inf``: never).
+        shield: whether to protect the block from outer cancellation.
+
+    Raises:
+        NoEventLoopError: when created outside a running event loop.
+
+    Example:
+        ```python
+        with CancelScope() as scope:
+            tg.start_soon(watch_for_stop, scope)
+            await serve()
+        ```
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, *, deadline: float = math.inf, shield: bool = False) -> CancelScope:
+        # The backend class's __init__ runs after this, with the same arguments.
+        return object.__new__(current_backend().cancel_scope_class)
+
+    def __init__(self, *, deadline: float = math.inf, shield: bool = False) -> None:
+        raise NotImplementedError  # pragma: no cover - backends override it
+
+    def cancel(self, reason: str | None = None) -> None:
+        """Cancel this scope and everything inside it (idempotent).
+
+        Args:
+            reason: a message that is attached to the cancellation exception.
+        """
+        raise NotImplementedError  # pragma: no cover
+
+    @property
+    def deadline(self) -> float:
+        """The time (on `current_time()`'s clock) at which the scope cancels itself.
+
+        Settable at any time, also while the scope is active.
+        """
+        raise NotImplementedError  # pragma: no cover
+
+    @deadline.setter
+    def deadline(self, value: float) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+    @property
+    def shield(self) -> bool:
+        """Whether the scope protects its contents from outer cancellation (settable)."""
+        raise NotImplementedError  # pragma: no cover
+
+    @shield.setter
+    def shield(self, value: bool) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+    @property
+    def cancel_called(self) -> bool:
+        """Whether `cancel()` was called or the deadline passed."""
+        raise NotImplementedError  # pragma: no cover
+
+    @property
+    def cancelled_caught(self) -> bool:
+        """Whether the scope swallowed a cancellation exception on exit."""
+        raise NotImplementedError  # pragma: no cover
+
+    def __enter__(self) -> CancelScope:
+        raise NotImplementedError  # pragma: no cover
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> bool:
+        raise NotImplementedError  # pragma: no cover
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} deadline={self.deadline} "
+            f"cancel_called={self.cancel_called} shield={self.shield}>"
+        )
+
+
+CancelScope.__module__ = "anyio"
+
+
+def move_on_after(delay: float | None, shield: bool = False) -> CancelScope:
+    """Return a cancel scope that cancels its block after ``delay`` seconds.
+
+    The deadline is computed now, when this function is called (as in AnyIO
+    4.13), not when the scope is entered. Leaving the block by timing out is
+    silent; check ``scope.cancelled_caught`` to tell.
+
+    Args:
+        delay: seconds until the deadline, or ``None`` for no deadline.
+        shield: whether to shield the block from outer cancellation.
+
+    Raises:
+        NoEventLoopError: when called outside a running event loop.
+    """
+    backend = current_backend()
+    deadline = math.inf if delay is None else backend.current_time() + delay
+    return backend.cancel_scope_class(deadline=deadline, shield=shield)
+
+
+@contextmanager
+def fail_after(
+    delay: float | None, shield: bool = False
+) -> Generator[CancelScope, None, None]:
+    """Cancel the block after ``delay`` seconds and raise `TimeoutError`.
+
+    The deadline is computed when the block is entered. `TimeoutError` is
+    raised only when this scope's own deadline caused the cancellation; an
+    explicit ``scope.cancel()`` leaves the block silently.
+
+    Args:
+        delay: seconds until the deadline, or ``None`` for no deadline.
+        shield: whether to shield the block from outer cancellation.
+
+    Raises:
+        TimeoutError: if the deadline passed before the block finished.
+        NoEventLoopError: when used outside a running event loop.
+    """
+    backend = current_backend()
+    deadline = math.inf if delay is None else backend.current_time() + delay
+    with backend.cancel_scope_class(deadline=deadline, shield=shield) as scope:
+        yield scope
+
+    if scope.cancelled_caught and _timed_out(scope):
+        raise TimeoutError
+
+
+def _timed_out(scope: CancelScope) -> bool:
+    timed_out: bool = getattr(scope, "_timed_out", False)
+    return timed_out
+
+
+def current_effective_deadline() -> float:
+    """Return the nearest deadline among the cancel scopes enclosing the caller.
+
+    Shielded scopes hide the deadlines of the scopes outside them.
+
+    Returns:
+        A `current_time()` value; ``math.inf`` without any deadline, and
+        ``-math.inf`` if the caller is already in a cancelled scope.
+    """
+    return current_backend().current_effective_deadline()
+
+
+def create_task_group() -> TaskGroup:
+    """Create a task group for the running event loop.
+
+    Raises:
+        NoEventLoopError: when called outside a running event loop.
+    """
+    return current_backend().create_task_group()
+
+
+class _IgnoredTaskStatus:
+    """The default ``task_status`` of a function that may be started with `start()`."""
+
+    def started(self, value: Any = None) -> None:
+        """Do nothing: the function was started with `start_soon()` or called directly."""
+
+    def __repr__(self) -> str:
+        return "TASK_STATUS_IGNORED"
+
+
+TASK_STATUS_IGNORED: Any = _IgnoredTaskStatus()
+"""Default value for a ``task_status`` parameter (`TaskGroup.start()` replaces it)."""

@@ -1,0 +1,64 @@
+"""The contract of a backend's pytest test runner."""
+
+from __future__ import annotations
+
+import types
+from abc import ABCMeta, abstractmethod
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+class TestRunner(metaclass=ABCMeta):
+    """Runs async tests and fixtures on one event loop that stays alive between them.
+
+    The pytest plugin enters one runner per backend and scope, and then hands it
+    every fixture and test that needs that loop, so that fixtures and tests
+    share the loop and context variables.
+    """
+
+    __test__ = False  # not a test class, whatever pytest thinks of the name
+
+    def __enter__(self) -> TestRunner:
+        return self
+
+    @abstractmethod
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: types.TracebackType | None,
+    ) -> bool | None:
+        """Close the event loop."""
+
+    @abstractmethod
+    def run_asyncgen_fixture(
+        self,
+        fixture_func: Callable[..., AsyncGenerator[_T, Any]],
+        kwargs: dict[str, Any],
+    ) -> Iterable[_T]:
+        """Run an async generator fixture: yield its value once, then finish it.
+
+        Args:
+            fixture_func: the fixture function.
+            kwargs: the keyword arguments to call it with.
+
+        Returns:
+            A generator yielding the fixture's value once; resuming it runs the
+            teardown part.
+        """
+
+    @abstractmethod
+    def run_fixture(
+        self,
+        fixture_func: Callable[..., Coroutine[Any, Any, _T]],
+        kwargs: dict[str, Any],
+    ) -> _T:
+        """Run a coroutine fixture and return its value."""
+
+    @abstractmethod
+    def run_test(
+        self, test_func: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any]
+    ) -> None:
+        """Run a test function to completion, raising what it raises."""
