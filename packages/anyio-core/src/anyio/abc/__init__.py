@@ -14,6 +14,7 @@ from importlib import import_module as _import_module
 from importlib.util import find_spec as _find_spec
 from typing import TYPE_CHECKING, Any
 
+from .. import MissingDistributionError as _MissingDistributionError
 from ._resources import AsyncResource as AsyncResource
 from ._sockets import ConnectedUDPSocket as ConnectedUDPSocket
 from ._sockets import ConnectedUNIXDatagramSocket as ConnectedUNIXDatagramSocket
@@ -86,14 +87,6 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Semaphore": ("anyio._core._synchronization", _CORE),
     "BlockingPortal": ("anyio.from_thread", "anyio-threads"),
 }
-
-
-class _MissingDistributionError(ModuleNotFoundError):
-    """Raised on access to a name whose anyio distribution is not installed.
-
-    A `ModuleNotFoundError` (not an `AttributeError`, which
-    `from anyio.abc import X` would turn into a vaguer `ImportError`).
-    """
 
 
 def _import_lazy(name: str) -> Any:
