@@ -1,0 +1,173 @@
+"""Collect per-round measurements, reduce them to figures and ratios, render them.
+
+How a figure is made (`--stat median`, the default): each worker process reports the median
+of its timed calls; a slot's figure is the median of its rounds; a ratio (say ours/raw) is
+the median, over the rounds where both were measured, of the per-round quotient. The
+processes of one round run back to back, so a slow spell of the machine hits numerator and
+denominator alike and cancels in the quotient. With `--stat min` every step takes the
+minimum instead (the least noise-sensitive estimate on a quiet machine).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.registry import Workload
+
+SLOT_TITLES = {"raw": "raw", "ours": "ours", "anyio413": "anyio 4.13"}
+
+
+@dataclass
+class Cell:
+    """Everything measured for one workload on one backend."""
+
+    workload: Workload
+    backend: str
+    n: int
+    rounds: dict[str, dict[int, float]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    env: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def target(self) -> float | None:
+        """The largest acceptable ours/raw ratio here, if the issue sets one."""
+        return self.workload.targets.get(self.backend)
+
+    def add(self, slot: str, round_no: int, result: dict[str, Any], stat: str) -> None:
+        """Record one worker's JSON result (or its error)."""
+        if not result.get("ok"):
+            self.errors.setdefault(slot, result.get("error") or "unknown error")
+            return
+        value = result.get("min") if stat == "min" else None
+        self.rounds.setdefault(slot, {})[round_no] = (
+            value if value is not None else result["value"]
+        )
+        self.env[slot] = result.get("env", {})
+
+    def figure(self, slot: str, stat: str) -> float | None:
+        """The slot's figure over all rounds (median or minimum)."""
+        values = list(self.rounds.get(slot, {}).values())
+        if not values:
+            return None
+        return min(values) if stat == "min" else statistics.median(values)
+
+    def ratio(self, slot: str, stat: str) -> float | None:
+        """The slot's cost relative to the raw twin (see the module docstring)."""
+        if stat == "min":
+            mine, raw = self.figure(slot, stat), self.figure("raw", stat)
+            return mine / raw if mine is not None and raw else None
+        mine_by_round, raw_by_round = self.rounds.get(slot, {}), self.rounds.get("raw", {})
+        quotients = [
+            mine_by_round[r] / raw_by_round[r]
+            for r in mine_by_round
+            if r in raw_by_round and raw_by_round[r] > 0
+        ]
+        return statistics.median(quotients) if quotients else None
+
+    def verdict(self, stat: str) -> str:
+        """PASS or FAIL against the target, `info` without one, `n/a` without ours."""
+        ratio = self.ratio("ours", stat)
+        if self.target is None:
+            return "info"
+        if ratio is None:
+            return "n/a"
+        return "PASS" if ratio <= self.target else "FAIL"
+
+    def as_json(self, stat: str) -> dict[str, Any]:
+        """The cell for results/latest.json."""
+        slots = sorted(set(self.rounds) | set(self.errors))
+        return {
+            "workload": self.workload.name,
+            "backend": self.backend,
+            "kind": self.workload.kind,
+            "unit": self.workload.unit,
+            "n": self.n,
+            "target": self.target,
+            "verdict": self.verdict(stat),
+            "figures": {s: self.figure(s, stat) for s in slots},
+            "ratios": {s: self.ratio(s, stat) for s in slots if s != "raw"},
+            "rounds": {
+                s: [self.rounds.get(s, {}).get(r) for r in range(max_round(self))] for s in slots
+            },
+            "errors": self.errors,
+            "env": self.env,
+        }
+
+
+def max_round(cell: Cell) -> int:
+    """One more than the highest round number measured in `cell`."""
+    return max((max(r, default=-1) for r in cell.rounds.values()), default=-1) + 1
+
+
+def format_value(value: float | None, kind: str) -> str:
+    """Seconds per op as ns/µs/ms, or bytes per op as B/KiB."""
+    if value is None:
+        return "-"
+    if kind == "memory":
+        return f"{value:,.0f} B" if value < 10_240 else f"{value / 1024:,.1f} KiB"
+    for scale, unit in ((1e-6, "ns"), (1e-3, "µs"), (1.0, "ms")):
+        if value < scale:
+            return f"{value / scale * 1000:.3g} {unit}"
+    return f"{value:.3g} s"
+
+
+def _ratio_text(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio:.2f}x"
+
+
+def rows(cells: list[Cell], slots: list[str], stat: str) -> list[list[str]]:
+    """The results table: header row first."""
+    header = ["workload", "backend"]
+    header += [SLOT_TITLES[s] for s in slots]
+    header += [f"{SLOT_TITLES[s]}/raw" for s in slots if s != "raw"]
+    header += ["target", "result"]
+    table = [header]
+    for cell in cells:
+        kind = cell.workload.kind
+        row = [f"{cell.workload.name} (per {cell.workload.unit})", cell.backend]
+        row += [
+            "error" if s in cell.errors else format_value(cell.figure(s, stat), kind)
+            for s in slots
+        ]
+        row += [_ratio_text(cell.ratio(s, stat)) for s in slots if s != "raw"]
+        row += ["-" if cell.target is None else f"<= {cell.target:.2f}x", cell.verdict(stat)]
+        table.append(row)
+    return table
+
+
+def render_text(table: list[list[str]]) -> str:
+    """An aligned plain-text table (text columns left, numbers right)."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+
+    def line(row: list[str]) -> str:
+        cells = [
+            c.ljust(w) if i < 2 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(table[0]), rule, *(line(row) for row in table[1:])])
+
+
+def render_markdown(table: list[list[str]]) -> str:
+    """The same table as GitHub-flavoured Markdown."""
+    head, *body = table
+    align = ["---", "---"] + ["---:"] * (len(head) - 2)
+    lines = [head, align, *body]
+    return "\n".join("| " + " | ".join(row) + " |" for row in lines)
+
+
+def error_lines(cells: list[Cell]) -> list[str]:
+    """One line per (slot, error message), naming the cells where it happened."""
+    where: dict[tuple[str, str], list[str]] = {}
+    for cell in cells:
+        for slot, message in cell.errors.items():
+            where.setdefault((slot, message), []).append(f"{cell.workload.name}/{cell.backend}")
+    return [
+        f"{slot} failed on {', '.join(names)}: {message}"
+        for (slot, message), names in where.items()
+    ]
