@@ -7,7 +7,8 @@ a type checker) can see which capability each public function needs:
 * `TaskBackend`: cancel scopes, task groups, checkpoints, task introspection;
 * `TimeBackend`: the clock and sleeping (every read of "now" goes through it,
   so that a virtual clock can be plugged in later);
-* `SyncBackend`: the waiting primitive the synchronization classes build on;
+* `SyncBackend`: parking and waking a task, which the synchronization
+  primitives (one implementation for every backend) build on;
 * `TokenBackend`: a thread-safe handle on the running loop, used to hand
   callbacks over from other threads;
 * `RunnerBackend`: starting a loop (`anyio.run`) and the pytest test runner.
@@ -90,6 +91,39 @@ class TimeBackend(Protocol):
     def sleep_forever(self) -> Awaitable[None]: ...
 
 
+class SyncBackend(Protocol):
+    """Parking and waking tasks: what the synchronization primitives build on.
+
+    A *waiter* is an opaque object made by `create_waiter()` for the current
+    task. `wait()` parks the task until someone calls `wake()` on the waiter
+    (it then returns the value given to `wake()`), or until the task is
+    cancelled (it then raises the cancellation exception). A waiter is woken
+    at most once.
+    """
+
+    def create_waiter(self) -> Any: ...
+
+    def wait(self, waiter: Any) -> Awaitable[Any]: ...
+
+    def wake(self, waiter: Any, value: object = None) -> bool:
+        """Hand ``value`` to the parked task.
+
+        Returns:
+            False if the waiter was already woken or abandoned.
+        """
+        ...
+
+    def abandon(self, waiter: Any) -> bool:
+        """Withdraw a waiter whose `wait()` raised (call it in the ``except``).
+
+        Returns:
+            True if the waiter is now dead; False if it had been woken first,
+            so that the caller owns what `wake()` handed to it and must pass
+            it on.
+        """
+        ...
+
+
 class TokenBackend(Protocol):
     """A thread-safe handle on the running loop."""
 
@@ -129,7 +163,9 @@ class RunnerBackend(Protocol):
     def create_test_runner(self, options: Mapping[str, Any]) -> TestRunner: ...
 
 
-class Backend(TaskBackend, TimeBackend, TokenBackend, RunnerBackend, Protocol):
+class Backend(
+    TaskBackend, TimeBackend, SyncBackend, TokenBackend, RunnerBackend, Protocol
+):
     """Everything a backend provides; see the module docstring."""
 
 

@@ -82,6 +82,24 @@ class AsyncioBackend:
     def sleep_forever(self) -> Awaitable[None]:
         return _sleep_forever()
 
+    # -- parking tasks
+    def create_waiter(self) -> asyncio.Future[Any]:
+        return asyncio.get_running_loop().create_future()
+
+    def wait(self, waiter: asyncio.Future[Any]) -> Awaitable[Any]:
+        return waiter
+
+    def wake(self, waiter: asyncio.Future[Any], value: object = None) -> bool:
+        if waiter.done():
+            return False
+        waiter.set_result(value)
+        return True
+
+    def abandon(self, waiter: asyncio.Future[Any]) -> bool:
+        # A waiter whose result was set before a native Task.cancel() reached
+        # the task cannot be cancelled any more: the caller was woken.
+        return waiter.cancelled() or waiter.cancel()
+
     # -- the loop token
     def current_native_token(self) -> object:
         return asyncio.get_running_loop()

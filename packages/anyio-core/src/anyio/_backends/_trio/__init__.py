@@ -15,7 +15,7 @@ import trio.testing
 
 from ..._core._backend import Backend, register_backend
 from ..._core._exceptions import RunFinishedError
-from . import _runner, _tasks
+from . import _runner, _sync, _tasks
 from ._cancel import CancelScope
 
 if TYPE_CHECKING:
@@ -73,6 +73,19 @@ class TrioBackend:
 
     def sleep_forever(self) -> Awaitable[None]:
         return trio.sleep_forever()
+
+    # -- parking tasks
+    def create_waiter(self) -> _sync.Waiter:
+        return _sync.Waiter()
+
+    def wait(self, waiter: _sync.Waiter) -> Awaitable[Any]:
+        return waiter.wait()
+
+    def wake(self, waiter: _sync.Waiter, value: object = None) -> bool:
+        return waiter.wake(value)
+
+    def abandon(self, waiter: _sync.Waiter) -> bool:
+        return waiter.abandon()
 
     # -- the loop token
     def current_native_token(self) -> object:
