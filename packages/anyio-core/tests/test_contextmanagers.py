@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 from contextlib import (
     AbstractAsyncContextManager,
@@ -294,6 +295,11 @@ class TestAsyncContextManagerMixin:
                 async with obj:
                     pass
 
+    @pytest.mark.skipif(
+        sys.version_info < (3, 11),
+        reason="3.10's asynccontextmanager does not close a generator that yields twice "
+        "(Trio then warns when it is garbage collected)",
+    )
     @pytest.mark.anyio
     async def test_generator_that_yields_twice(self) -> None:
         class TwoYields(AsyncContextManagerMixin):

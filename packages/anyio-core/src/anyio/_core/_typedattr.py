@@ -26,28 +26,6 @@ T_Default = TypeVar("T_Default")
 _NO_DEFAULT: Any = object()
 
 
-class _TypedAttribute:
-    """The marker object returned by `typed_attribute()`.
-
-    It compares by identity (it is a dictionary key in `extra_attributes`) and
-    learns its owner and name from `__set_name__` so that its repr is useful.
-    """
-
-    __slots__ = ("_name",)
-
-    def __init__(self) -> None:
-        self._name = "<unbound>"
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        # Only the first binding counts: a marker re-bound under another name
-        # (an alias in a subclass) keeps the name it was declared with.
-        if self._name == "<unbound>":
-            self._name = f"{owner.__qualname__}.{name}"
-
-    def __repr__(self) -> str:
-        return f"<typed attribute {self._name}>"
-
-
 def typed_attribute() -> Any:
     """Return a new, unique marker for a typed attribute.
 
@@ -55,7 +33,8 @@ def typed_attribute() -> Any:
     `TypedAttributeSet` subclass; the annotation gives the attribute's type.
 
     Returns:
-        An opaque object that compares equal only to itself.
+        A plain `object()`, which compares equal only to itself: it is the
+        key under which providers list the attribute in `extra_attributes`.
 
     Example:
         ```python
@@ -63,7 +42,7 @@ def typed_attribute() -> Any:
             peer_name: str = typed_attribute()
         ```
     """
-    return _TypedAttribute()
+    return object()
 
 
 def _own_annotation_names(klass: type) -> Iterable[str]:

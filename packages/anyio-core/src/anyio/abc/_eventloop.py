@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import sys
 from abc import ABCMeta, abstractmethod
-from typing import IO, TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -52,13 +52,6 @@ if TYPE_CHECKING:
     from ._tasks import TaskGroup
     from ._testing import TestRunner
 
-    _AddrInfo: TypeAlias = tuple[
-        AddressFamily,
-        SocketKind,
-        int,
-        str,
-        tuple[str, int] | tuple[str, int, int, int] | tuple[int, bytes],
-    ]
 
 T_Retval = TypeVar("T_Retval")
 PosArgsT = TypeVarTuple("PosArgsT")
@@ -308,7 +301,15 @@ class AsyncBackend(metaclass=ABCMeta):
         type: int | SocketKind = 0,  # noqa: A002 - AnyIO's parameter name
         proto: int = 0,
         flags: int = 0,
-    ) -> Sequence[_AddrInfo]:
+    ) -> Sequence[
+        tuple[
+            AddressFamily,
+            SocketKind,
+            int,
+            str,
+            tuple[str, int] | tuple[str, int, int, int] | tuple[int, bytes],
+        ]
+    ]:
         """Resolve a host and port (as `socket.getaddrinfo()`)."""
 
     @classmethod
