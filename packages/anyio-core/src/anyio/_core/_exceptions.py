@@ -103,6 +103,12 @@ class WouldBlock(Exception):
     """Raised by a ``*_nowait()`` method when the operation would have to wait."""
 
 
+# Shown (and pickled) as `anyio.X`, the name users import them by.
+for _value in list(globals().values()):
+    if isinstance(_value, type) and issubclass(_value, BaseException):
+        _value.__module__ = "anyio"
+del _value
+
 # Deprecated names kept for compatibility: old name -> current name.
 # `BrokenWorkerIntepreter` is the misspelling AnyIO 4.9 shipped (deprecated in 4.10).
 DEPRECATED_ALIASES: dict[str, str] = {"BrokenWorkerIntepreter": "BrokenWorkerInterpreter"}
