@@ -10,7 +10,6 @@ callables that produce the value on demand, and `extra()` looks them up.
 
 from __future__ import annotations
 
-import inspect
 import sys
 from typing import TYPE_CHECKING, Any, TypeVar, final, overload
 
@@ -51,7 +50,9 @@ def _own_annotation_names(klass: type) -> Iterable[str]:
         import annotationlib
 
         return annotationlib.get_annotations(klass, format=annotationlib.Format.FORWARDREF).keys()
-    return inspect.get_annotations(klass).keys()
+    # What inspect.get_annotations() does before 3.14, without importing inspect.
+    annotations: dict[str, Any] = klass.__dict__.get("__annotations__", {})  # noqa: RUF063
+    return annotations.keys()
 
 
 class TypedAttributeSet:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import errno
 import socket
 from abc import abstractmethod
-from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
-from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeAlias
 
 from .._core._typedattr import (
     TypedAttributeProvider,
@@ -123,8 +122,7 @@ class _SocketProvider(TypedAttributeProvider):
 # -- adopting existing sockets (`from_socket()`) --------------------------------
 
 
-@dataclass(frozen=True)
-class _Expected:
+class _Expected(NamedTuple):
     """What `from_socket()` requires of the socket it is given."""
 
     kind: socket.SocketKind
