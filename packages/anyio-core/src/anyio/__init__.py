@@ -146,7 +146,9 @@ if not TYPE_CHECKING:
         if name in _PUBLIC_NAMES:
             return _load(name)
         if name == "BrokenWorkerIntepreter":
-            return _import_module("anyio._core._exceptions").BrokenWorkerIntepreter
+            return _import_module("anyio._core._exceptions").resolve_deprecated_alias(
+                name, stacklevel=2
+            )
         raise AttributeError(f"module 'anyio' has no attribute {name!r}")
 
 

@@ -58,9 +58,14 @@ BACKENDS: dict[str, tuple[str, str]] = {
 class TaskBackend(Protocol):
     """Tasks, cancel scopes and checkpoints."""
 
-    cancel_scope_class: type[CancelScope]
+    @property
+    def cancel_scope_class(self) -> type[CancelScope]: ...
 
     def cancelled_exception_class(self) -> type[BaseException]: ...
+
+    def make_cancelled(self) -> BaseException:
+        """Create an instance of the cancellation exception (for worker threads)."""
+        ...
 
     def create_task_group(self) -> TaskGroup: ...
 
@@ -143,6 +148,26 @@ class TokenBackend(Protocol):
         """Return the storage of `anyio.lowlevel.RunVar` values of the running loop."""
         ...
 
+    def spawn_system_task(
+        self, func: Callable[..., Coroutine[Any, Any, Any]], *args: object
+    ) -> None:
+        """Start ``func(*args)`` as a task that belongs to no task group.
+
+        Callable from a callback scheduled with `run_sync_soon` (outside any
+        task). ``func`` must not raise: it is meant for wrappers that deliver
+        their outcome elsewhere (a portal, a thread waiting for a result).
+        """
+        ...
+
+    def cancelled_outside(self, scope: CancelScope) -> bool:
+        """Tell whether code just outside the active ``scope`` is cancelled.
+
+        Lets a worker thread learn whether the task waiting for it, inside a
+        shielded scope, has been cancelled (`anyio.from_thread.check_cancelled`).
+        Safe to call from any thread (it only reads).
+        """
+        ...
+
 
 class RunnerBackend(Protocol):
     """Running an event loop."""
@@ -172,6 +197,10 @@ class Backend(
 # Probes: functions returning the backend whose loop runs in this thread, or None.
 _probes: list[Callable[[], Backend | None]] = []
 _loaded: dict[str, Backend] = {}
+# The fast path of current_backend(), set by the asyncio backend: asyncio's C
+# function answering "which loop runs in this thread?", and that backend.
+_running_asyncio_loop: Callable[[], object] | None = None
+_asyncio_backend: Backend | None = None
 
 
 def register_backend(
@@ -182,12 +211,21 @@ def register_backend(
     _probes.append(probe)
 
 
+def register_asyncio_fast_path(get_running_loop: Callable[[], object], backend: Backend) -> None:
+    """Let `current_backend()` answer for asyncio with one C call."""
+    global _running_asyncio_loop, _asyncio_backend
+    _asyncio_backend = backend
+    _running_asyncio_loop = get_running_loop
+
+
 def current_backend() -> Backend:
     """Return the backend of the event loop running in this thread.
 
     Raises:
         NoEventLoopError: if no event loop known to anyio runs in this thread.
     """
+    if _running_asyncio_loop is not None and _running_asyncio_loop() is not None:
+        return _asyncio_backend  # type: ignore[return-value]  # set together
     for probe in _probes:
         backend = probe()
         if backend is not None:

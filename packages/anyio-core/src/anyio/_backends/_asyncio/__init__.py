@@ -14,9 +14,10 @@ from asyncio import CancelledError, _get_running_loop
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..._core._backend import Backend, register_backend
+from ..._core._backend import Backend, register_asyncio_fast_path, register_backend
 from . import _runner, _tasks, _token
-from ._cancel import CancelScope, current_effective_deadline
+from ..._core._tasks import CancelScope as PublicCancelScope
+from ._cancel import CancelScope, cancelled_origin, current_effective_deadline
 
 if TYPE_CHECKING:
     from ..._core._taskinfo import TaskInfo
@@ -43,14 +44,16 @@ class AsyncioBackend:
     def cancelled_exception_class(self) -> type[BaseException]:
         return CancelledError
 
+    def make_cancelled(self) -> BaseException:
+        return CancelledError()
+
     def create_task_group(self) -> _tasks.TaskGroup:
         return _tasks.TaskGroup()
 
     def current_effective_deadline(self) -> float:
         return current_effective_deadline()
 
-    def checkpoint(self) -> Awaitable[None]:
-        return _tasks.checkpoint()
+    checkpoint = staticmethod(_tasks.checkpoint)
 
     def checkpoint_if_cancelled(self) -> Awaitable[None]:
         return _tasks.checkpoint_if_cancelled()
@@ -112,6 +115,15 @@ class AsyncioBackend:
     def run_vars(self) -> dict[object, Any]:
         return _token.run_vars()
 
+    def spawn_system_task(
+        self, func: Callable[..., Coroutine[Any, Any, Any]], *args: object
+    ) -> None:
+        _token.spawn_system_task(func, *args)
+
+    def cancelled_outside(self, scope: PublicCancelScope) -> bool:
+        assert isinstance(scope, CancelScope)
+        return cancelled_origin(scope._parent) is not None
+
     # -- running
     def check_options(self, options: Mapping[str, Any]) -> None:
         _runner.check_options(options)
@@ -137,3 +149,4 @@ def _probe() -> Backend | None:
 
 
 register_backend("asyncio", backend, _probe)
+register_asyncio_fast_path(_get_running_loop, backend)

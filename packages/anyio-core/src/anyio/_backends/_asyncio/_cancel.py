@@ -72,6 +72,7 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
 from asyncio import CancelledError, Task, TimerHandle, current_task, get_running_loop
 from types import TracebackType
 from typing import Any
@@ -85,7 +86,6 @@ CANCEL_MSG_PREFIX = "Cancelled via cancel scope "
 
 _UNENTERED, _ACTIVE, _EXITED = 0, 1, 2
 _STATE_NAMES = ("unentered", "active", "exited")
-_HAS_UNCANCEL = sys.version_info >= (3, 11)
 
 
 class TaskState:
@@ -166,20 +166,42 @@ def deliver(task: Task[Any]) -> None:
     if (
         task is not current_task()
         and not task._must_cancel  # type: ignore[attr-defined]  # asyncio internal
-        and (waiter is None or not waiter.done())
-        and _has_started(task)
-        and task.cancel(f"{CANCEL_MSG_PREFIX}{id(origin):x}")
+        # A task with a pending waiter has started; one without a waiter is
+        # ready to run, and must have started (or its coroutine would be
+        # closed before its first line).
+        and (not waiter.done() if waiter is not None else _has_started(task))
+        and task.cancel(origin._cancel_msg)
     ):
         state.cancels += 1
 
     if not state.poke_pending:
         state.poke_pending = True
-        task.get_loop().call_soon(_poke_again, task, state)
+        _schedule_poke(task)
 
 
-def _poke_again(task: Task[Any], state: TaskState) -> None:
-    state.poke_pending = False
-    deliver(task)
+# Pokes are batched: one ready-queue callback per loop iteration pokes every
+# task that asked for one, instead of one callback per task (cancelling a group
+# of a thousand tasks would otherwise add a thousand callbacks).
+_batches = threading.local()
+
+
+def _schedule_poke(task: Task[Any]) -> None:
+    loop = task.get_loop()
+    batch: tuple[object, list[Task[Any]]] | None = getattr(_batches, "current", None)
+    if batch is None or batch[0] is not loop:
+        batch = _batches.current = (loop, [])
+        loop.call_soon(_poke_batch, batch)
+    batch[1].append(task)
+
+
+def _poke_batch(batch: tuple[object, list[Task[Any]]]) -> None:
+    if getattr(_batches, "current", None) is batch:
+        _batches.current = None
+    for task in batch[1]:
+        state = task_states.get(task)
+        if state is not None:
+            state.poke_pending = False
+            deliver(task)
 
 
 class CancelScope(PublicCancelScope):
@@ -187,6 +209,7 @@ class CancelScope(PublicCancelScope):
 
     __slots__ = (
         "_cancel_called",
+        "_cancel_msg",
         "_cancelled_caught",
         "_children",
         "_deadline",
@@ -207,6 +230,7 @@ class CancelScope(PublicCancelScope):
         self._deadline = deadline
         self._shield = shield
         self._cancel_called = False
+        self._cancel_msg = ""
         self._cancelled_caught = False
         self._timed_out = False
         self._reason: str | None = None
@@ -287,7 +311,7 @@ class CancelScope(PublicCancelScope):
                 "only an entered cancel scope can be exited"
             )
         task = current_task()
-        if task is not self._host:
+        if task is None or task is not self._host:
             raise RuntimeError(
                 "Attempted to exit cancel scope in a different task than it was "
                 f"entered in ({self!r})"
@@ -302,7 +326,7 @@ class CancelScope(PublicCancelScope):
     @staticmethod
     def _settle(task: Task[Any], state: TaskState) -> None:
         """Undo the counts of our ``cancel()`` calls: nothing outside wants them."""
-        if _HAS_UNCANCEL:
+        if sys.version_info >= (3, 11):
             for _ in range(state.cancels):
                 task.uncancel()
         state.cancels = 0
@@ -313,6 +337,7 @@ class CancelScope(PublicCancelScope):
         if self._cancel_called:
             return
         self._cancel_called = True
+        self._cancel_msg = f"{CANCEL_MSG_PREFIX}{id(self):x}"
         self._reason = reason
         if self._timer is not None:
             self._timer.cancel()

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import sys
 import weakref
+from functools import partial
 from asyncio import (
+    AbstractEventLoop,
     CancelledError,
     Future,
     InvalidStateError,
@@ -53,30 +55,40 @@ from ._cancel import (
     task_states,
 )
 
-if sys.version_info < (3, 11):
+if sys.version_info >= (3, 11):
+    from typing import TypeVarTuple, Unpack
+else:
     from exceptiongroup import BaseExceptionGroup
+    from typing_extensions import TypeVarTuple, Unpack
 
-try:
+PosArgsT = TypeVarTuple("PosArgsT")
+
+if sys.version_info >= (3, 12):
     from asyncio import eager_task_factory
 
     _EAGER_CODE: object = eager_task_factory.__code__
-except ImportError:  # Python < 3.12
+else:
     _EAGER_CODE = object()
 
 
 def callable_name(func: Callable[..., Any]) -> str:
     """Return ``module.qualname`` of ``func``, the default task name."""
+    try:
+        return f"{func.__module__}.{func.__qualname__}"
+    except AttributeError:
+        pass
     module = getattr(func, "__module__", None)
     qualname = getattr(func, "__qualname__", None)
     return ".".join(part for part in (module, qualname) if part)
 
 
-def _spawn_task(coro: Any, name: str) -> Task[Any]:
-    loop = get_running_loop()
+def _task_maker(loop: AbstractEventLoop) -> Callable[..., Task[Any]]:
+    """Return how to create tasks on ``loop``: never eagerly, but honouring
+    any other task factory the application installed."""
     factory = loop.get_task_factory()
     if factory is None or getattr(factory, "__code__", None) is _EAGER_CODE:
-        return Task(coro, loop=loop, name=name)
-    return loop.create_task(coro, name=name)
+        return partial(Task, loop=loop)
+    return loop.create_task
 
 
 def _not_a_coroutine(func: Callable[..., Any], value: object) -> TypeError:
@@ -117,16 +129,18 @@ class TaskGroup(AbstractTaskGroup):
         self._entered = False
         self._active = False
         self._host: Task[Any] | None = None
-        # Invariant: the children that have not finished yet.
-        self._tasks: set[Task[Any]] = set()
+        # Invariant: the number of children that have not finished yet.
+        self._num_tasks = 0
+        self._make_task: Callable[..., Task[Any]] = Task
         # Children started with start() whose started() was not called yet.
         self._starting: dict[Task[Any], Future[Any]] = {}
         self._errors: list[BaseException] = []
         self._waiter: Future[None] | None = None
+        self._on_done = self._on_child_done  # one bound method for every child
 
     def __repr__(self) -> str:
         state = "active" if self._active else ("finished" if self._entered else "new")
-        return f"<TaskGroup {state} tasks={len(self._tasks)}>"
+        return f"<TaskGroup {state} tasks={self._num_tasks}>"
 
     async def __aenter__(self) -> TaskGroup:
         if self._entered:
@@ -134,11 +148,15 @@ class TaskGroup(AbstractTaskGroup):
         self._entered = True
         self.cancel_scope.__enter__()
         self._host = current_task()
+        self._make_task = _task_maker(get_running_loop())
         self._active = True
         return self
 
     def start_soon(
-        self, func: Callable[..., Awaitable[Any]], *args: Any, name: object = None
+        self,
+        func: Callable[[Unpack[PosArgsT]], Awaitable[Any]],
+        *args: Unpack[PosArgsT],
+        name: object = None,
     ) -> None:
         self._spawn(func, args, name, None)
 
@@ -180,16 +198,18 @@ class TaskGroup(AbstractTaskGroup):
         if not iscoroutine(coro):
             raise _not_a_coroutine(func, coro)
 
-        task = _spawn_task(coro, callable_name(func) if name is None else str(name))
+        task = self._make_task(
+            coro, name=callable_name(func) if name is None else str(name)
+        )
         scope = self.cancel_scope
         parent = self._host if status is None else current_task()
         task_states[task] = TaskState(id(parent), scope)
         scope._tasks.add(task)
-        self._tasks.add(task)
+        self._num_tasks += 1
         if status is not None:
             self._starting[task] = status
-        task.add_done_callback(self._on_child_done)
-        if scope._cancel_called or scope._parent is not None and cancelled_origin(scope):
+        task.add_done_callback(self._on_done)
+        if cancelled_origin(scope) is not None:
             deliver(task)  # it will see the cancellation at its first checkpoint
         return task
 
@@ -197,8 +217,8 @@ class TaskGroup(AbstractTaskGroup):
         state = task_states.pop(task, None)
         if state is not None and state.scope is not None:
             state.scope._tasks.discard(task)
-        self._tasks.discard(task)
-        if not self._tasks and self._waiter is not None and not self._waiter.done():
+        self._num_tasks -= 1
+        if not self._num_tasks and self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
         status = self._starting.pop(task, None) if self._starting else None
@@ -239,7 +259,7 @@ class TaskGroup(AbstractTaskGroup):
                 self.cancel_scope.cancel()
                 if not isinstance(exc_val, CancelledError):
                     self._errors.append(exc_val)
-            if self._tasks:
+            if self._num_tasks:
                 exc_val = await self._wait_for_children(exc_val)
             else:
                 await cancel_shielded_checkpoint()
@@ -266,7 +286,7 @@ class TaskGroup(AbstractTaskGroup):
         loop = get_running_loop()
         shield: CancelScope | None = None
         try:
-            while self._tasks:
+            while self._num_tasks:
                 self._waiter = loop.create_future()
                 try:
                     await self._waiter
@@ -350,7 +370,7 @@ class AsyncioTaskInfo(TaskInfo):
             id(task),
             state.parent_id if state is not None else None,
             task.get_name(),
-            task.get_coro(),  # type: ignore[arg-type]
+            task.get_coro(),
         )
         self._task = weakref.ref(task)
 

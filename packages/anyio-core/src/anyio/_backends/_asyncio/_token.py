@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -23,6 +23,15 @@ def run_sync_soon(native_token: object, func: Callable[..., object], *args: obje
         native_token.call_soon_threadsafe(func, *args)
     except RuntimeError as exc:  # closed between the check and the call
         raise RunFinishedError from exc
+
+
+_system_tasks: set[asyncio.Task[Any]] = set()
+
+
+def spawn_system_task(func: Callable[..., Coroutine[Any, Any, Any]], *args: object) -> None:
+    task = asyncio.get_running_loop().create_task(func(*args))
+    _system_tasks.add(task)  # the loop keeps only weak references to tasks
+    task.add_done_callback(_system_tasks.discard)
 
 
 def run_vars() -> dict[object, Any]:

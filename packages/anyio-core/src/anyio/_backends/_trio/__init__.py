@@ -16,6 +16,7 @@ import trio.testing
 from ..._core._backend import Backend, register_backend
 from ..._core._exceptions import RunFinishedError
 from . import _runner, _sync, _tasks
+from ..._core._tasks import CancelScope as PublicCancelScope
 from ._cancel import CancelScope
 
 if TYPE_CHECKING:
@@ -36,6 +37,9 @@ class TrioBackend:
     # -- tasks and cancellation
     def cancelled_exception_class(self) -> type[BaseException]:
         return trio.Cancelled
+
+    def make_cancelled(self) -> BaseException:
+        return trio.Cancelled._create()
 
     def create_task_group(self) -> _tasks.TaskGroup:
         return _tasks.TaskGroup()
@@ -107,6 +111,18 @@ class TrioBackend:
             values: dict[object, Any] = {}
             _run_vars.set(values)
             return values
+
+    def spawn_system_task(
+        self, func: Callable[..., Coroutine[Any, Any, Any]], *args: object
+    ) -> None:
+        trio.lowlevel.spawn_system_task(func, *args)
+
+    def cancelled_outside(self, scope: PublicCancelScope) -> bool:
+        assert isinstance(scope, CancelScope)
+        # Trio keeps this in a private structure; read it defensively.
+        status = getattr(scope._scope, "_cancel_status", None)
+        parent = getattr(status, "_parent", None)
+        return bool(getattr(parent, "effectively_cancelled", False))
 
     # -- running
     def check_options(self, options: Mapping[str, Any]) -> None:

@@ -13,8 +13,13 @@ from ..._core._taskinfo import TaskInfo
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import CancelScope
 
-if sys.version_info < (3, 11):
+if sys.version_info >= (3, 11):
+    from typing import TypeVarTuple, Unpack
+else:
     from exceptiongroup import BaseExceptionGroup
+    from typing_extensions import TypeVarTuple, Unpack
+
+PosArgsT = TypeVarTuple("PosArgsT")
 
 
 class TaskGroup(AbstractTaskGroup):
@@ -68,7 +73,10 @@ class TaskGroup(AbstractTaskGroup):
         return self._nursery
 
     def start_soon(
-        self, func: Callable[..., Awaitable[Any]], *args: Any, name: object = None
+        self,
+        func: Callable[[Unpack[PosArgsT]], Awaitable[Any]],
+        *args: Unpack[PosArgsT],
+        name: object = None,
     ) -> None:
         self._check_active().start_soon(func, *args, name=name)
 
