@@ -1,1 +1,148 @@
-"""Call back into the event loop from worker threads and other foreign threads."""
+"""Call back into the event loop from worker threads and other foreign threads.
+
+From a worker thread started by `anyio.to_thread.run_sync`, `run()` and
+`run_sync()` find their event loop by themselves. From any other thread,
+pass ``token=anyio.lowlevel.current_token()`` (taken in the loop beforehand),
+or use a `BlockingPortal`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from ._core._backend import Backend, current_backend
+from ._core._exceptions import NoEventLoopError
+from ._core._lowlevel import EventLoopToken
+from ._threads._pool import thread_state
+from ._threads._portal import BlockingPortal, BlockingPortalProvider, start_blocking_portal
+
+if sys.version_info >= (3, 11):
+    from typing import TypeVarTuple, Unpack
+else:
+    from typing_extensions import TypeVarTuple, Unpack
+
+__all__ = (
+    "BlockingPortal",
+    "BlockingPortalProvider",
+    "check_cancelled",
+    "run",
+    "run_sync",
+    "start_blocking_portal",
+)
+
+T_Retval = TypeVar("T_Retval")
+PosArgsT = TypeVarTuple("PosArgsT")
+
+
+def _target(token: EventLoopToken | None) -> tuple[Backend, object]:
+    """Find the loop to call into, refusing calls from inside a loop thread."""
+    try:
+        current_backend()
+    except NoEventLoopError:
+        pass
+    else:
+        raise RuntimeError(
+            "This function can only be called from a worker thread or a foreign "
+            "thread, not from an event loop thread (await the function directly)"
+        )
+    if token is not None:
+        return token.backend, token.native_token
+    backend: Backend | None = getattr(thread_state, "backend", None)
+    if backend is None:
+        raise NoEventLoopError(
+            "Not running in an anyio worker thread, and no token was given; pass "
+            "token=anyio.lowlevel.current_token() taken in the event loop"
+        )
+    return backend, thread_state.native_token
+
+
+def run(
+    func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval]],
+    *args: Unpack[PosArgsT],
+    token: EventLoopToken | None = None,
+) -> T_Retval:
+    """Run an async function in the event loop and wait for its result.
+
+    Args:
+        func: the async function.
+        *args: positional arguments for it.
+        token: the loop to run it in (needed outside anyio's worker threads).
+
+    Raises:
+        RuntimeError: if called from an event loop thread.
+        NoEventLoopError: outside a worker thread without a token.
+        RunFinishedError: if the event loop has finished.
+    """
+    backend, native = _target(token)
+    future: Future[T_Retval] = Future()
+
+    async def call() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            result = await func(*args)
+        except BaseException as exc:
+            future.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+        else:
+            future.set_result(result)
+
+    backend.run_sync_soon(native, backend.spawn_system_task, call)
+    return future.result()
+
+
+def run_sync(
+    func: Callable[[Unpack[PosArgsT]], T_Retval],
+    *args: Unpack[PosArgsT],
+    token: EventLoopToken | None = None,
+) -> T_Retval:
+    """Run a synchronous function in the event loop thread and wait for its result.
+
+    Args:
+        func: the function.
+        *args: positional arguments for it.
+        token: the loop to run it in (needed outside anyio's worker threads).
+
+    Raises:
+        RuntimeError: if called from an event loop thread.
+        NoEventLoopError: outside a worker thread without a token.
+        RunFinishedError: if the event loop has finished.
+    """
+    backend, native = _target(token)
+    future: Future[T_Retval] = Future()
+
+    def call() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(func(*args))
+        except BaseException as exc:
+            future.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+
+    backend.run_sync_soon(native, call)
+    return future.result()
+
+
+def check_cancelled() -> None:
+    """Raise the cancellation exception if the task waiting for this worker thread
+    has been cancelled.
+
+    Lets a long-running function in `anyio.to_thread.run_sync` stop early.
+
+    Raises:
+        NoEventLoopError: when not called from an anyio worker thread.
+    """
+    backend: Backend | None = getattr(thread_state, "backend", None)
+    scope = getattr(thread_state, "scope", None)
+    if backend is None or scope is None:
+        raise NoEventLoopError(
+            "check_cancelled() can only be called from an anyio worker thread"
+        )
+    if backend.cancelled_outside(scope):
+        raise backend.make_cancelled()

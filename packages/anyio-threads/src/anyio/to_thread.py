@@ -1,1 +1,104 @@
 """Run synchronous functions in worker threads without blocking the event loop."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Callable
+from contextvars import copy_context
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._core._backend import current_backend
+from ._core._lowlevel import RunVar
+from ._threads._pool import Job, current_pool
+
+if sys.version_info >= (3, 11):
+    from typing import TypeVarTuple, Unpack
+else:
+    from typing_extensions import TypeVarTuple, Unpack
+
+if TYPE_CHECKING:
+    from ._core._synchronization import CapacityLimiter
+
+__all__ = ("current_default_thread_limiter", "run_sync")
+
+T_Retval = TypeVar("T_Retval")
+PosArgsT = TypeVarTuple("PosArgsT")
+
+DEFAULT_THREAD_LIMIT = 40
+_default_limiter: RunVar[CapacityLimiter] = RunVar("anyio default thread limiter")
+
+
+async def run_sync(
+    func: Callable[[Unpack[PosArgsT]], T_Retval],
+    *args: Unpack[PosArgsT],
+    abandon_on_cancel: bool = False,
+    cancellable: bool | None = None,
+    limiter: CapacityLimiter | None = None,
+) -> T_Retval:
+    """Call ``func(*args)`` in a worker thread and return its result.
+
+    The event loop keeps running other tasks meanwhile. The function sees a
+    copy of the caller's context variables (a fresh copy for each call).
+
+    Args:
+        func: a synchronous callable.
+        *args: positional arguments for it.
+        abandon_on_cancel: if ``False`` (default), cancelling the caller waits
+            for the function to return, and the cancellation takes effect
+            afterwards; if ``True``, the caller is released at once and the
+            function's eventual result is discarded.
+        cancellable: deprecated alias of ``abandon_on_cancel``.
+        limiter: the capacity limiter that bounds concurrent calls (default:
+            `current_default_thread_limiter()`).
+
+    Returns:
+        What ``func`` returned.
+
+    Raises:
+        Exception: whatever ``func`` raised, with its traceback.
+    """
+    if cancellable is not None:
+        warnings.warn(
+            "The `cancellable=` keyword argument to `anyio.to_thread.run_sync` is "
+            "deprecated since AnyIO 4.1.0; use `abandon_on_cancel=` instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        abandon_on_cancel = cancellable
+
+    backend = current_backend()
+    if limiter is None:
+        limiter = current_default_thread_limiter()
+    async with limiter:
+        with backend.cancel_scope_class(shield=not abandon_on_cancel) as scope:
+            waiter = backend.create_waiter()
+            current_pool(backend).submit(Job(func, args, copy_context(), waiter, scope))
+            try:
+                ok, value = await backend.wait(waiter)
+            except BaseException:
+                backend.abandon(waiter)
+                raise
+    if ok:
+        result: T_Retval = value
+        return result
+    try:
+        raise value
+    finally:
+        del value
+
+
+def current_default_thread_limiter() -> CapacityLimiter:
+    """Return the capacity limiter that bounds worker threads of this event loop.
+
+    It starts with 40 tokens; change ``total_tokens`` to allow more or fewer
+    concurrent `run_sync()` calls. Each event loop run has its own.
+    """
+    try:
+        return _default_limiter.get()
+    except LookupError:
+        from ._core._synchronization import CapacityLimiter
+
+        limiter = CapacityLimiter(DEFAULT_THREAD_LIMIT)
+        _default_limiter.set(limiter)
+        return limiter

@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..._core._backend import Backend, register_asyncio_fast_path, register_backend
 from . import _runner, _tasks, _token
 from ..._core._tasks import CancelScope as PublicCancelScope
-from ._cancel import CancelScope, cancelled_origin, current_effective_deadline
+from ._cancel import (
+    CANCEL_MSG_PREFIX,
+    CancelScope,
+    cancelled_origin,
+    current_effective_deadline,
+)
 
 if TYPE_CHECKING:
     from ..._core._taskinfo import TaskInfo
@@ -45,7 +50,8 @@ class AsyncioBackend:
         return CancelledError
 
     def make_cancelled(self) -> BaseException:
-        return CancelledError()
+        # Carries our prefix, so the cancel scope that was cancelled swallows it.
+        return CancelledError(f"{CANCEL_MSG_PREFIX}(seen by a worker thread)")
 
     def create_task_group(self) -> _tasks.TaskGroup:
         return _tasks.TaskGroup()

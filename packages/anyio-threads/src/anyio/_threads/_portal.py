@@ -1,0 +1,381 @@
+"""Blocking portals: synchronous code driving an event loop in another thread.
+
+A portal is a task group living in the event loop plus the loop's token.
+Every call from another thread schedules (through the token) a small callback
+on the loop thread that starts a task in that group; the task runs the
+function and settles a `concurrent.futures.Future` that the calling thread
+waits on. Cancelling that future from the calling thread cancels the task's
+own cancel scope, again through the token.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import Future
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, contextmanager
+from inspect import isawaitable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from .._core._backend import Backend, current_backend
+from .._core._eventloop import run
+from .._core._exceptions import NoEventLoopError
+from .._core._tasks import CancelScope, create_task_group
+
+if sys.version_info >= (3, 11):
+    from typing import TypeVarTuple, Unpack
+else:
+    from typing_extensions import TypeVarTuple, Unpack
+
+T_Retval = TypeVar("T_Retval")
+T_co = TypeVar("T_co", covariant=True)
+PosArgsT = TypeVarTuple("PosArgsT")
+
+
+class BlockingPortal:
+    """Lets other threads run functions in this event loop and wait for the results.
+
+    Create and enter it inside the event loop (``async with BlockingPortal() as
+    portal``), hand it to other threads, and call its methods from there; or get
+    one with a loop of its own from `start_blocking_portal()`.
+    """
+
+    def __init__(self) -> None:
+        self._backend: Backend = current_backend()
+        self._token = self._backend.current_native_token()
+        self._task_group = create_task_group()
+        self._stop_requested = False
+        self._active = False
+        self._stopped_waiters: list[Any] = []
+
+    async def __aenter__(self) -> BlockingPortal:
+        await self._task_group.__aenter__()
+        self._active = True
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> bool:
+        await self.stop()
+        return await self._task_group.__aexit__(exc_type, exc_val, exc_tb)
+
+    async def sleep_until_stopped(self) -> None:
+        """Wait until `stop()` is called."""
+        if self._stop_requested:
+            await self._backend.checkpoint()
+            return
+        waiter = self._backend.create_waiter()
+        self._stopped_waiters.append(waiter)
+        try:
+            await self._backend.wait(waiter)
+        except BaseException:
+            self._backend.abandon(waiter)
+            raise
+
+    async def stop(self, cancel_remaining: bool = False) -> None:
+        """Stop accepting new calls, and optionally cancel the running ones.
+
+        Args:
+            cancel_remaining: cancel the tasks still running in the portal
+                instead of letting them finish.
+        """
+        self._stop_requested = True
+        waiters, self._stopped_waiters = self._stopped_waiters, []
+        for waiter in waiters:
+            self._backend.wake(waiter)
+        if cancel_remaining:
+            self._task_group.cancel_scope.cancel()
+        await self._backend.checkpoint()
+
+    def _check_running(self) -> None:
+        try:
+            current_backend()
+        except NoEventLoopError:
+            pass
+        else:
+            raise RuntimeError(
+                "This method cannot be called from an event loop thread; "
+                "await the function directly instead"
+            )
+        if not self._active or self._stop_requested:
+            raise RuntimeError("This portal is not running")
+
+    def call(
+        self,
+        func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval] | T_Retval],
+        *args: Unpack[PosArgsT],
+    ) -> T_Retval:
+        """Call a function (sync or async) in the event loop thread and return its result.
+
+        Raises:
+            RuntimeError: if the portal is not running, or when called from an
+                event loop thread.
+        """
+        return self.start_task_soon(func, *args).result()  # type: ignore[arg-type]
+
+    def start_task_soon(
+        self,
+        func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval] | T_Retval],
+        *args: Unpack[PosArgsT],
+        name: object = None,
+    ) -> Future[T_Retval]:
+        """Start a task in the portal's task group.
+
+        Returns:
+            A future for the task's result; cancelling it cancels the task.
+        """
+        self._check_running()
+        future: Future[T_Retval] = Future()
+        self._backend.run_sync_soon(
+            self._token, self._spawn, func, args, future, None, name
+        )
+        return future
+
+    def start_task(
+        self,
+        func: Callable[..., Awaitable[T_Retval]],
+        *args: object,
+        name: object = None,
+    ) -> tuple[Future[T_Retval], Any]:
+        """Start a task and wait until it calls ``task_status.started()``.
+
+        Returns:
+            The task's future and the value it passed to ``started()``.
+        """
+        self._check_running()
+        future: Future[T_Retval] = Future()
+        started: Future[Any] = Future()
+        self._backend.run_sync_soon(
+            self._token, self._spawn, func, args, future, started, name
+        )
+        return future, started.result()
+
+    def _spawn(
+        self,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        future: Future[Any],
+        started: Future[Any] | None,
+        name: object,
+    ) -> None:
+        if name is None:
+            name = ".".join(
+                part
+                for part in (getattr(func, "__module__", None), getattr(func, "__qualname__", None))
+                if part
+            )
+        try:
+            self._task_group.start_soon(
+                self._run_call, func, args, future, started, name=name
+            )
+        except BaseException as exc:
+            future.set_exception(exc)
+            if started is not None:
+                started.set_exception(exc)
+
+    async def _run_call(
+        self,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        future: Future[Any],
+        started: Future[Any] | None,
+    ) -> None:
+        if not future.set_running_or_notify_cancel():
+            if started is not None:
+                started.cancel()
+            return
+        with CancelScope() as scope:
+
+            def on_done(done: Future[Any]) -> None:
+                if done.cancelled():
+                    try:
+                        self._backend.run_sync_soon(self._token, scope.cancel)
+                    except Exception:  # noqa: S110 - the loop is gone, so is the task
+                        pass
+
+            future.add_done_callback(on_done)
+            try:
+                if started is None:
+                    result = func(*args)
+                else:
+                    result = func(*args, task_status=_PortalTaskStatus(started))
+                if isawaitable(result):
+                    result = await result
+                if started is not None and not started.done():
+                    raise RuntimeError("Task exited without calling task_status.started()")
+            except BaseException as exc:
+                if not future.done():
+                    future.set_exception(exc)
+                if started is not None and not started.done():
+                    started.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+                return
+            if not future.done():
+                future.set_result(result)
+        if scope.cancelled_caught and not future.done():
+            future.cancel()
+
+    def wrap_async_context_manager(
+        self, cm: AbstractAsyncContextManager[T_co]
+    ) -> AbstractContextManager[T_co]:
+        """Turn an async context manager into a synchronous one that runs in the loop."""
+        return _SyncContextManager(self, cm)
+
+
+class _PortalTaskStatus:
+    __slots__ = ("_future",)
+
+    def __init__(self, future: Future[Any]) -> None:
+        self._future = future
+
+    def started(self, value: object = None) -> None:
+        if self._future.done():
+            raise RuntimeError("called 'started' twice on the same task status")
+        self._future.set_result(value)
+
+
+class _SyncContextManager(AbstractContextManager[T_co]):
+    def __init__(self, portal: BlockingPortal, cm: AbstractAsyncContextManager[T_co]):
+        self._portal = portal
+        self._cm = cm
+        self._exit_info: Future[tuple[Any, Any, Any]] = Future()
+        self._task: Future[bool | None] | None = None
+
+    async def _drive(self, *, task_status: Any) -> bool | None:
+        value = await self._cm.__aenter__()
+        task_status.started(value)
+        # Wait for __exit__ without blocking the loop: poll the thread's future
+        # through a waiter woken by the exiting thread.
+        backend = current_backend()
+        waiter = backend.create_waiter()
+        token = backend.current_native_token()
+        self._exit_info.add_done_callback(
+            lambda _: backend.run_sync_soon(token, backend.wake, waiter)
+        )
+        if not self._exit_info.done():
+            await backend.wait(waiter)
+        return await self._cm.__aexit__(*self._exit_info.result())
+
+    def __enter__(self) -> T_co:
+        self._task, value = self._portal.start_task(self._drive)
+        result: T_co = value
+        return result
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> bool | None:
+        self._exit_info.set_result((exc_type, exc_val, exc_tb))
+        assert self._task is not None
+        return self._task.result()
+
+
+@contextmanager
+def start_blocking_portal(
+    backend: str = "asyncio",
+    backend_options: dict[str, Any] | None = None,
+    *,
+    name: str | None = None,
+) -> Iterator[BlockingPortal]:
+    """Run an event loop in a new thread and yield a portal into it.
+
+    Leaving the ``with`` block stops the portal (cancelling what still runs if
+    the block raised), ends the loop and joins the thread.
+
+    Args:
+        backend: the backend to run.
+        backend_options: options for it (as for `anyio.run`).
+        name: the thread's name.
+    """
+    ready: Future[BlockingPortal] = Future()
+
+    async def run_portal() -> None:
+        async with BlockingPortal() as portal:
+            ready.set_result(portal)
+            await portal.sleep_until_stopped()
+
+    finished: Future[None] = Future()
+
+    def run_loop() -> None:
+        try:
+            run(run_portal, backend=backend, backend_options=backend_options)
+        except BaseException as exc:
+            if not ready.done():
+                ready.set_exception(exc)
+            finished.set_exception(exc)
+        else:
+            finished.set_result(None)
+
+    thread = threading.Thread(
+        target=run_loop, name=name or "anyio blocking portal", daemon=True
+    )
+    thread.start()
+    portal = ready.result()
+    cancel_remaining = False
+    try:
+        yield portal
+    except BaseException:
+        cancel_remaining = True
+        raise
+    finally:
+        try:
+            portal.call(portal.stop, cancel_remaining)
+        except RuntimeError:
+            pass  # already stopped
+        thread.join()
+        finished.result()
+
+
+class BlockingPortalProvider:
+    """Shares one portal between threads, started on first use, stopped after the last.
+
+    Use it as a context manager from any thread: ``with provider as portal:``.
+
+    Args:
+        backend: the backend of the portal's event loop.
+        backend_options: options for it.
+    """
+
+    def __init__(
+        self, backend: str = "asyncio", backend_options: dict[str, Any] | None = None
+    ) -> None:
+        self.backend = backend
+        self.backend_options = backend_options
+        self._lock = threading.Lock()
+        self._leases = 0
+        self._portal: BlockingPortal | None = None
+        self._portal_cm: AbstractContextManager[BlockingPortal] | None = None
+
+    def __enter__(self) -> BlockingPortal:
+        with self._lock:
+            if self._portal_cm is None:
+                self._portal_cm = start_blocking_portal(
+                    self.backend, self.backend_options
+                )
+                self._portal = self._portal_cm.__enter__()
+            self._leases += 1
+            assert self._portal is not None
+            return self._portal
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        portal_cm = None
+        with self._lock:
+            self._leases -= 1
+            if self._leases == 0 and self._portal_cm is not None:
+                portal_cm, self._portal_cm, self._portal = self._portal_cm, None, None
+        if portal_cm is not None:
+            portal_cm.__exit__(None, None, None)
+
