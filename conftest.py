@@ -25,9 +25,7 @@ def _eager_loop() -> asyncio.AbstractEventLoop:
 def _backend_params() -> list[Any]:
     params = [pytest.param(("asyncio", {"debug": True}), id="asyncio")]
     if sys.version_info >= (3, 12):
-        params.append(
-            pytest.param(("asyncio", {"loop_factory": _eager_loop}), id="asyncio+eager")
-        )
+        params.append(pytest.param(("asyncio", {"loop_factory": _eager_loop}), id="asyncio+eager"))
     if importlib.util.find_spec("uvloop") is not None:
         params.append(pytest.param(("asyncio", {"use_uvloop": True}), id="asyncio+uvloop"))
     if importlib.util.find_spec("trio") is not None:

@@ -72,9 +72,7 @@ _add(
     "typed_attribute TypedAttributeSet TypedAttributeProvider",
 )
 _add("anyio._core._resources", _CORE, "aclose_forcefully")
-_add(
-    "anyio._core._contextmanagers", _CORE, "AsyncContextManagerMixin ContextManagerMixin"
-)
+_add("anyio._core._contextmanagers", _CORE, "AsyncContextManagerMixin ContextManagerMixin")
 _add("anyio.streams.memory", _STREAMS, "create_memory_object_stream")
 _add(
     "anyio._path",
@@ -121,8 +119,7 @@ def _missing(name: str, module: str, dist: str) -> MissingDistributionError:
         )
     else:
         message = (
-            f"anyio.{name} belongs to AnyIO's {dist} API, which no anyio "
-            "distribution provides yet"
+            f"anyio.{name} belongs to AnyIO's {dist} API, which no anyio distribution provides yet"
         )
     return MissingDistributionError(message, name=module)
 
@@ -153,7 +150,7 @@ if not TYPE_CHECKING:
 
 
 def _installed(name: str) -> bool:
-    module_name, attribute, dist = _PUBLIC_NAMES[name]
+    module_name, _attribute, dist = _PUBLIC_NAMES[name]
     if dist not in _PROVIDED_BY_DISTRIBUTION:
         return False
     try:

@@ -12,15 +12,18 @@ talks to the test runner from the backend protocol.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Generator, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from anyio._core._backend import get_backend
 from anyio._core._eventloop import get_available_backends
-from anyio.abc import TestRunner
+
+if TYPE_CHECKING:
+    from collections.abc import Generator, Iterator
+
+    from anyio.abc import TestRunner
 
 __all__ = (
     "anyio_backend",
@@ -51,15 +54,12 @@ def extract_backend_and_options(backend: object) -> tuple[str, dict[str, Any]]:
         if isinstance(name, str) and isinstance(options, dict):
             return name, options
     raise TypeError(
-        "anyio_backend must be a backend name or a (name, options dict) tuple, "
-        f"not {backend!r}"
+        f"anyio_backend must be a backend name or a (name, options dict) tuple, not {backend!r}"
     )
 
 
 @contextmanager
-def get_runner(
-    backend_name: str, backend_options: dict[str, Any]
-) -> Iterator[TestRunner]:
+def get_runner(backend_name: str, backend_options: dict[str, Any]) -> Iterator[TestRunner]:
     """Lend the test runner for a backend, starting it if nobody holds it.
 
     The runner (and its event loop) lives as long as any fixture or test
@@ -133,18 +133,12 @@ def pytest_pycollect_makeitem(
 
 def _test_arguments(pyfuncitem: pytest.Function) -> dict[str, Any]:
     parameters = inspect.signature(pyfuncitem.obj).parameters
-    return {
-        name: pyfuncitem.funcargs[name]
-        for name in parameters
-        if name in pyfuncitem.funcargs
-    }
+    return {name: pyfuncitem.funcargs[name] for name in parameters if name in pyfuncitem.funcargs}
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    if "anyio_backend" not in pyfuncitem.funcargs or not _is_coroutine_test(
-        pyfuncitem.obj
-    ):
+    if "anyio_backend" not in pyfuncitem.funcargs or not _is_coroutine_test(pyfuncitem.obj):
         return None
     name, options = extract_backend_and_options(pyfuncitem.funcargs["anyio_backend"])
     with get_runner(name, options) as runner:

@@ -9,15 +9,18 @@ or use a `BlockingPortal`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ._core._backend import Backend, current_backend
 from ._core._exceptions import NoEventLoopError
-from ._core._lowlevel import EventLoopToken
 from ._threads._pool import thread_state
 from ._threads._portal import BlockingPortal, BlockingPortalProvider, start_blocking_portal
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from ._core._lowlevel import EventLoopToken
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -141,8 +144,6 @@ def check_cancelled() -> None:
     backend: Backend | None = getattr(thread_state, "backend", None)
     scope = getattr(thread_state, "scope", None)
     if backend is None or scope is None:
-        raise NoEventLoopError(
-            "check_cancelled() can only be called from an anyio worker thread"
-        )
+        raise NoEventLoopError("check_cancelled() can only be called from an anyio worker thread")
     if backend.cancelled_outside(scope):
         raise backend.make_cancelled()

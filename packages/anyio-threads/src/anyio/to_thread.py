@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Callable
 from contextvars import copy_context
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ._core._backend import current_backend
 from ._core._lowlevel import RunVar
@@ -18,6 +17,8 @@ else:
     from typing_extensions import TypeVarTuple, Unpack
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ._core._synchronization import CapacityLimiter
 
 __all__ = ("current_default_thread_limiter", "run_sync")

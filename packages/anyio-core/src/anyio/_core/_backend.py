@@ -34,16 +34,17 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ._exceptions import NoEventLoopError
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+
     from ..abc._tasks import TaskGroup
     from ..abc._testing import TestRunner
-    from ._tasks import CancelScope
     from ._taskinfo import TaskInfo
+    from ._tasks import CancelScope
 
 T = TypeVar("T")
 
@@ -188,9 +189,7 @@ class RunnerBackend(Protocol):
     def create_test_runner(self, options: Mapping[str, Any]) -> TestRunner: ...
 
 
-class Backend(
-    TaskBackend, TimeBackend, SyncBackend, TokenBackend, RunnerBackend, Protocol
-):
+class Backend(TaskBackend, TimeBackend, SyncBackend, TokenBackend, RunnerBackend, Protocol):
     """Everything a backend provides; see the module docstring."""
 
 
@@ -203,9 +202,7 @@ _running_asyncio_loop: Callable[[], object] | None = None
 _asyncio_backend: Backend | None = None
 
 
-def register_backend(
-    name: str, backend: Backend, probe: Callable[[], Backend | None]
-) -> None:
+def register_backend(name: str, backend: Backend, probe: Callable[[], Backend | None]) -> None:
     """Record a backend implementation (called once by each backend module)."""
     _loaded[name] = backend
     _probes.append(probe)
@@ -269,9 +266,7 @@ def get_backend(name: str) -> Backend:
         module_name, install = BACKENDS[name]
     except (KeyError, TypeError):
         known = ", ".join(repr(known) for known in BACKENDS)
-        raise LookupError(
-            f"No such backend: {name!r}; the known backends are {known}"
-        ) from None
+        raise LookupError(f"No such backend: {name!r}; the known backends are {known}") from None
     try:
         importlib.import_module(module_name)
     except ModuleNotFoundError as exc:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._backend import BACKENDS, current_backend, get_backend
 from ._exceptions import NoEventLoopError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
-from types import TracebackType
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from ._backend import Backend, current_backend, get_backend
+
+if TYPE_CHECKING:
+    from types import TracebackType
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -121,9 +123,7 @@ class RunVar(Generic[T]):
 
     NO_VALUE_SET: Literal[_NoValueSet.NO_VALUE_SET] = _NoValueSet.NO_VALUE_SET
 
-    def __init__(
-        self, name: str, default: T | Literal[_NoValueSet.NO_VALUE_SET] = NO_VALUE_SET
-    ):
+    def __init__(self, name: str, default: T | Literal[_NoValueSet.NO_VALUE_SET] = NO_VALUE_SET):
         self._name = name
         self._default = default
 
@@ -133,9 +133,7 @@ class RunVar(Generic[T]):
     @overload
     def get(self) -> T: ...
 
-    def get(
-        self, default: D | Literal[_NoValueSet.NO_VALUE_SET] = NO_VALUE_SET
-    ) -> T | D:
+    def get(self, default: D | Literal[_NoValueSet.NO_VALUE_SET] = NO_VALUE_SET) -> T | D:
         """Return the value for the running loop (or ``default``).
 
         Raises:
@@ -148,9 +146,7 @@ class RunVar(Generic[T]):
                 return default
             if self._default is not RunVar.NO_VALUE_SET:
                 return self._default
-            raise LookupError(
-                f"Run variable {self._name!r} has no value and no default"
-            ) from None
+            raise LookupError(f"Run variable {self._name!r} has no value and no default") from None
         return value
 
     def set(self, value: T) -> RunvarToken[T]:

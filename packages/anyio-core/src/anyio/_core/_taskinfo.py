@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._backend import current_backend
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Generator
 
 
 class TaskInfo:
@@ -23,7 +25,7 @@ class TaskInfo:
 
     def __init__(
         self,
-        id: int,
+        id: int,  # noqa: A002 - AnyIO's parameter name
         parent_id: int | None,
         name: str | None,
         coro: Generator[Any, Any, Any] | Awaitable[Any],

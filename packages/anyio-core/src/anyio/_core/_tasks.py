@@ -9,14 +9,17 @@ on every backend.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
 from contextlib import contextmanager
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
+
+from typing_extensions import Self
 
 from ._backend import current_backend
 
 if TYPE_CHECKING:
+    from collections.abc import Generator
+    from types import TracebackType
+
     from ..abc._tasks import TaskGroup
 
 
@@ -50,7 +53,7 @@ class CancelScope:
 
     __slots__ = ()
 
-    def __new__(cls, *, deadline: float = math.inf, shield: bool = False) -> CancelScope:
+    def __new__(cls, *, deadline: float = math.inf, shield: bool = False) -> Self:
         # The backend class's __init__ runs after this, with the same arguments.
         return object.__new__(current_backend().cancel_scope_class)
 
@@ -96,7 +99,7 @@ class CancelScope:
         """Whether the scope swallowed a cancellation exception on exit."""
         raise NotImplementedError  # pragma: no cover
 
-    def __enter__(self) -> CancelScope:
+    def __enter__(self) -> Self:
         raise NotImplementedError  # pragma: no cover
 
     def __exit__(
@@ -137,9 +140,7 @@ def move_on_after(delay: float | None, shield: bool = False) -> CancelScope:
 
 
 @contextmanager
-def fail_after(
-    delay: float | None, shield: bool = False
-) -> Generator[CancelScope, None, None]:
+def fail_after(delay: float | None, shield: bool = False) -> Generator[CancelScope, None, None]:
     """Cancel the block after ``delay`` seconds and raise `TimeoutError`.
 
     The deadline is computed when the block is entered. `TimeoutError` is

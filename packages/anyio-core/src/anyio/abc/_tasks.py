@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sys
 from abc import ABCMeta, abstractmethod
-from collections.abc import Awaitable, Callable
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 if sys.version_info >= (3, 11):
@@ -14,6 +12,9 @@ else:
     from typing_extensions import TypeVarTuple, Unpack
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+    from types import TracebackType
+
     from .._core._tasks import CancelScope
 
 T_contra = TypeVar("T_contra", contravariant=True)

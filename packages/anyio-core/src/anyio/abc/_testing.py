@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import types
 from abc import ABCMeta, abstractmethod
-from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from typing_extensions import Self
+
+if TYPE_CHECKING:
+    import types
+    from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable
 
 _T = TypeVar("_T")
 
@@ -20,7 +24,7 @@ class TestRunner(metaclass=ABCMeta):
 
     __test__ = False  # not a test class, whatever pytest thinks of the name
 
-    def __enter__(self) -> TestRunner:
+    def __enter__(self) -> Self:
         return self
 
     @abstractmethod

@@ -23,16 +23,19 @@ daemon threads: an abandoned call never blocks interpreter exit.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from contextvars import Context
 from queue import SimpleQueue
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._core._backend import Backend
 from .._core._exceptions import RunFinishedError
 from .._core._lowlevel import RunVar
-from .._core._tasks import CancelScope
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextvars import Context
+
+    from .._core._backend import Backend
+    from .._core._tasks import CancelScope
 
 IDLE_TIMEOUT = 10.0
 
@@ -67,9 +70,7 @@ class Worker:
         self.pool = pool
         self.jobs: SimpleQueue[Job | None] = SimpleQueue()
         self.idle_since = 0.0
-        self.thread = threading.Thread(
-            target=self._run, name="anyio worker thread", daemon=True
-        )
+        self.thread = threading.Thread(target=self._run, name="anyio worker thread", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:

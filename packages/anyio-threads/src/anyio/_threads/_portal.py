@@ -12,17 +12,26 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, contextmanager
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    contextmanager,
+    suppress,
+)
 from inspect import isawaitable
-from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from typing_extensions import Self
 
 from .._core._backend import Backend, current_backend
 from .._core._eventloop import run
 from .._core._exceptions import NoEventLoopError
 from .._core._tasks import CancelScope, create_task_group
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterator
+    from types import TracebackType
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -50,7 +59,7 @@ class BlockingPortal:
         self._active = False
         self._stopped_waiters: list[Any] = []
 
-    async def __aenter__(self) -> BlockingPortal:
+    async def __aenter__(self) -> Self:
         await self._task_group.__aenter__()
         self._active = True
         return self
@@ -105,6 +114,18 @@ class BlockingPortal:
         if not self._active or self._stop_requested:
             raise RuntimeError("This portal is not running")
 
+    @overload
+    def call(
+        self,
+        func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval]],
+        *args: Unpack[PosArgsT],
+    ) -> T_Retval: ...
+
+    @overload
+    def call(
+        self, func: Callable[[Unpack[PosArgsT]], T_Retval], *args: Unpack[PosArgsT]
+    ) -> T_Retval: ...
+
     def call(
         self,
         func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval] | T_Retval],
@@ -116,7 +137,23 @@ class BlockingPortal:
             RuntimeError: if the portal is not running, or when called from an
                 event loop thread.
         """
-        return self.start_task_soon(func, *args).result()  # type: ignore[arg-type]
+        return self.start_task_soon(func, *args).result()
+
+    @overload
+    def start_task_soon(
+        self,
+        func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval]],
+        *args: Unpack[PosArgsT],
+        name: object = None,
+    ) -> Future[T_Retval]: ...
+
+    @overload
+    def start_task_soon(
+        self,
+        func: Callable[[Unpack[PosArgsT]], T_Retval],
+        *args: Unpack[PosArgsT],
+        name: object = None,
+    ) -> Future[T_Retval]: ...
 
     def start_task_soon(
         self,
@@ -131,9 +168,7 @@ class BlockingPortal:
         """
         self._check_running()
         future: Future[T_Retval] = Future()
-        self._backend.run_sync_soon(
-            self._token, self._spawn, func, args, future, None, name
-        )
+        self._backend.run_sync_soon(self._token, self._spawn, func, args, future, None, name)
         return future
 
     def start_task(
@@ -150,9 +185,7 @@ class BlockingPortal:
         self._check_running()
         future: Future[T_Retval] = Future()
         started: Future[Any] = Future()
-        self._backend.run_sync_soon(
-            self._token, self._spawn, func, args, future, started, name
-        )
+        self._backend.run_sync_soon(self._token, self._spawn, func, args, future, started, name)
         return future, started.result()
 
     def _spawn(
@@ -166,13 +199,14 @@ class BlockingPortal:
         if name is None:
             name = ".".join(
                 part
-                for part in (getattr(func, "__module__", None), getattr(func, "__qualname__", None))
+                for part in (
+                    getattr(func, "__module__", None),
+                    getattr(func, "__qualname__", None),
+                )
                 if part
             )
         try:
-            self._task_group.start_soon(
-                self._run_call, func, args, future, started, name=name
-            )
+            self._task_group.start_soon(self._run_call, func, args, future, started, name=name)
         except BaseException as exc:
             future.set_exception(exc)
             if started is not None:
@@ -193,10 +227,8 @@ class BlockingPortal:
 
             def on_done(done: Future[Any]) -> None:
                 if done.cancelled():
-                    try:
+                    with suppress(Exception):
                         self._backend.run_sync_soon(self._token, scope.cancel)
-                    except Exception:  # noqa: S110 - the loop is gone, so is the task
-                        pass
 
             future.add_done_callback(on_done)
             try:
@@ -314,9 +346,7 @@ def start_blocking_portal(
         else:
             finished.set_result(None)
 
-    thread = threading.Thread(
-        target=run_loop, name=name or "anyio blocking portal", daemon=True
-    )
+    thread = threading.Thread(target=run_loop, name=name or "anyio blocking portal", daemon=True)
     thread.start()
     portal = ready.result()
     cancel_remaining = False
@@ -326,10 +356,8 @@ def start_blocking_portal(
         cancel_remaining = True
         raise
     finally:
-        try:
+        with suppress(RuntimeError):  # RuntimeError: the portal had already stopped
             portal.call(portal.stop, cancel_remaining)
-        except RuntimeError:
-            pass  # already stopped
         thread.join()
         finished.result()
 
@@ -357,9 +385,7 @@ class BlockingPortalProvider:
     def __enter__(self) -> BlockingPortal:
         with self._lock:
             if self._portal_cm is None:
-                self._portal_cm = start_blocking_portal(
-                    self.backend, self.backend_options
-                )
+                self._portal_cm = start_blocking_portal(self.backend, self.backend_options)
                 self._portal = self._portal_cm.__enter__()
             self._leases += 1
             assert self._portal is not None
@@ -378,4 +404,3 @@ class BlockingPortalProvider:
                 portal_cm, self._portal_cm, self._portal = self._portal_cm, None, None
         if portal_cm is not None:
             portal_cm.__exit__(None, None, None)
-

@@ -11,12 +11,10 @@ from __future__ import annotations
 import asyncio
 import math
 from asyncio import CancelledError, _get_running_loop
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._core._backend import Backend, register_asyncio_fast_path, register_backend
 from . import _runner, _tasks, _token
-from ..._core._tasks import CancelScope as PublicCancelScope
 from ._cancel import (
     CANCEL_MSG_PREFIX,
     CancelScope,
@@ -25,7 +23,10 @@ from ._cancel import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Coroutine, Mapping
+
     from ..._core._taskinfo import TaskInfo
+    from ..._core._tasks import CancelScope as PublicCancelScope
     from ...abc._testing import TestRunner
 
 T = TypeVar("T")

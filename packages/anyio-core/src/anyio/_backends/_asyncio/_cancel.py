@@ -74,10 +74,14 @@ import math
 import sys
 import threading
 from asyncio import CancelledError, Task, TimerHandle, current_task, get_running_loop
-from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import Self
 
 from ..._core._tasks import CancelScope as PublicCancelScope
+
+if TYPE_CHECKING:
+    from types import TracebackType
 
 if sys.version_info < (3, 11):
     from exceptiongroup import BaseExceptionGroup
@@ -223,7 +227,7 @@ class CancelScope(PublicCancelScope):
         "_timer",
     )
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> CancelScope:
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         return object.__new__(cls)
 
     def __init__(self, *, deadline: float = math.inf, shield: bool = False) -> None:
@@ -245,7 +249,7 @@ class CancelScope(PublicCancelScope):
 
     # -- entering and leaving -------------------------------------------------
 
-    def __enter__(self) -> CancelScope:
+    def __enter__(self) -> Self:
         if self._state != _UNENTERED:
             raise RuntimeError(
                 f"{self!r} was already entered; a cancel scope can be used for "

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator, Mapping
 from contextlib import suppress
-from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from typing_extensions import Self
 
 from ...abc._testing import TestRunner as AbstractTestRunner
 from ._cancel import TaskState, task_states
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator, Mapping
+    from types import TracebackType
 
 if sys.version_info >= (3, 11):
     from asyncio import Runner
@@ -38,10 +42,7 @@ def check_options(options: Mapping[str, Any]) -> None:
     for key in options:
         if key not in OPTIONS:
             known = ", ".join(OPTIONS)
-            raise TypeError(
-                f"Unknown option {key!r} for the asyncio backend; "
-                f"it accepts: {known}"
-            )
+            raise TypeError(f"Unknown option {key!r} for the asyncio backend; it accepts: {known}")
     factory = options.get("loop_factory")
     if factory is not None and not callable(factory):
         raise TypeError(f"loop_factory must be a callable, not {factory!r}")
@@ -49,9 +50,7 @@ def check_options(options: Mapping[str, Any]) -> None:
 
 def _make_runner(options: Mapping[str, Any]) -> Runner:
     check_options(options)
-    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = options.get(
-        "loop_factory"
-    )
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = options.get("loop_factory")
     if options.get("use_uvloop", False) and loop_factory is None:
         import uvloop
 
@@ -87,7 +86,7 @@ class TestRunner(AbstractTestRunner):
         self._worker: asyncio.Task[None] | None = None
         self._errors: list[BaseException] = []
 
-    def __enter__(self) -> TestRunner:
+    def __enter__(self) -> Self:
         self._runner.__enter__()
         loop = self._runner.get_loop()
         loop.set_exception_handler(self._on_loop_error)
@@ -108,9 +107,7 @@ class TestRunner(AbstractTestRunner):
             self._worker = None
         self._runner.__exit__(exc_type, exc_val, exc_tb)
 
-    def _on_loop_error(
-        self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]
-    ) -> None:
+    def _on_loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
         if isinstance(exc, BaseException):
             self._errors.append(exc)

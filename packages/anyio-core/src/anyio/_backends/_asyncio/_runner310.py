@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
-from types import TracebackType
-from typing import Any, TypeVar
+import contextlib
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from typing_extensions import Self
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+    from types import TracebackType
 
 T = TypeVar("T")
 
@@ -23,7 +28,7 @@ class Runner:
         self._loop_factory = loop_factory
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def __enter__(self) -> Runner:
+    def __enter__(self) -> Self:
         self.get_loop()
         return self
 
@@ -56,10 +61,8 @@ class Runner:
         except KeyboardInterrupt:
             if not task.done():
                 task.cancel()
-                try:
+                with contextlib.suppress(BaseException):
                     loop.run_until_complete(task)
-                except BaseException:  # noqa: S110 - KeyboardInterrupt wins
-                    pass
             raise
 
     def close(self) -> None:

@@ -26,9 +26,9 @@ guarantees that anyio code relies on.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import weakref
-from functools import partial
 from asyncio import (
     AbstractEventLoop,
     CancelledError,
@@ -40,9 +40,10 @@ from asyncio import (
     get_running_loop,
     iscoroutine,
 )
-from collections.abc import Awaitable, Callable, Generator
-from types import TracebackType
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import Self
 
 from ..._core._taskinfo import TaskInfo
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
@@ -54,6 +55,10 @@ from ._cancel import (
     is_scope_cancellation,
     task_states,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Generator
+    from types import TracebackType
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -112,9 +117,7 @@ class TaskStatus:
             self._future.set_result(value)
         except InvalidStateError:
             if not self._future.cancelled():
-                raise RuntimeError(
-                    "called 'started' twice on the same task status"
-                ) from None
+                raise RuntimeError("called 'started' twice on the same task status") from None
         task = current_task()
         state = task_states.get(task) if task is not None else None
         if state is not None and self._group._host is not None:
@@ -142,7 +145,7 @@ class TaskGroup(AbstractTaskGroup):
         state = "active" if self._active else ("finished" if self._entered else "new")
         return f"<TaskGroup {state} tasks={self._num_tasks}>"
 
-    async def __aenter__(self) -> TaskGroup:
+    async def __aenter__(self) -> Self:
         if self._entered:
             raise RuntimeError(f"{self!r} was already entered; create a new one")
         self._entered = True
@@ -172,11 +175,8 @@ class TaskGroup(AbstractTaskGroup):
             # caller's cancellation cancels it; wait for it to go away.
             if not task.done():
                 task.cancel()
-                with CancelScope(shield=True):
-                    try:
-                        await task
-                    except BaseException:  # noqa: S110 - its outcome is ours to drop
-                        pass
+                with CancelScope(shield=True), contextlib.suppress(BaseException):
+                    await task
             raise
 
     def _spawn(
@@ -191,16 +191,11 @@ class TaskGroup(AbstractTaskGroup):
                 "This task group is not active; no new tasks can be started. "
                 "Start tasks inside the 'async with' block of the group."
             )
-        if status is None:
-            coro = func(*args)
-        else:
-            coro = func(*args, task_status=TaskStatus(status, self))
+        coro = func(*args) if status is None else func(*args, task_status=TaskStatus(status, self))
         if not iscoroutine(coro):
             raise _not_a_coroutine(func, coro)
 
-        task = self._make_task(
-            coro, name=callable_name(func) if name is None else str(name)
-        )
+        task = self._make_task(coro, name=callable_name(func) if name is None else str(name))
         scope = self.cancel_scope
         parent = self._host if status is None else current_task()
         task_states[task] = TaskState(id(parent), scope)
@@ -265,9 +260,7 @@ class TaskGroup(AbstractTaskGroup):
                 await cancel_shielded_checkpoint()
             self._active = False
             if self._errors:
-                raise BaseExceptionGroup(
-                    "unhandled errors in a TaskGroup", self._errors
-                ) from None
+                raise BaseExceptionGroup("unhandled errors in a TaskGroup", self._errors) from None
             if exc_val is not None:
                 raise exc_val
         except BaseException as exc:
@@ -280,9 +273,7 @@ class TaskGroup(AbstractTaskGroup):
             self._errors = []
         return self.cancel_scope.__exit__(None, None, None)
 
-    async def _wait_for_children(
-        self, exc_val: BaseException | None
-    ) -> BaseException | None:
+    async def _wait_for_children(self, exc_val: BaseException | None) -> BaseException | None:
         loop = get_running_loop()
         shield: CancelScope | None = None
         try:
@@ -297,8 +288,7 @@ class TaskGroup(AbstractTaskGroup):
                         shield.__enter__()
                     # Keep a native cancellation rather than one of ours.
                     if exc_val is None or (
-                        isinstance(exc_val, CancelledError)
-                        and not is_scope_cancellation(exc)
+                        isinstance(exc_val, CancelledError) and not is_scope_cancellation(exc)
                     ):
                         exc_val = exc
         finally:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from ..._core._exceptions import RunFinishedError
 
-_run_vars: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[object, Any]] = (
-    WeakKeyDictionary()
-)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+
+_run_vars: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[object, Any]] = WeakKeyDictionary()
 
 
 def run_sync_soon(native_token: object, func: Callable[..., object], *args: object) -> None:

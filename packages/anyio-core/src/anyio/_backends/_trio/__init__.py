@@ -7,7 +7,6 @@ introspection), ``_runner`` (``trio.run`` and the guest-mode test runner).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import trio
@@ -16,11 +15,13 @@ import trio.testing
 from ..._core._backend import Backend, register_backend
 from ..._core._exceptions import RunFinishedError
 from . import _runner, _sync, _tasks
-from ..._core._tasks import CancelScope as PublicCancelScope
 from ._cancel import CancelScope
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Coroutine, Mapping
+
     from ..._core._taskinfo import TaskInfo
+    from ..._core._tasks import CancelScope as PublicCancelScope
     from ...abc._testing import TestRunner
 
 T = TypeVar("T")
@@ -48,13 +49,13 @@ class TrioBackend:
         return trio.current_effective_deadline()
 
     def checkpoint(self) -> Awaitable[None]:
-        return trio.lowlevel.checkpoint()
+        return trio.lowlevel.checkpoint()  # noqa: ASYNC105 - the caller awaits it
 
     def checkpoint_if_cancelled(self) -> Awaitable[None]:
-        return trio.lowlevel.checkpoint_if_cancelled()
+        return trio.lowlevel.checkpoint_if_cancelled()  # noqa: ASYNC105 - the caller awaits it
 
     def cancel_shielded_checkpoint(self) -> Awaitable[None]:
-        return trio.lowlevel.cancel_shielded_checkpoint()
+        return trio.lowlevel.cancel_shielded_checkpoint()  # noqa: ASYNC105 - the caller awaits it
 
     def current_task_id(self) -> int:
         return id(trio.lowlevel.current_task())
@@ -73,10 +74,10 @@ class TrioBackend:
         return trio.current_time()
 
     def sleep(self, delay: float) -> Awaitable[None]:
-        return trio.sleep(delay)
+        return trio.sleep(delay)  # noqa: ASYNC105 - the caller awaits it
 
     def sleep_forever(self) -> Awaitable[None]:
-        return trio.sleep_forever()
+        return trio.sleep_forever()  # noqa: ASYNC105 - the caller awaits it
 
     # -- parking tasks
     def create_waiter(self) -> _sync.Waiter:

@@ -8,12 +8,15 @@ and anyio's scope must be an instance of the public `anyio.CancelScope`.
 from __future__ import annotations
 
 import math
-from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import trio
+from typing_extensions import Self
 
 from ..._core._tasks import CancelScope as PublicCancelScope
+
+if TYPE_CHECKING:
+    from types import TracebackType
 
 
 class CancelScope(PublicCancelScope):
@@ -21,7 +24,7 @@ class CancelScope(PublicCancelScope):
 
     __slots__ = ("_scope",)
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> CancelScope:
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         return object.__new__(cls)
 
     def __init__(
@@ -33,7 +36,7 @@ class CancelScope(PublicCancelScope):
     ) -> None:
         self._scope = original or trio.CancelScope(deadline=deadline, shield=shield)
 
-    def __enter__(self) -> CancelScope:
+    def __enter__(self) -> Self:
         try:
             self._scope.__enter__()
         except RuntimeError as exc:

@@ -15,13 +15,16 @@ import inspect
 import math
 import queue
 from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator, Mapping
-from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import outcome
 import trio
+from typing_extensions import Self
 
 from ...abc._testing import TestRunner as AbstractTestRunner
+
+if TYPE_CHECKING:
+    from types import TracebackType
 
 T = TypeVar("T")
 
@@ -65,7 +68,7 @@ class TestRunner(AbstractTestRunner):
         self._token: trio.lowlevel.TrioToken | None = None
         self._run_outcome: list[outcome.Outcome[None]] = []
 
-    def __enter__(self) -> TestRunner:
+    def __enter__(self) -> Self:
         trio.lowlevel.start_guest_run(
             self._main,
             run_sync_soon_threadsafe=self._callbacks.put,

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
-from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import trio
+from typing_extensions import Self
 
 from ..._core._taskinfo import TaskInfo
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import CancelScope
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+    from types import TracebackType
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -36,7 +39,7 @@ class TaskGroup(AbstractTaskGroup):
         state = "active" if self._active else ("finished" if self._entered else "new")
         return f"<TaskGroup {state}>"
 
-    async def __aenter__(self) -> TaskGroup:
+    async def __aenter__(self) -> Self:
         if self._entered:
             raise RuntimeError(f"{self!r} was already entered; create a new one")
         self._entered = True
