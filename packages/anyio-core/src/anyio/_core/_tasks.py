@@ -12,13 +12,13 @@ import math
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from typing_extensions import Self
-
 from ._backend import current_backend
 
 if TYPE_CHECKING:
     from collections.abc import Generator
     from types import TracebackType
+
+    from typing_extensions import Self
 
     from ..abc._tasks import TaskGroup
 

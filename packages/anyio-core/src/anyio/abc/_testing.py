@@ -5,11 +5,11 @@ from __future__ import annotations
 from abc import ABCMeta, abstractmethod
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from typing_extensions import Self
-
 if TYPE_CHECKING:
     import types
     from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable
+
+    from typing_extensions import Self
 
 _T = TypeVar("_T")
 

@@ -20,9 +20,7 @@ from contextlib import (
     suppress,
 )
 from inspect import isawaitable
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .._core._backend import Backend, current_backend
 from .._core._eventloop import run
@@ -32,6 +30,8 @@ from .._core._tasks import CancelScope, create_task_group
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator
     from types import TracebackType
+
+    from typing_extensions import Self
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -137,7 +137,7 @@ class BlockingPortal:
             RuntimeError: if the portal is not running, or when called from an
                 event loop thread.
         """
-        return self.start_task_soon(func, *args).result()
+        return self.start_task_soon(func, *args).result()  # type: ignore[return-value]  # an awaitable result was awaited
 
     @overload
     def start_task_soon(

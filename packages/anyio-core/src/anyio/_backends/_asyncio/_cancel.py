@@ -76,12 +76,12 @@ import threading
 from asyncio import CancelledError, Task, TimerHandle, current_task, get_running_loop
 from typing import TYPE_CHECKING, Any
 
-from typing_extensions import Self
-
 from ..._core._tasks import CancelScope as PublicCancelScope
 
 if TYPE_CHECKING:
     from types import TracebackType
+
+    from typing_extensions import Self
 
 if sys.version_info < (3, 11):
     from exceptiongroup import BaseExceptionGroup

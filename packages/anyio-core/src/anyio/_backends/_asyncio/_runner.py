@@ -17,14 +17,14 @@ import sys
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from typing_extensions import Self
-
 from ...abc._testing import TestRunner as AbstractTestRunner
 from ._cancel import TaskState, task_states
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator, Mapping
     from types import TracebackType
+
+    from typing_extensions import Self
 
 if sys.version_info >= (3, 11):
     from asyncio import Runner

@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from typing_extensions import Self
-
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
     from types import TracebackType
+
+    from typing_extensions import Self
 
 T = TypeVar("T")
 

@@ -43,8 +43,6 @@ from asyncio import (
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from typing_extensions import Self
-
 from ..._core._taskinfo import TaskInfo
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import (
@@ -59,6 +57,8 @@ from ._cancel import (
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Generator
     from types import TracebackType
+
+    from typing_extensions import Self
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack

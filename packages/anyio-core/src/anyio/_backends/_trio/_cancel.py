@@ -11,12 +11,13 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import trio
-from typing_extensions import Self
 
 from ..._core._tasks import CancelScope as PublicCancelScope
 
 if TYPE_CHECKING:
     from types import TracebackType
+
+    from typing_extensions import Self
 
 
 class CancelScope(PublicCancelScope):

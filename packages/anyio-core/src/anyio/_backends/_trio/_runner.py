@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import outcome
 import trio
-from typing_extensions import Self
 
 from ...abc._testing import TestRunner as AbstractTestRunner
 
 if TYPE_CHECKING:
     from types import TracebackType
+
+    from typing_extensions import Self
 
 T = TypeVar("T")
 

@@ -6,7 +6,6 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import trio
-from typing_extensions import Self
 
 from ..._core._taskinfo import TaskInfo
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
@@ -15,6 +14,8 @@ from ._cancel import CancelScope
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from types import TracebackType
+
+    from typing_extensions import Self
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
