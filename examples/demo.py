@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import anyio
+import anyio.to_thread
 
 
 async def sleeper(name: str, delay: float) -> None:
@@ -23,6 +25,9 @@ async def main() -> None:
         await anyio.sleep(5)
     if scope.cancelled_caught:
         print("moved on after 2 seconds instead of sleeping 5")
+
+    now = await anyio.to_thread.run_sync(time.strftime, "%X")
+    print(f"the time, read in a worker thread: {now}")
 
 
 if __name__ == "__main__":
