@@ -115,7 +115,7 @@ def format_value(value: float | None, kind: str) -> str:
 
 
 def _ratio_text(ratio: float | None) -> str:
-    return "-" if ratio is None else f"{ratio:.2f}x"
+    return "-" if ratio is None else f"{ratio:.3f}x"
 
 
 def rows(cells: list[Cell], slots: list[str], stat: str) -> list[list[str]]:

@@ -210,7 +210,8 @@ def _ours_slot(python: Path, repo: Path, bench: Path, log: Path, *, reinstall: b
         slot.error = f"anyio-core does not build: {state['failed']['anyio-core']}"
     elif "import_error" in probe:
         slot.error = f"import anyio failed: {probe['import_error']}"
-    slot.detail = ", ".join(f"{d} {dists[d]}" for d in OUR_DISTS if d in dists)
+    installed = ", ".join(f"{d} {dists[d]}" for d in OUR_DISTS if d in dists)
+    slot.detail = f"{installed} (sources {digest[:12]})"
     slot.notes = [f"{d} not installed: {why}" for d, why in state.get("failed", {}).items()]
     return slot
 

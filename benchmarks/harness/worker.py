@@ -127,6 +127,24 @@ def _run_anyio(backend: str, main: Callable[[], Awaitable[dict[str, Any]]]) -> d
     return anyio.run(main, backend=backend)
 
 
+def _check_event_loop(backend: str) -> str:
+    """Fail unless we run on the event loop `backend` names, without debug mode; name it."""
+    if backend == "trio":
+        import trio
+
+        trio.lowlevel.current_task()  # raises RuntimeError outside trio.run()
+        return "trio"
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    name = f"{type(loop).__module__}.{type(loop).__qualname__}"
+    if (backend == "uvloop") != name.startswith("uvloop"):
+        raise RuntimeError(f"expected the {backend} event loop, running on {name}")
+    if loop.get_debug():
+        raise RuntimeError("the event loop is in debug mode; benchmarks need it off")
+    return name
+
+
 def _version(dist: str) -> str | None:
     try:
         return importlib.metadata.version(dist)
@@ -163,13 +181,16 @@ def measure(workload: Workload, impl: str, backend: str, n: int, budget: float) 
     body = workload.body("anyio" if impl == "anyio" else "raw", backend)
 
     async def main() -> dict[str, Any]:
-        if workload.kind == "memory":
-            return await measure_memory(body, n)
-        return await measure_time(body, n, budget)
+        loop = _check_event_loop(backend)
+        result = await (
+            measure_memory(body, n) if workload.kind == "memory" else measure_time(body, n, budget)
+        )
+        result["loop"] = loop
+        return result
 
     runner = _run_anyio if impl == "anyio" else _run_raw
     result = runner(backend, main)
-    result.update(n=n, env=_environment(impl, backend))
+    result.update(n=n, env={**_environment(impl, backend), "loop": result.pop("loop")})
     return result
 
 

@@ -213,7 +213,7 @@ sleeping_tasks_memory = Workload(
     quick_n=20_000,
     kind="memory",
     unit="task",
-    max_rounds=2,
+    max_rounds=1,
     targets={"asyncio": 1.2, "uvloop": 1.2},
 )
 
