@@ -1,0 +1,974 @@
+"""Events, locks, semaphores, conditions, capacity limiters and resource guards.
+
+The problem
+-----------
+One set of primitives must serve both backends, be creatable where no event
+loop runs (at import time, in the ``__init__`` of an object built by
+synchronous code), keep working when the same object is later used under
+``anyio.run()`` on asyncio and then on Trio, wake waiters first-in first-out,
+and never let a cancelled waiter take a lock, permit or token and then lose
+it. All of that at the speed of the backends' own primitives.
+
+What does not work
+------------------
+* Wrapping the native primitives: ``asyncio.Lock`` binds itself to the first
+  loop that uses it, Trio's primitives need a Trio run, and picking one lazily
+  means a per-loop cache on every call.
+* "Wake a waiter and let it retake the resource when it runs" (what
+  ``asyncio.Semaphore`` does): between the wake-up and the waiter's next step
+  a non-blocking acquire can barge in. Then either the waiter has to queue
+  again (unfair), or the resource is over-granted, and a waiter cancelled in
+  that window must notice whether it still owes a wake-up to someone else.
+
+What we do
+----------
+Each primitive keeps its own FIFO queue of *waiters* from the backend's
+parking API (`anyio._core._backend.SyncBackend`) and **hands the resource
+over at wake time**: `Lock.release()` makes the next waiter the owner before
+it wakes it; a released permit or token goes straight to the next waiter. The
+counts are therefore always right, and a non-blocking acquire never competes
+with a woken waiter. A waiter whose ``wait()`` raised calls ``abandon()``:
+
+* True: it was never woken; it leaves the queue (unless a waker already
+  popped it while skipping dead waiters) and re-raises;
+* False: it had been woken first, so it owns what was handed to it (the lock,
+  a permit, a token, a notification) and passes that on before re-raising.
+
+The objects store no loop, no backend and no task object: only plain state,
+a deque of waiters (empty outside a run) and task *ids*. That is what makes
+creating them outside a loop free and reusing them across runs safe.
+
+Checkpoints: every ``async`` method is a cancel point and a schedule point.
+Parking is both. An uncontended acquire takes the resource, then yields with
+`checkpoint()`; if that raises (a cancellation), it gives the resource back
+and re-raises, so a cancelled acquire never holds anything. With
+``fast_acquire=True`` the uncontended path only checks for cancellation and
+does not yield (AnyIO's contract for that flag).
+
+Task identity: the owner of a `Lock` and the default borrower of a
+`CapacityLimiter` are the current task's id (`current_task_id()`), an int
+that is unique among the tasks alive at a time. ``LockStatistics.owner`` is
+looked up from that id only when `Lock.statistics()` is called.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict, deque
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._backend import current_backend
+from ._exceptions import BusyResourceError, NoEventLoopError, WouldBlock
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import TracebackType
+
+    from typing_extensions import Self
+
+    from ._backend import Backend
+    from ._taskinfo import TaskInfo
+
+T = TypeVar("T")
+
+
+# -- statistics ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventStatistics:
+    """What an `Event` is doing right now.
+
+    Attributes:
+        tasks_waiting: the number of tasks blocked in `Event.wait()`.
+    """
+
+    tasks_waiting: int
+
+
+@dataclass(frozen=True)
+class LockStatistics:
+    """What a `Lock` is doing right now.
+
+    Attributes:
+        locked: whether some task holds the lock.
+        owner: the task that holds it (``None`` when it is free).
+        tasks_waiting: the number of tasks blocked in `Lock.acquire()`.
+    """
+
+    locked: bool
+    owner: TaskInfo | None
+    tasks_waiting: int
+
+
+@dataclass(frozen=True)
+class SemaphoreStatistics:
+    """What a `Semaphore` is doing right now.
+
+    Attributes:
+        tasks_waiting: the number of tasks blocked in `Semaphore.acquire()`.
+    """
+
+    tasks_waiting: int
+
+
+@dataclass(frozen=True)
+class ConditionStatistics:
+    """What a `Condition` is doing right now.
+
+    Attributes:
+        tasks_waiting: the number of tasks blocked in `Condition.wait()`.
+        lock_statistics: the statistics of the underlying `Lock`.
+    """
+
+    tasks_waiting: int
+    lock_statistics: LockStatistics
+
+
+@dataclass(frozen=True)
+class CapacityLimiterStatistics:
+    """What a `CapacityLimiter` is doing right now.
+
+    Attributes:
+        borrowed_tokens: the number of tokens borrowed.
+        total_tokens: the number of tokens in total.
+        borrowers: who holds the borrowed tokens (for the default borrower,
+            the holding task's id, as in `TaskInfo.id`).
+        tasks_waiting: the number of tasks blocked waiting for a token.
+    """
+
+    borrowed_tokens: int
+    total_tokens: float
+    borrowers: tuple[object, ...]
+    tasks_waiting: int
+
+
+# -- Event ---------------------------------------------------------------------------
+
+
+class Event:
+    """A flag that tasks can wait for; once set, it stays set.
+
+    Create a new `Event` for each occurrence you want to signal. It can be
+    created anywhere, also where no event loop runs, and `set()` works there
+    too.
+
+    Example:
+        ```python
+        ready = anyio.Event()
+        tg.start_soon(worker, ready)
+        await ready.wait()
+        ```
+    """
+
+    __slots__ = ("_flag", "_waiters")
+
+    def __init__(self) -> None:
+        self._flag = False
+        # Invariant: empty once the flag is set (set() wakes and clears).
+        self._waiters: deque[Any] = deque()
+
+    def __repr__(self) -> str:
+        return f"<Event set={self._flag} tasks_waiting={len(self._waiters)}>"
+
+    def set(self) -> None:
+        """Set the flag and wake every task waiting for it (idempotent)."""
+        if self._flag:
+            return
+        self._flag = True
+        waiters = self._waiters
+        if waiters:
+            wake = current_backend().wake
+            for waiter in waiters:
+                wake(waiter)
+            waiters.clear()
+
+    def is_set(self) -> bool:
+        """Return whether the flag is set."""
+        return self._flag
+
+    async def wait(self) -> None:
+        """Wait until the flag is set.
+
+        A checkpoint even when the flag is already set.
+        """
+        backend = current_backend()
+        if self._flag:
+            await backend.checkpoint()
+            return
+        waiter = backend.create_waiter()
+        self._waiters.append(waiter)
+        try:
+            await backend.wait(waiter)
+        except BaseException:
+            # A waiter woken before it was cancelled has nothing to pass on.
+            if backend.abandon(waiter) and not self._flag:
+                self._waiters.remove(waiter)
+            raise
+
+    def statistics(self) -> EventStatistics:
+        """Return statistics about the current state of this event."""
+        return EventStatistics(len(self._waiters))
+
+
+# -- Lock ----------------------------------------------------------------------------
+
+_NOT_HOLDING_LOCK = "The current task is not holding this lock"
+_ALREADY_HELD = "Attempted to acquire an already held Lock"
+
+
+def _remove(queue: deque[Any], item: object) -> None:
+    """Remove ``item`` from ``queue`` unless a waker popped it already.
+
+    A waker pops waiters that are dead (cancelled, on asyncio, before their task
+    ran its ``except`` clause); such a waiter is then no longer queued.
+    """
+    with suppress(ValueError):
+        queue.remove(item)
+
+
+class Lock:
+    """A mutual exclusion lock, owned by the task that acquired it.
+
+    Only the owner may release it, and the owner may not acquire it again
+    (it is not reentrant). Waiting tasks get the lock in the order they asked
+    for it.
+
+    Args:
+        fast_acquire: if True, acquiring a free lock checks for cancellation
+            but does not let other tasks run, which is faster but lets a task
+            that acquires in a loop starve others.
+
+    Example:
+        ```python
+        lock = anyio.Lock()
+        async with lock:
+            ...
+        ```
+    """
+
+    __slots__ = ("_fast_acquire", "_owner", "_waiters")
+
+    def __init__(self, *, fast_acquire: bool = False) -> None:
+        self._fast_acquire = fast_acquire
+        # The id of the owning task. Invariant: None only if no live waiter is
+        # queued (release() hands the lock to the next waiter directly).
+        self._owner: int | None = None
+        # (waiter, id of the waiting task), first come first served.
+        self._waiters: deque[tuple[Any, int]] = deque()
+
+    def __repr__(self) -> str:
+        return f"<Lock locked={self._owner is not None} tasks_waiting={len(self._waiters)}>"
+
+    async def __aenter__(self) -> None:
+        await self.acquire()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    async def acquire(self) -> None:
+        """Acquire the lock, waiting for it if another task holds it.
+
+        Raises:
+            RuntimeError: if the current task already holds the lock.
+        """
+        backend = current_backend()
+        task = backend.current_task_id()
+        if self._fast_acquire:
+            await backend.checkpoint_if_cancelled()
+            if self._owner is None:
+                self._owner = task
+                return
+        elif self._owner is None:
+            self._owner = task
+            try:
+                await backend.checkpoint()
+            except BaseException:
+                self._hand_over(backend)
+                raise
+            return
+        if self._owner == task:
+            raise RuntimeError(_ALREADY_HELD)
+        await self._park(backend, task)
+
+    async def _park(self, backend: Backend, task: int) -> None:
+        """Wait in the queue until `_hand_over()` makes ``task`` the owner."""
+        waiter = backend.create_waiter()
+        entry = (waiter, task)
+        self._waiters.append(entry)
+        try:
+            await backend.wait(waiter)
+        except BaseException:
+            if backend.abandon(waiter):
+                _remove(self._waiters, entry)
+            else:
+                self._hand_over(backend)  # we own the lock now: pass it on
+            raise
+
+    def acquire_nowait(self) -> None:
+        """Acquire the lock if it is free, without waiting.
+
+        Raises:
+            WouldBlock: if another task holds the lock.
+            RuntimeError: if the current task already holds the lock.
+        """
+        task = current_backend().current_task_id()
+        if self._owner is None:
+            self._owner = task
+        elif self._owner == task:
+            raise RuntimeError(_ALREADY_HELD)
+        else:
+            raise WouldBlock
+
+    def release(self) -> None:
+        """Release the lock; the longest-waiting task, if any, gets it.
+
+        Raises:
+            RuntimeError: if the current task does not hold the lock.
+        """
+        backend = current_backend()
+        if self._owner != backend.current_task_id():
+            raise RuntimeError(_NOT_HOLDING_LOCK)
+        self._hand_over(backend)
+
+    def _hand_over(self, backend: Backend) -> None:
+        """Make the next live waiter the owner and wake it; free the lock if none."""
+        waiters = self._waiters
+        while waiters:
+            waiter, task = waiters.popleft()
+            if backend.wake(waiter):
+                self._owner = task
+                return
+        self._owner = None
+
+    def locked(self) -> bool:
+        """Return whether some task holds the lock."""
+        return self._owner is not None
+
+    def statistics(self) -> LockStatistics:
+        """Return statistics about the current state of this lock.
+
+        The owner is looked up among the running tasks at this call; outside the
+        event loop that runs it (or once it has finished), it is ``None``.
+        """
+        owner = None if self._owner is None else _task_info(self._owner)
+        return LockStatistics(self._owner is not None, owner, len(self._waiters))
+
+
+def _task_info(task_id: int) -> TaskInfo | None:
+    """Return what is known about the running task with this id, if any."""
+    try:
+        backend = current_backend()
+    except NoEventLoopError:
+        return None
+    if backend.current_task_id() == task_id:
+        return backend.get_current_task()
+    for info in backend.get_running_tasks():
+        if info.id == task_id:
+            return info
+    return None
+
+
+# -- Semaphore -----------------------------------------------------------------------
+
+
+class Semaphore:
+    """A counter of permits: acquiring takes one, waiting while there are none.
+
+    Waiting tasks get permits in the order they asked for them.
+
+    Args:
+        initial_value: the number of permits at the start.
+        max_value: if given, `release()` raises `ValueError` rather than raise
+            the number of permits above it.
+        fast_acquire: if True, taking an available permit checks for
+            cancellation but does not let other tasks run (faster, but a task
+            that acquires in a loop may starve others).
+
+    Raises:
+        TypeError: if ``initial_value`` or ``max_value`` is not an int.
+        ValueError: if ``initial_value`` is negative or above ``max_value``.
+
+    Example:
+        ```python
+        semaphore = anyio.Semaphore(3)
+        async with semaphore:
+            ...  # at most three tasks at a time run this
+        ```
+    """
+
+    __slots__ = ("_fast_acquire", "_max_value", "_value", "_waiters")
+
+    def __init__(
+        self, initial_value: int, *, max_value: int | None = None, fast_acquire: bool = False
+    ) -> None:
+        if not isinstance(initial_value, int):
+            raise TypeError("initial_value must be an integer")
+        if initial_value < 0:
+            raise ValueError("initial_value must be >= 0")
+        if max_value is not None:
+            if not isinstance(max_value, int):
+                raise TypeError("max_value must be an integer or None")
+            if max_value < initial_value:
+                raise ValueError("max_value must be equal to or higher than initial_value")
+        # Invariant: positive only if no live waiter is queued (a released
+        # permit goes straight to the next waiter).
+        self._value = initial_value
+        self._max_value = max_value
+        self._fast_acquire = fast_acquire
+        self._waiters: deque[Any] = deque()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Semaphore value={self._value} max_value={self._max_value} "
+            f"tasks_waiting={len(self._waiters)}>"
+        )
+
+    async def __aenter__(self) -> Self:
+        await self.acquire()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    async def acquire(self) -> None:
+        """Take a permit, waiting for one if there is none."""
+        backend = current_backend()
+        if self._fast_acquire:
+            await backend.checkpoint_if_cancelled()
+            if self._value > 0:
+                self._value -= 1
+                return
+        elif self._value > 0:
+            self._value -= 1
+            try:
+                await backend.checkpoint()
+            except BaseException:
+                self._hand_over(backend)
+                raise
+            return
+        waiter = backend.create_waiter()
+        self._waiters.append(waiter)
+        try:
+            await backend.wait(waiter)
+        except BaseException:
+            if backend.abandon(waiter):
+                _remove(self._waiters, waiter)
+            else:
+                self._hand_over(backend)  # we got a permit: pass it on
+            raise
+
+    def acquire_nowait(self) -> None:
+        """Take a permit if one is available, without waiting.
+
+        Raises:
+            WouldBlock: if there is none.
+        """
+        if self._value == 0:
+            raise WouldBlock
+        self._value -= 1
+
+    def release(self) -> None:
+        """Give a permit back; the longest-waiting task, if any, gets it.
+
+        Raises:
+            ValueError: if that would raise the number of permits above ``max_value``.
+        """
+        if self._max_value is not None and self._value == self._max_value:
+            raise ValueError("semaphore released too many times")
+        if self._waiters:
+            self._hand_over(current_backend())
+        else:
+            self._value += 1
+
+    def _hand_over(self, backend: Backend) -> None:
+        """Give one permit to the next live waiter, or back to the counter."""
+        waiters = self._waiters
+        while waiters:
+            if backend.wake(waiters.popleft()):
+                return
+        self._value += 1
+
+    @property
+    def value(self) -> int:
+        """The number of permits available now."""
+        return self._value
+
+    @property
+    def max_value(self) -> int | None:
+        """The most permits there may be (``None``: no limit)."""
+        return self._max_value
+
+    def statistics(self) -> SemaphoreStatistics:
+        """Return statistics about the current state of this semaphore."""
+        return SemaphoreStatistics(len(self._waiters))
+
+
+# -- Condition -----------------------------------------------------------------------
+
+_NOT_HOLDING_UNDERLYING = "The current task is not holding the underlying lock"
+
+
+class Condition:
+    """Lets tasks wait, holding a lock, until another task notifies them.
+
+    `wait()` releases the lock while it waits and holds it again when it
+    returns (also when it raises). Notified tasks wake in the order they
+    started waiting. A notification given to a waiter that is cancelled at the
+    same moment is passed on to the next waiter, never lost.
+
+    Args:
+        lock: the lock to use (default: a new `Lock`).
+
+    Example:
+        ```python
+        async with condition:
+            await condition.wait_for(lambda: queue)
+            item = queue.pop()
+        ```
+    """
+
+    __slots__ = ("_lock", "_waiters")
+
+    def __init__(self, lock: Lock | None = None) -> None:
+        self._lock = lock if lock is not None else Lock()
+        self._waiters: deque[Any] = deque()
+
+    def __repr__(self) -> str:
+        return f"<Condition locked={self.locked()} tasks_waiting={len(self._waiters)}>"
+
+    async def __aenter__(self) -> None:
+        await self.acquire()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    async def acquire(self) -> None:
+        """Acquire the underlying lock (see `Lock.acquire()`)."""
+        await self._lock.acquire()
+
+    def acquire_nowait(self) -> None:
+        """Acquire the underlying lock without waiting (see `Lock.acquire_nowait()`).
+
+        Raises:
+            WouldBlock: if another task holds the lock.
+        """
+        self._lock.acquire_nowait()
+
+    def release(self) -> None:
+        """Release the underlying lock (see `Lock.release()`)."""
+        self._lock.release()
+
+    def locked(self) -> bool:
+        """Return whether some task holds the underlying lock."""
+        return self._lock.locked()
+
+    def _check_holding(self, backend: Backend) -> None:
+        if self._lock._owner != backend.current_task_id():
+            raise RuntimeError(_NOT_HOLDING_UNDERLYING)
+
+    def notify(self, n: int = 1) -> None:
+        """Wake up to ``n`` of the waiting tasks, longest-waiting first.
+
+        Raises:
+            RuntimeError: if the current task does not hold the lock.
+        """
+        backend = current_backend()
+        self._check_holding(backend)
+        self._notify(backend, n)
+
+    def _notify(self, backend: Backend, n: int) -> None:
+        waiters = self._waiters
+        while n > 0 and waiters:
+            if backend.wake(waiters.popleft()):
+                n -= 1
+
+    def notify_all(self) -> None:
+        """Wake every waiting task.
+
+        Raises:
+            RuntimeError: if the current task does not hold the lock.
+        """
+        backend = current_backend()
+        self._check_holding(backend)
+        waiters = self._waiters
+        for waiter in waiters:
+            backend.wake(waiter)
+        waiters.clear()
+
+    async def wait(self) -> None:
+        """Release the lock, wait for a notification, then acquire the lock again.
+
+        The lock is held again when this returns or raises: if the wait is
+        cancelled, the lock is acquired again (shielded from cancellation)
+        before the cancellation propagates.
+
+        Raises:
+            RuntimeError: if the current task does not hold the lock.
+        """
+        backend = current_backend()
+        self._check_holding(backend)
+        # Already cancelled: raise without giving the lock away.
+        await backend.checkpoint_if_cancelled()
+        waiter = backend.create_waiter()
+        self._waiters.append(waiter)
+        self._lock._hand_over(backend)
+        try:
+            await backend.wait(waiter)
+        except BaseException:
+            if backend.abandon(waiter):
+                _remove(self._waiters, waiter)
+            else:
+                self._notify(backend, 1)  # notified, but leaving: pass it on
+            await self._reacquire(backend)
+            raise
+        await self._reacquire(backend)
+
+    async def _reacquire(self, backend: Backend) -> None:
+        """Take the lock back after a wait, whatever happens meanwhile.
+
+        No checkpoint when the lock is free: the wait was one. Otherwise wait in
+        the lock's queue, shielded from cancel scopes; a native cancellation
+        (asyncio's ``Task.cancel()``) is re-raised only once the lock is held.
+        """
+        lock = self._lock
+        task = backend.current_task_id()
+        if lock._owner is None:
+            lock._owner = task
+            return
+        pending: BaseException | None = None
+        while (exc := await _park_shielded(lock, backend, task)) is not None:
+            pending = pending or exc
+        if pending is not None:
+            try:
+                raise pending
+            finally:
+                pending = exc = None  # no reference cycle through the traceback
+
+    async def wait_for(self, predicate: Callable[[], T]) -> T:
+        """Wait until ``predicate()`` returns a true value, and return that value.
+
+        The predicate is evaluated with the lock held: first at once, then after
+        each notification. A checkpoint even if the predicate is true at once.
+
+        Raises:
+            RuntimeError: if the current task does not hold the lock.
+        """
+        backend = current_backend()
+        self._check_holding(backend)
+        result = predicate()
+        if result:
+            await backend.checkpoint()
+            return result
+        while not result:
+            await self.wait()
+            result = predicate()
+        return result
+
+    def statistics(self) -> ConditionStatistics:
+        """Return statistics about the current state of this condition."""
+        return ConditionStatistics(len(self._waiters), self._lock.statistics())
+
+
+async def _park_shielded(lock: Lock, backend: Backend, task: int) -> BaseException | None:
+    """Wait for ``lock`` shielded from cancel scopes.
+
+    Returns:
+        None once ``task`` owns the lock, or the native cancellation (asyncio's
+        ``Task.cancel()`` passes through shields) that ended the wait early.
+    """
+    try:
+        with backend.cancel_scope_class(shield=True):
+            await lock._park(backend, task)
+    except backend.cancelled_exception_class() as exc:
+        return exc
+    return None
+
+
+# -- CapacityLimiter -----------------------------------------------------------------
+
+_ALREADY_BORROWING = "this borrower is already holding one of this CapacityLimiter's tokens"
+_NOT_BORROWING = "this borrower isn't holding any of this CapacityLimiter's tokens"
+
+
+def _is_token_count(value: object) -> bool:
+    """Tell whether ``value`` is an int or a (positive or negative) infinity."""
+    return isinstance(value, int) or (isinstance(value, float) and math.isinf(value))
+
+
+class CapacityLimiter:
+    """A pool of tokens: at most ``total_tokens`` borrowers may hold one at a time.
+
+    Each token is held by a *borrower*, an object that identifies who uses it
+    (the current task, by default) and that may hold only one token at a time.
+    Waiting borrowers get tokens in the order they asked for them.
+
+    The default borrower of `acquire()`, `acquire_nowait()` and `release()` is
+    the current task's id (the ``id`` of its `TaskInfo`); `statistics()` lists
+    those ids among the borrowers.
+
+    Args:
+        total_tokens: the number of tokens: an int (0 included) or ``math.inf``.
+
+    Raises:
+        TypeError: if ``total_tokens`` is neither an int nor infinity.
+        ValueError: if ``total_tokens`` is negative.
+
+    Example:
+        ```python
+        limiter = anyio.CapacityLimiter(10)
+        async with limiter:
+            ...  # at most ten tasks at a time run this
+        ```
+    """
+
+    __slots__ = ("_borrowers", "_total_tokens", "_waiters")
+
+    def __init__(self, total_tokens: float) -> None:
+        self._borrowers: set[object] = set()
+        # borrower -> waiter, first come first served. Invariant: no live waiter
+        # while a token is free (released tokens go straight to the next waiter).
+        self._waiters: OrderedDict[object, Any] = OrderedDict()
+        self._total_tokens: float = 0
+        self.total_tokens = total_tokens
+
+    def __repr__(self) -> str:
+        return (
+            f"<CapacityLimiter borrowed_tokens={len(self._borrowers)} "
+            f"total_tokens={self._total_tokens} tasks_waiting={len(self._waiters)}>"
+        )
+
+    async def __aenter__(self) -> None:
+        await self.acquire()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    @property
+    def total_tokens(self) -> float:
+        """The number of tokens; settable at any time.
+
+        Raising it lets waiting borrowers have the new tokens at once; lowering
+        it below `borrowed_tokens` takes no token back, but no new one is lent
+        until enough are returned.
+        """
+        return self._total_tokens
+
+    @total_tokens.setter
+    def total_tokens(self, value: float) -> None:
+        if not _is_token_count(value):
+            raise TypeError("total_tokens must be an int or math.inf")
+        if value < 0:
+            raise ValueError("total_tokens must be >= 0")
+        self._total_tokens = value
+        if self._waiters:
+            self._hand_over(current_backend())
+
+    @property
+    def borrowed_tokens(self) -> int:
+        """The number of tokens held by borrowers."""
+        return len(self._borrowers)
+
+    @property
+    def available_tokens(self) -> float:
+        """The number of tokens that can be borrowed now."""
+        return self._total_tokens - len(self._borrowers)
+
+    async def acquire(self) -> None:
+        """Borrow a token for the current task, waiting for one if none is free.
+
+        Raises:
+            RuntimeError: if the current task already holds a token.
+        """
+        backend = current_backend()
+        await self._acquire(backend, backend.current_task_id())
+
+    async def acquire_on_behalf_of(self, borrower: object) -> None:
+        """Borrow a token for ``borrower``, waiting for one if none is free.
+
+        Args:
+            borrower: a hashable object that identifies the holder.
+
+        Raises:
+            RuntimeError: if ``borrower`` already holds a token or waits for one.
+        """
+        await self._acquire(current_backend(), borrower)
+
+    async def _acquire(self, backend: Backend, borrower: object) -> None:
+        borrowers = self._borrowers
+        if borrower in borrowers:
+            raise RuntimeError(_ALREADY_BORROWING)
+        if len(borrowers) < self._total_tokens:
+            borrowers.add(borrower)
+            try:
+                await backend.checkpoint()
+            except BaseException:
+                self._give_back(backend, borrower)
+                raise
+            return
+        waiters = self._waiters
+        if borrower in waiters:
+            raise RuntimeError(_ALREADY_BORROWING)
+        waiter = waiters[borrower] = backend.create_waiter()
+        try:
+            await backend.wait(waiter)
+        except BaseException:
+            if backend.abandon(waiter):
+                if waiters.get(borrower) is waiter:
+                    del waiters[borrower]
+            else:
+                self._give_back(backend, borrower)  # we got a token: pass it on
+            raise
+
+    def acquire_nowait(self) -> None:
+        """Borrow a token for the current task if one is free, without waiting.
+
+        Raises:
+            WouldBlock: if no token is free.
+            RuntimeError: if the current task already holds a token.
+        """
+        self.acquire_on_behalf_of_nowait(current_backend().current_task_id())
+
+    def acquire_on_behalf_of_nowait(self, borrower: object) -> None:
+        """Borrow a token for ``borrower`` if one is free, without waiting.
+
+        Args:
+            borrower: a hashable object that identifies the holder.
+
+        Raises:
+            WouldBlock: if no token is free.
+            RuntimeError: if ``borrower`` already holds a token.
+        """
+        borrowers = self._borrowers
+        if borrower in borrowers:
+            raise RuntimeError(_ALREADY_BORROWING)
+        # A free token means that nobody waits (see the invariant on _waiters).
+        if len(borrowers) >= self._total_tokens:
+            raise WouldBlock
+        borrowers.add(borrower)
+
+    def release(self) -> None:
+        """Return the current task's token; the longest-waiting borrower gets it.
+
+        Raises:
+            RuntimeError: if the current task holds no token.
+        """
+        self.release_on_behalf_of(current_backend().current_task_id())
+
+    def release_on_behalf_of(self, borrower: object) -> None:
+        """Return ``borrower``'s token; the longest-waiting borrower gets it.
+
+        Raises:
+            RuntimeError: if ``borrower`` holds no token.
+        """
+        try:
+            self._borrowers.remove(borrower)
+        except KeyError:
+            raise RuntimeError(_NOT_BORROWING) from None
+        if self._waiters:
+            self._hand_over(current_backend())
+
+    def _give_back(self, backend: Backend, borrower: object) -> None:
+        self._borrowers.discard(borrower)
+        if self._waiters:
+            self._hand_over(backend)
+
+    def _hand_over(self, backend: Backend) -> None:
+        """Lend free tokens to the longest-waiting live borrowers."""
+        waiters = self._waiters
+        borrowers = self._borrowers
+        while waiters and len(borrowers) < self._total_tokens:
+            borrower, waiter = waiters.popitem(last=False)
+            if backend.wake(waiter):
+                borrowers.add(borrower)
+
+    def statistics(self) -> CapacityLimiterStatistics:
+        """Return statistics about the current state of this limiter."""
+        return CapacityLimiterStatistics(
+            len(self._borrowers), self._total_tokens, tuple(self._borrowers), len(self._waiters)
+        )
+
+
+# -- ResourceGuard -------------------------------------------------------------------
+
+
+class ResourceGuard:
+    """A context manager that lets only one task at a time use a resource.
+
+    Entering it while another task is inside raises `BusyResourceError`. Stream
+    implementations use it to refuse two concurrent reads (or writes).
+
+    Args:
+        action: what is guarded, as a gerund with its preposition ("reading
+            from", "writing to"); it completes the error message "Another task
+            is already <action> this resource".
+
+    Example:
+        ```python
+        self._receive_guard = ResourceGuard("reading from")
+        ...
+        with self._receive_guard:
+            return await self._receive()
+        ```
+    """
+
+    __slots__ = ("_guarded", "action")
+
+    def __init__(self, action: str = "using") -> None:
+        self.action: str = action
+        self._guarded = False
+
+    def __repr__(self) -> str:
+        return f"<ResourceGuard action={self.action!r} in_use={self._guarded}>"
+
+    def __enter__(self) -> None:
+        if self._guarded:
+            raise BusyResourceError(self.action)
+        self._guarded = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        self._guarded = False
+
+
+for _cls in (
+    EventStatistics,
+    LockStatistics,
+    SemaphoreStatistics,
+    ConditionStatistics,
+    CapacityLimiterStatistics,
+    Event,
+    Lock,
+    Semaphore,
+    Condition,
+    CapacityLimiter,
+    ResourceGuard,
+):
+    _cls.__module__ = "anyio"
+del _cls
