@@ -19,6 +19,7 @@ from ._threads._portal import BlockingPortal, BlockingPortalProvider, start_bloc
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from contextvars import ContextVar
 
     from ._core._lowlevel import EventLoopToken
 
@@ -35,6 +36,12 @@ __all__ = (
     "run_sync",
     "start_blocking_portal",
 )
+
+_sniffio_cvar: ContextVar[str | None] | None
+try:
+    from sniffio import current_async_library_cvar as _sniffio_cvar
+except ImportError:  # sniffio is optional
+    _sniffio_cvar = None
 
 T_Retval = TypeVar("T_Retval")
 PosArgsT = TypeVarTuple("PosArgsT")
@@ -121,12 +128,17 @@ def run_sync(
     def call() -> None:
         if not future.set_running_or_notify_cancel():
             return
+        # A callback runs outside any task: tell sniffio which library runs it.
+        library = _sniffio_cvar.set(backend.name) if _sniffio_cvar is not None else None
         try:
             future.set_result(func(*args))
         except BaseException as exc:
             future.set_exception(exc)
             if not isinstance(exc, Exception):
                 raise
+        finally:
+            if _sniffio_cvar is not None and library is not None:
+                _sniffio_cvar.reset(library)
 
     backend.run_sync_soon(native, call)
     return future.result()
