@@ -12,7 +12,7 @@ Commands:
   `anyio_backend` fixture offers) and one pytest pass each on 3.10, 3.12 and 3.13.
   Every stage runs even if an earlier one failed; the exit status is non-zero if any failed.
 * `demo`: run `examples/demo.py` on asyncio, then on Trio.
-* `bench [ARGS]`: run `benchmarks/run.py`.
+* `bench [ARGS]`: run `benchmarks/run.py` (e.g. `bench --quick`); it builds its own venvs.
 * `lint`, `fix`, `types`: the single checks (`fix` rewrites files with ruff).
 * `pytest [ARGS]`: pytest on Python 3.11 with your arguments; `pytest-all [ARGS]` runs it on
   every supported Python.
@@ -212,7 +212,8 @@ def bench(args: Sequence[str]) -> None:
     script = ROOT / "benchmarks" / "run.py"
     if not script.is_file():
         raise StageFailed(f"{script.relative_to(ROOT)} does not exist yet")
-    hatch("run", "python", str(script.relative_to(ROOT)), *args)
+    # The runner is stdlib-only and builds its own venvs under .bench/ (see benchmarks/README.md).
+    run([sys.executable, str(script.relative_to(ROOT)), *args])
 
 
 def docs(script: str, args: Sequence[str]) -> None:
