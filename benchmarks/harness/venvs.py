@@ -74,7 +74,7 @@ def _log(message: str) -> None:
 
 
 def _tail(text: str, lines: int = 4) -> str:
-    kept = [line for line in text.strip().splitlines() if line.strip()][-lines:]
+    kept = [line.strip() for line in text.strip().splitlines() if line.strip()][-lines:]
     return " | ".join(kept)
 
 
@@ -177,7 +177,7 @@ def _install_ours(python: Path, repo: Path, log: Path) -> dict[str, Any]:
     _pip(python, ["uninstall", "-y", "-q", *OUR_DISTS], log)
     state: dict[str, Any] = {"installed": [], "failed": {}}
     for dist in OUR_DISTS:
-        if _pyproject(repo, dist) is None:
+        if not (repo / "packages" / dist / "pyproject.toml").exists():
             continue
         args = [
             "install",
@@ -208,11 +208,14 @@ def _ours_slot(python: Path, repo: Path, bench: Path, log: Path, *, reinstall: b
         slot.error = f"a distribution named anyio=={dists['anyio']} is in the ours venv"
     elif "anyio-core" in state.get("failed", {}):
         slot.error = f"anyio-core does not build: {state['failed']['anyio-core']}"
+    elif "anyio-core" not in dists:
+        slot.error = "anyio-core is not installed (no packages/anyio-core/pyproject.toml?)"
     elif "import_error" in probe:
         slot.error = f"import anyio failed: {probe['import_error']}"
     installed = ", ".join(f"{d} {dists[d]}" for d in OUR_DISTS if d in dists)
     slot.detail = f"{installed} (sources {digest[:12]})"
-    slot.notes = [f"{d} not installed: {why}" for d, why in state.get("failed", {}).items()]
+    failed = state.get("failed", {}).items()
+    slot.notes = [f"{d} not installed: {why}" for d, why in failed if d != "anyio-core"]
     return slot
 
 
