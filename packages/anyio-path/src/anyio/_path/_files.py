@@ -1,0 +1,274 @@
+"""`AsyncFile`, `open_file()` and `wrap_file()`: a synchronous file object driven from a thread.
+
+Every call that may block (read, write, seek, flush, close, ...) is handed to a worker thread
+with `anyio.to_thread.run_sync()`; attributes that never block (`name`, `mode`, `closed`,
+`encoding`, ...) are read straight from the wrapped object.
+
+Cancellation: a file operation cannot be interrupted half way, so the worker call is not
+abandoned when the caller is cancelled (the default of `run_sync()`): the operation finishes
+and the cancellation is raised after it. `aclose()` goes further and shields the close, so
+that leaving `async with` in a cancelled scope still closes the file (otherwise the
+descriptor would leak until garbage collection, with a `ResourceWarning`).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, TypeVar, overload
+
+from anyio import CancelScope, to_thread
+from anyio.abc import AsyncResource
+from anyio.lowlevel import checkpoint_if_cancelled
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable, Iterable
+    from os import PathLike
+
+    from _typeshed import (
+        OpenBinaryMode,
+        OpenTextMode,
+        ReadableBuffer,
+        WriteableBuffer,
+    )
+
+__all__ = ("AsyncFile", "close_file", "open_file", "open_in_thread", "wrap_file")
+
+T = TypeVar("T")
+
+
+async def open_in_thread(opener: Callable[[], T], close: Callable[[T], object]) -> T:
+    """Return `opener()`, run in a worker thread, without leaking it on cancellation.
+
+    `to_thread.run_sync()` lets the worker finish when the caller is cancelled meanwhile,
+    then raises the cancellation and drops the result: an opened file would stay open until
+    garbage collection. Here the worker records what it opened, and on that path it is
+    closed with `close(resource)` (in a shielded worker call) before the cancellation
+    propagates.
+    """
+    opened: list[T] = []
+
+    def open_and_record() -> T:
+        resource = opener()
+        opened.append(resource)
+        return resource
+
+    try:
+        return await to_thread.run_sync(open_and_record)
+    except BaseException:
+        # `opened` is only filled when opener() succeeded: the error is a cancellation.
+        if opened:
+            with CancelScope(shield=True):
+                await to_thread.run_sync(close, opened[0])
+        raise
+
+
+class AsyncFile(AsyncResource, Generic[AnyStr]):
+    """An asynchronous wrapper around a synchronous file object.
+
+    Blocking methods are coroutines that run the file's method in a worker thread; other
+    attributes (`name`, `mode`, `closed`, `encoding`, `fileno()`, ...) are looked up on the
+    wrapped file directly. `AsyncFile[str]` wraps a text file, `AsyncFile[bytes]` a binary
+    one. Iterating with `async for` yields lines, as iterating over the file would. Used as
+    an async context manager, the file is closed on leaving the block, also when the block
+    is cancelled.
+
+    Create one with `open_file()`, `anyio.Path.open()` or `wrap_file()`.
+
+    Args:
+        fp: the file object to wrap.
+
+    Example:
+        ```python
+        async with await anyio.open_file("/etc/hosts") as f:
+            async for line in f:
+                print(line, end="")
+        ```
+    """
+
+    def __init__(self, fp: IO[AnyStr]) -> None:
+        self._fp: Any = fp
+
+    def __getattr__(self, name: str) -> object:
+        # Only called for names not found normally: forward `name`, `mode`, `closed`, ...
+        # Guard `_fp` itself so that a half-built object cannot recurse forever.
+        if name == "_fp":
+            raise AttributeError(name)
+        return getattr(self._fp, name)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__qualname__} wrapping {self._fp!r}>"
+
+    @property
+    def wrapped(self) -> IO[AnyStr]:
+        """The wrapped synchronous file object."""
+        return self._fp  # type: ignore[no-any-return]  # `_fp` is IO[AnyStr] by __init__
+
+    async def __aiter__(self) -> AsyncIterator[AnyStr]:
+        """Yield the lines of the file, like iterating over the synchronous file does."""
+        while line := await self.readline():
+            yield line
+
+    async def aclose(self) -> None:
+        """Close the file, in a worker thread.
+
+        The close is shielded from cancellation: the file is closed even when the caller is
+        cancelled, and the cancellation is raised afterwards.
+        """
+        with CancelScope(shield=True):
+            await to_thread.run_sync(self._fp.close)
+        await checkpoint_if_cancelled()
+
+    async def read(self, size: int = -1) -> AnyStr:
+        """Read at most `size` characters or bytes (all of them when `size` is negative)."""
+        return await to_thread.run_sync(self._fp.read, size)
+
+    async def read1(self: AsyncFile[bytes], size: int = -1) -> bytes:
+        """Read at most `size` bytes with at most one call to the raw stream (binary files)."""
+        return await to_thread.run_sync(self._fp.read1, size)
+
+    async def readinto(self: AsyncFile[bytes], b: WriteableBuffer) -> int:
+        """Read bytes into the buffer `b`; return how many were read (binary files)."""
+        return await to_thread.run_sync(self._fp.readinto, b)
+
+    async def readinto1(self: AsyncFile[bytes], b: WriteableBuffer) -> int:
+        """Like `readinto()`, with at most one call to the raw stream (binary files)."""
+        return await to_thread.run_sync(self._fp.readinto1, b)
+
+    async def peek(self: AsyncFile[bytes], size: int = 0) -> bytes:
+        """Return buffered bytes without moving the position (buffered binary files).
+
+        Raises:
+            AttributeError: if the wrapped file has no `peek()` method (only buffered binary
+                readers have one).
+        """
+        peek = getattr(self._fp, "peek", None)
+        if peek is None:
+            raise AttributeError(
+                f"{self._fp!r} has no peek() method; only buffered binary files "
+                "(open_file(..., 'rb') with buffering) support it"
+            )
+        return await to_thread.run_sync(peek, size)
+
+    async def readline(self) -> AnyStr:
+        """Read one line, with its line ending; return an empty string at the end of file."""
+        return await to_thread.run_sync(self._fp.readline)
+
+    async def readlines(self) -> list[AnyStr]:
+        """Read every remaining line and return them as a list."""
+        return await to_thread.run_sync(self._fp.readlines)
+
+    async def write(self, b: ReadableBuffer | str) -> int:
+        """Write `b` (a `str` for text files, bytes-like for binary files); return its length."""
+        return await to_thread.run_sync(self._fp.write, b)
+
+    async def writelines(self, lines: Iterable[ReadableBuffer] | Iterable[str]) -> None:
+        """Write every item of `lines` (no line endings are added)."""
+        await to_thread.run_sync(self._fp.writelines, lines)
+
+    async def truncate(self, size: int | None = None) -> int:
+        """Resize the file to `size` (default: the current position); return the new size."""
+        return await to_thread.run_sync(self._fp.truncate, size)
+
+    async def seek(self, offset: int, whence: int | None = 0) -> int:
+        """Move to `offset` relative to `whence` (`os.SEEK_SET`, `SEEK_CUR` or `SEEK_END`)."""
+        func = self._fp.seek
+        return await to_thread.run_sync(func, offset, 0 if whence is None else whence)
+
+    async def tell(self) -> int:
+        """Return the current position."""
+        return await to_thread.run_sync(self._fp.tell)
+
+    async def flush(self) -> None:
+        """Flush the write buffer to the operating system."""
+        await to_thread.run_sync(self._fp.flush)
+
+
+@overload
+async def open_file(
+    file: str | PathLike[str] | int,
+    mode: OpenBinaryMode,
+    buffering: int = ...,
+    encoding: str | None = ...,
+    errors: str | None = ...,
+    newline: str | None = ...,
+    closefd: bool = ...,
+    opener: Callable[[str, int], int] | None = ...,
+) -> AsyncFile[bytes]: ...
+
+
+@overload
+async def open_file(
+    file: str | PathLike[str] | int,
+    mode: OpenTextMode = ...,
+    buffering: int = ...,
+    encoding: str | None = ...,
+    errors: str | None = ...,
+    newline: str | None = ...,
+    closefd: bool = ...,
+    opener: Callable[[str, int], int] | None = ...,
+) -> AsyncFile[str]: ...
+
+
+async def open_file(
+    file: str | PathLike[str] | int,
+    mode: str = "r",
+    buffering: int = -1,
+    encoding: str | None = None,
+    errors: str | None = None,
+    newline: str | None = None,
+    closefd: bool = True,
+    opener: Callable[[str, int], int] | None = None,
+) -> AsyncFile[Any]:
+    """Open a file in a worker thread and wrap it in an `AsyncFile`.
+
+    The arguments are those of the built-in `open()`. In a binary mode (`"rb"`, `"wb"`, ...)
+    the result is an `AsyncFile[bytes]`, otherwise an `AsyncFile[str]`.
+
+    Args:
+        file: the path to open, or a file descriptor.
+        mode: the mode, as for `open()`.
+        buffering: the buffering policy, as for `open()`.
+        encoding: the text encoding (text modes only).
+        errors: how to handle encoding errors (text modes only).
+        newline: how to translate line endings (text modes only).
+        closefd: whether closing the file also closes the descriptor `file`.
+        opener: a custom opener, as for `open()`.
+
+    Returns:
+        The opened file.
+
+    Raises:
+        OSError: the `OSError` subclass that `open()` raises (`FileNotFoundError`, ...).
+
+    Example:
+        ```python
+        async with await anyio.open_file("data.bin", "rb") as f:
+            header = await f.read(16)
+        ```
+    """
+    func = partial(open, file, mode, buffering, encoding, errors, newline, closefd, opener)
+    return AsyncFile(await open_in_thread(func, close_file))
+
+
+def close_file(fp: IO[Any]) -> None:
+    """Close `fp` (the `close` callback of `open_in_thread()` for files)."""
+    fp.close()
+
+
+def wrap_file(file: IO[AnyStr]) -> AsyncFile[AnyStr]:
+    """Wrap an already open synchronous file object in an `AsyncFile`.
+
+    Args:
+        file: an open file object (text or binary).
+
+    Returns:
+        An `AsyncFile` whose methods run the file's methods in worker threads.
+
+    Example:
+        ```python
+        with open("log.txt", "a") as raw:
+            f = anyio.wrap_file(raw)
+            await f.write("started\\n")
+        ```
+    """
+    return AsyncFile(file)

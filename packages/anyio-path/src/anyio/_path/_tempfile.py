@@ -1,0 +1,734 @@
+"""Asynchronous versions of the `tempfile` module's files, directories and helpers.
+
+`TemporaryFile`, `NamedTemporaryFile` and `TemporaryDirectory` are async context managers
+around the `tempfile` objects, created and cleaned up in worker threads. Clean-up is
+shielded from cancellation: leaving the block of a cancelled scope still closes and removes
+what was created. Entering is safe too: if the caller is cancelled while the worker creates
+the file or directory, it is removed again before the cancellation propagates.
+
+`SpooledTemporaryFile` is our own: it keeps the data in memory (served on the event loop
+thread, no worker thread needed) until it grows beyond `max_size` bytes, then moves it to a
+real temporary file in a worker thread ("rollover"); from then on it behaves as an
+`AsyncFile` over that file.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import sys
+import tempfile
+from functools import partial
+from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, cast, overload
+
+from anyio import CancelScope, to_thread
+from anyio.lowlevel import checkpoint, checkpoint_if_cancelled
+
+from ._files import AsyncFile, open_in_thread
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from os import PathLike
+    from types import TracebackType
+
+    from _typeshed import OpenBinaryMode, OpenTextMode, ReadableBuffer, WriteableBuffer
+
+__all__ = (
+    "NamedTemporaryFile",
+    "SpooledTemporaryFile",
+    "TemporaryDirectory",
+    "TemporaryFile",
+    "gettempdir",
+    "gettempdirb",
+    "mkdtemp",
+    "mkstemp",
+)
+
+
+class _State(enum.Enum):
+    NEW = "new"
+    ENTERED = "entered"
+    EXITED = "exited"
+
+
+def _exit_file(fp: IO[Any]) -> None:
+    """Close a `tempfile` file object the way leaving its `with` block does.
+
+    `__exit__` (not `close()`) also deletes a `NamedTemporaryFile(delete_on_close=False)`.
+    """
+    fp.__exit__(None, None, None)
+
+
+class _TempFileContext(Generic[AnyStr]):
+    """Shared body of `TemporaryFile` and `NamedTemporaryFile`: open, wrap, close."""
+
+    _opener: Callable[[], IO[Any]]
+
+    def __init__(self) -> None:
+        self._state = _State.NEW
+        self._file: AsyncFile[AnyStr] | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__qualname__} state={self._state.value}>"
+
+    async def __aenter__(self) -> AsyncFile[AnyStr]:
+        """Create the file in a worker thread and return it as an `AsyncFile`."""
+        if self._state is not _State.NEW:
+            raise RuntimeError(f"{self!r} was already entered; create a new one")
+        self._state = _State.ENTERED
+        fp = await open_in_thread(self._opener, _exit_file)
+        self._file = AsyncFile(fp)
+        return self._file
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close (and, where it applies, delete) the file, also when cancelled."""
+        self._state = _State.EXITED
+        if self._file is not None:
+            with CancelScope(shield=True):
+                await to_thread.run_sync(_exit_file, self._file.wrapped)
+            self._file = None
+        if exc_type is None:
+            await checkpoint_if_cancelled()
+
+
+class TemporaryFile(_TempFileContext[AnyStr]):
+    """An asynchronous `tempfile.TemporaryFile()`: an unnamed file, gone once closed.
+
+    Use it with `async with`, which returns an `AsyncFile` (`AsyncFile[bytes]` for the
+    default mode `"w+b"`, `AsyncFile[str]` for a text mode). The arguments are those of
+    `tempfile.TemporaryFile()`.
+
+    Example:
+        ```python
+        async with anyio.TemporaryFile() as f:
+            await f.write(b"scratch data")
+            await f.seek(0)
+            assert await f.read() == b"scratch data"
+        ```
+    """
+
+    @overload
+    def __init__(
+        self: TemporaryFile[bytes],
+        mode: OpenBinaryMode = ...,
+        buffering: int = ...,
+        encoding: str | None = ...,
+        newline: str | None = ...,
+        suffix: str | None = ...,
+        prefix: str | None = ...,
+        dir: str | None = ...,
+        *,
+        errors: str | None = ...,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: TemporaryFile[str],
+        mode: OpenTextMode,
+        buffering: int = ...,
+        encoding: str | None = ...,
+        newline: str | None = ...,
+        suffix: str | None = ...,
+        prefix: str | None = ...,
+        dir: str | None = ...,
+        *,
+        errors: str | None = ...,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        mode: OpenTextMode | OpenBinaryMode = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,  # noqa: A002 - tempfile's parameter name
+        *,
+        errors: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._opener = partial(
+            tempfile.TemporaryFile,
+            mode,
+            buffering,
+            encoding,
+            newline,
+            suffix,
+            prefix,
+            dir,
+            errors=errors,
+        )
+
+
+class NamedTemporaryFile(_TempFileContext[AnyStr]):
+    """An asynchronous `tempfile.NamedTemporaryFile()`: a temporary file with a name.
+
+    Use it with `async with`, which returns an `AsyncFile` whose `name` attribute is the
+    file's path. With `delete=True` (the default) the file is removed when it is closed, or
+    with `delete_on_close=False` when the `async with` block ends. The arguments are those
+    of `tempfile.NamedTemporaryFile()`.
+
+    Raises:
+        ValueError: for `delete_on_close=False` on Python < 3.12, whose `tempfile` always
+            deletes on close.
+
+    Example:
+        ```python
+        async with anyio.NamedTemporaryFile("w+", suffix=".txt") as f:
+            await f.write("hello")
+            await f.flush()
+            assert await anyio.Path(f.name).read_text() == "hello"
+        ```
+    """
+
+    @overload
+    def __init__(
+        self: NamedTemporaryFile[bytes],
+        mode: OpenBinaryMode = ...,
+        buffering: int = ...,
+        encoding: str | None = ...,
+        newline: str | None = ...,
+        suffix: str | None = ...,
+        prefix: str | None = ...,
+        dir: str | None = ...,
+        delete: bool = ...,
+        *,
+        errors: str | None = ...,
+        delete_on_close: bool = ...,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: NamedTemporaryFile[str],
+        mode: OpenTextMode,
+        buffering: int = ...,
+        encoding: str | None = ...,
+        newline: str | None = ...,
+        suffix: str | None = ...,
+        prefix: str | None = ...,
+        dir: str | None = ...,
+        delete: bool = ...,
+        *,
+        errors: str | None = ...,
+        delete_on_close: bool = ...,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        mode: OpenBinaryMode | OpenTextMode = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,  # noqa: A002 - tempfile's parameter name
+        delete: bool = True,
+        *,
+        errors: str | None = None,
+        delete_on_close: bool = True,
+    ) -> None:
+        super().__init__()
+        options: dict[str, Any] = {"errors": errors}
+        if sys.version_info >= (3, 12):
+            options["delete_on_close"] = delete_on_close
+        elif not delete_on_close:
+            raise ValueError(
+                "NamedTemporaryFile(delete_on_close=False) needs Python 3.12 or later; "
+                "on this Python the file is always deleted when closed (if delete=True)"
+            )
+        self._opener = partial(
+            tempfile.NamedTemporaryFile,
+            mode,
+            buffering,
+            encoding,
+            newline,
+            suffix,
+            prefix,
+            dir,
+            delete,
+            **options,
+        )
+
+
+class SpooledTemporaryFile(AsyncFile[AnyStr]):
+    """A temporary file kept in memory until it grows beyond `max_size` bytes.
+
+    While the data is in memory, operations run on the event loop thread (they do not
+    block); when a write makes it larger than `max_size` (`0`: never), or on `rollover()`,
+    the data moves to a real temporary file in a worker thread, and from then on operations
+    run in worker threads. Reading, writing, seeking and `readinto()` behave the same
+    before and after the rollover. `wrapped` is the current file object (an in-memory
+    buffer, then the disk file); `fileno()` works only after the rollover.
+
+    Unlike the other temporary files this is itself an `AsyncFile`: create it directly and
+    use it as an async context manager (or close it with `aclose()`). The other arguments
+    are those of `tempfile.SpooledTemporaryFile()`.
+
+    Args:
+        max_size: the size in bytes (encoded bytes in text mode) beyond which the data
+            moves to disk; `0` keeps it in memory.
+
+    Example:
+        ```python
+        async with anyio.SpooledTemporaryFile(max_size=1024) as f:
+            await f.write(b"small")  # still in memory
+            await f.write(b"x" * 2048)  # now on disk
+        ```
+    """
+
+    @overload
+    def __init__(
+        self: SpooledTemporaryFile[bytes],
+        max_size: int = ...,
+        mode: OpenBinaryMode = ...,
+        buffering: int = ...,
+        encoding: str | None = ...,
+        newline: str | None = ...,
+        suffix: str | None = ...,
+        prefix: str | None = ...,
+        dir: str | None = ...,
+        *,
+        errors: str | None = ...,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: SpooledTemporaryFile[str],
+        max_size: int,
+        mode: OpenTextMode,
+        buffering: int = ...,
+        encoding: str | None = ...,
+        newline: str | None = ...,
+        suffix: str | None = ...,
+        prefix: str | None = ...,
+        dir: str | None = ...,
+        *,
+        errors: str | None = ...,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        max_size: int = 0,
+        mode: OpenBinaryMode | OpenTextMode = "w+b",
+        buffering: int = -1,
+        encoding: str | None = None,
+        newline: str | None = None,
+        suffix: str | None = None,
+        prefix: str | None = None,
+        dir: str | None = None,  # noqa: A002 - tempfile's parameter name
+        *,
+        errors: str | None = None,
+    ) -> None:
+        if max_size < 0:
+            raise ValueError(f"max_size must be 0 (no limit) or positive, not {max_size!r}")
+        memory: Any
+        if "b" in mode:
+            memory = io.BytesIO()
+        else:
+            memory = io.TextIOWrapper(io.BytesIO(), encoding, errors, newline)
+        super().__init__(memory)
+        self._max_size = max_size
+        self._make_disk_file = partial(
+            tempfile.TemporaryFile,
+            mode,
+            buffering,
+            encoding,
+            newline,
+            suffix,
+            prefix,
+            dir,
+            errors=errors,
+        )
+        # Invariant: `_rolled` is true exactly when `_fp` is the disk file.
+        self._rolled = False
+
+    def __repr__(self) -> str:
+        where = "on disk" if self._rolled else "in memory"
+        return f"<{type(self).__qualname__} {where} max_size={self._max_size}>"
+
+    @property
+    def closed(self) -> bool:
+        """Whether the file has been closed."""
+        return bool(self._fp.closed)
+
+    async def rollover(self) -> None:
+        """Move the data to a temporary file on disk now (nothing happens if it is there).
+
+        The move completes even if the caller is cancelled meanwhile (the cancellation is
+        raised afterwards), so the file is never left half moved.
+        """
+        if self._rolled:
+            await checkpoint()
+            return
+        await to_thread.run_sync(self._move_to_disk)
+
+    def _move_to_disk(self) -> None:
+        """Copy the in-memory data to a new disk file and switch to it (worker thread).
+
+        The switch happens here rather than after the await, so that a cancellation raised
+        when the worker returns cannot lose the new file.
+        """
+        memory = self._fp
+        disk = self._make_disk_file()
+        try:
+            if isinstance(memory, io.TextIOWrapper):
+                memory.flush()
+                # The tell() cookie of a text file is valid for another text file holding
+                # the same bytes with the same encoding.
+                position = memory.tell()
+                disk.buffer.write(memory.buffer.getvalue())
+            else:
+                position = memory.tell()
+                disk.write(memory.getvalue())
+            disk.seek(position)
+        except BaseException:
+            disk.close()
+            raise
+        self._fp = disk
+        self._rolled = True
+        memory.close()
+
+    def _memory_size(self) -> int:
+        """The number of bytes held in memory (flushing a text wrapper's pending data)."""
+        memory = self._fp
+        if isinstance(memory, io.TextIOWrapper):
+            memory.flush()
+            memory = memory.buffer
+        with memory.getbuffer() as view:
+            return int(view.nbytes)
+
+    async def _roll_if_too_big(self) -> None:
+        if self._max_size and self._memory_size() > self._max_size:
+            # Shielded: the write that made the data too big already happened.
+            with CancelScope(shield=True):
+                await self.rollover()
+
+    async def aclose(self) -> None:
+        """Close the file (and delete it, if it was rolled over to disk)."""
+        if self._rolled:
+            await super().aclose()
+        else:
+            self._fp.close()
+            await checkpoint()
+
+    async def read(self, size: int = -1) -> AnyStr:
+        """Read at most `size` characters or bytes (all of them when `size` is negative)."""
+        if self._rolled:
+            # mypy checks this body once per AnyStr constraint but does not narrow super().
+            return await super().read(size)  # type: ignore[return-value]
+        await checkpoint()
+        result: AnyStr = self._fp.read(size)
+        return result
+
+    async def read1(self: SpooledTemporaryFile[bytes], size: int = -1) -> bytes:
+        """Read at most `size` bytes with at most one call to the raw stream (binary files)."""
+        if self._rolled:
+            return await super().read1(size)
+        await checkpoint()
+        result: bytes = self._fp.read1(size)
+        return result
+
+    async def readinto(self: SpooledTemporaryFile[bytes], b: WriteableBuffer) -> int:
+        """Read bytes into the buffer `b`; return how many were read (binary files)."""
+        if self._rolled:
+            return await super().readinto(b)
+        await checkpoint()
+        result: int = self._fp.readinto(b)
+        return result
+
+    async def readinto1(self: SpooledTemporaryFile[bytes], b: WriteableBuffer) -> int:
+        """Like `readinto()`, with at most one call to the raw stream (binary files)."""
+        if self._rolled:
+            return await super().readinto1(b)
+        await checkpoint()
+        result: int = self._fp.readinto1(b)
+        return result
+
+    async def peek(self: SpooledTemporaryFile[bytes], size: int = 0) -> bytes:
+        """Return bytes from the current position without moving it (binary files)."""
+        if self._rolled:
+            return await super().peek(size)
+        await checkpoint()
+        memory = self._fp
+        if not isinstance(memory, io.BytesIO):
+            raise AttributeError(f"{self!r} is a text file; only binary files support peek()")
+        position = memory.tell()
+        with memory.getbuffer() as view:
+            return bytes(view[position : position + max(size, io.DEFAULT_BUFFER_SIZE)])
+
+    async def readline(self) -> AnyStr:
+        """Read one line, with its line ending; return an empty string at the end of file."""
+        if self._rolled:
+            # mypy checks this body once per AnyStr constraint but does not narrow super().
+            return await super().readline()  # type: ignore[return-value]
+        await checkpoint()
+        result: AnyStr = self._fp.readline()
+        return result
+
+    async def readlines(self) -> list[AnyStr]:
+        """Read every remaining line and return them as a list."""
+        if self._rolled:
+            # mypy checks this body once per AnyStr constraint but does not narrow super().
+            return await super().readlines()  # type: ignore[return-value]
+        await checkpoint()
+        result: list[AnyStr] = self._fp.readlines()
+        return result
+
+    async def seek(self, offset: int, whence: int | None = 0) -> int:
+        """Move to `offset` relative to `whence` (`os.SEEK_SET`, `SEEK_CUR` or `SEEK_END`)."""
+        if self._rolled:
+            return await super().seek(offset, whence)
+        await checkpoint()
+        result: int = self._fp.seek(offset, 0 if whence is None else whence)
+        return result
+
+    async def tell(self) -> int:
+        """Return the current position."""
+        if self._rolled:
+            return await super().tell()
+        await checkpoint()
+        result: int = self._fp.tell()
+        return result
+
+    async def flush(self) -> None:
+        """Flush the write buffer (to the operating system, once on disk)."""
+        if self._rolled:
+            return await super().flush()
+        await checkpoint()
+        self._fp.flush()
+
+    async def truncate(self, size: int | None = None) -> int:
+        """Resize the file to `size` (default: the current position); return the new size.
+
+        Growing the file beyond `max_size` rolls it over to disk first.
+        """
+        if not self._rolled and self._max_size and size is not None and size > self._max_size:
+            await self.rollover()
+        if self._rolled:
+            return await super().truncate(size)
+        await checkpoint()
+        result: int = self._fp.truncate(size)
+        return result
+
+    async def write(self, b: ReadableBuffer | str) -> int:
+        """Write `b`; roll over to disk if the data is now larger than `max_size`."""
+        if self._rolled:
+            return await super().write(b)
+        await checkpoint()
+        written = cast("int", self._fp.write(b))
+        await self._roll_if_too_big()
+        return written
+
+    async def writelines(self, lines: Iterable[str] | Iterable[ReadableBuffer]) -> None:
+        """Write every item of `lines`; roll over to disk if the data is now too large."""
+        if self._rolled:
+            return await super().writelines(lines)
+        await checkpoint()
+        self._fp.writelines(lines)
+        await self._roll_if_too_big()
+
+
+class TemporaryDirectory(Generic[AnyStr]):
+    """An asynchronous `tempfile.TemporaryDirectory()`: a directory removed on exit.
+
+    `async with` creates the directory in a worker thread and returns its path; leaving the
+    block removes it with everything in it (unless `delete=False`), also when the block is
+    cancelled. `cleanup()` removes it earlier. The arguments are those of
+    `tempfile.TemporaryDirectory()`; with `bytes` arguments the path is `bytes`.
+
+    Args:
+        suffix: the end of the directory's name.
+        prefix: the start of the directory's name.
+        dir: the parent directory (default: `gettempdir()`).
+        ignore_cleanup_errors: ignore errors while removing the directory.
+        delete: remove the directory when the `async with` block ends.
+
+    Example:
+        ```python
+        async with anyio.TemporaryDirectory() as name:
+            await (anyio.Path(name) / "notes.txt").write_text("draft")
+        ```
+    """
+
+    @overload
+    def __init__(
+        self: TemporaryDirectory[str],
+        suffix: str | None = ...,
+        prefix: str | None = ...,
+        dir: str | PathLike[str] | None = ...,
+        *,
+        ignore_cleanup_errors: bool = ...,
+        delete: bool = ...,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: TemporaryDirectory[bytes],
+        suffix: bytes | None = ...,
+        prefix: bytes | None = ...,
+        dir: bytes | PathLike[bytes] | None = ...,
+        *,
+        ignore_cleanup_errors: bool = ...,
+        delete: bool = ...,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        suffix: str | bytes | None = None,
+        prefix: str | bytes | None = None,
+        dir: str | bytes | PathLike[str] | PathLike[bytes] | None = None,  # noqa: A002 - tempfile's parameter name
+        *,
+        ignore_cleanup_errors: bool = False,
+        delete: bool = True,
+    ) -> None:
+        options: dict[str, Any] = {"ignore_cleanup_errors": ignore_cleanup_errors}
+        if sys.version_info >= (3, 12):
+            options["delete"] = delete
+        # The overloads above tie the arguments' type to AnyStr; mypy cannot see it here.
+        self._make: Callable[[], tempfile.TemporaryDirectory[AnyStr]] = partial(  # type: ignore[assignment]
+            tempfile.TemporaryDirectory, suffix, prefix, dir, **options
+        )
+        self._delete = delete
+        self._state = _State.NEW
+        self._tempdir: tempfile.TemporaryDirectory[AnyStr] | None = None
+        #: The directory's path, once the `async with` block is entered.
+        self.name: AnyStr | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__qualname__} name={self.name!r} state={self._state.value}>"
+
+    async def __aenter__(self) -> AnyStr:
+        """Create the directory in a worker thread and return its path."""
+        if self._state is not _State.NEW:
+            raise RuntimeError(f"{self!r} was already entered; create a new one")
+        self._state = _State.ENTERED
+        self._tempdir = await open_in_thread(self._make, _cleanup_tempdir)
+        self.name = self._tempdir.name
+        return self._tempdir.name
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Remove the directory (unless `delete=False`), also when cancelled."""
+        self._state = _State.EXITED
+        if self._delete:
+            await self._shielded_cleanup()
+        elif sys.version_info < (3, 12) and self._tempdir is not None:
+            # Python < 3.12 has no `delete` option: keep the directory by disarming the
+            # finalizer that would remove it (with a ResourceWarning) at garbage collection.
+            # `_finalizer` is stable on these two frozen Python versions.
+            self._tempdir._finalizer.detach()  # type: ignore[attr-defined]  # private, see above
+        if exc_type is None:
+            await checkpoint_if_cancelled()
+
+    async def cleanup(self) -> None:
+        """Remove the directory and everything in it, now, in a worker thread.
+
+        Removal is shielded from cancellation: it completes, then the cancellation is
+        raised. Calling it again after the directory is gone does nothing.
+
+        Raises:
+            RuntimeError: if the `async with` block was never entered.
+        """
+        if self._tempdir is None:
+            raise RuntimeError(f"{self!r} was never entered; there is nothing to clean up")
+        await self._shielded_cleanup()
+        await checkpoint_if_cancelled()
+
+    async def _shielded_cleanup(self) -> None:
+        if self._tempdir is not None:
+            with CancelScope(shield=True):
+                await to_thread.run_sync(_cleanup_tempdir, self._tempdir)
+
+
+def _cleanup_tempdir(tempdir: tempfile.TemporaryDirectory[Any]) -> None:
+    tempdir.cleanup()
+
+
+@overload
+async def mkstemp(
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | PathLike[str] | None = None,
+    text: bool = False,
+) -> tuple[int, str]: ...
+
+
+@overload
+async def mkstemp(
+    suffix: bytes | None = None,
+    prefix: bytes | None = None,
+    dir: bytes | PathLike[bytes] | None = None,
+    text: bool = False,
+) -> tuple[int, bytes]: ...
+
+
+async def mkstemp(
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: AnyStr | PathLike[AnyStr] | None = None,  # noqa: A002 - tempfile's parameter name
+    text: bool = False,
+) -> tuple[int, str | bytes]:
+    """Create a temporary file securely, like `tempfile.mkstemp()`, in a worker thread.
+
+    The caller owns the result: close the descriptor and delete the file when done.
+
+    Returns:
+        An open OS-level file descriptor and the file's absolute path (`bytes` when the
+        arguments are `bytes`).
+    """
+    return await to_thread.run_sync(tempfile.mkstemp, suffix, prefix, dir, text)
+
+
+@overload
+async def mkdtemp(
+    suffix: str | None = None,
+    prefix: str | None = None,
+    dir: str | PathLike[str] | None = None,
+) -> str: ...
+
+
+@overload
+async def mkdtemp(
+    suffix: bytes | None = None,
+    prefix: bytes | None = None,
+    dir: bytes | PathLike[bytes] | None = None,
+) -> bytes: ...
+
+
+async def mkdtemp(
+    suffix: AnyStr | None = None,
+    prefix: AnyStr | None = None,
+    dir: AnyStr | PathLike[AnyStr] | None = None,  # noqa: A002 - tempfile's parameter name
+) -> str | bytes:
+    """Create a temporary directory securely, like `tempfile.mkdtemp()`, in a worker thread.
+
+    The caller owns the directory and must remove it.
+
+    Returns:
+        The directory's absolute path (`bytes` when the arguments are `bytes`).
+    """
+    return await to_thread.run_sync(tempfile.mkdtemp, suffix, prefix, dir)
+
+
+async def gettempdir() -> str:
+    """Return the directory for temporary files, like `tempfile.gettempdir()`.
+
+    The first call looks for a writable directory (in a worker thread); later calls return
+    the cached answer.
+    """
+    return await to_thread.run_sync(tempfile.gettempdir)
+
+
+async def gettempdirb() -> bytes:
+    """Like `gettempdir()`, but return the path as `bytes`."""
+    return await to_thread.run_sync(tempfile.gettempdirb)
