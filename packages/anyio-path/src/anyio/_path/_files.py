@@ -5,23 +5,24 @@ with `anyio.to_thread.run_sync()`; attributes that never block (`name`, `mode`, 
 `encoding`, ...) are read straight from the wrapped object.
 
 Cancellation: a file operation cannot be interrupted half way, so the worker call is not
-abandoned when the caller is cancelled (the default of `run_sync()`): the operation finishes
-and the cancellation is raised after it. `aclose()` goes further and shields the close, so
-that leaving `async with` in a cancelled scope still closes the file (otherwise the
-descriptor would leak until garbage collection, with a `ResourceWarning`).
+abandoned when the caller is cancelled (the default of `run_sync()`): the operation finishes,
+its result is returned, and the cancellation is raised at the caller's next checkpoint. So
+an opened file is never lost to a cancellation. `aclose()` goes further and shields the
+close, so that leaving `async with` in an already cancelled scope still closes the file
+(otherwise the descriptor would leak until garbage collection, with a `ResourceWarning`).
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, TypeVar, overload
+from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, overload
 
 from anyio import CancelScope, to_thread
 from anyio.abc import AsyncResource
 from anyio.lowlevel import checkpoint_if_cancelled
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Iterable
+    from collections.abc import Callable, Iterable
     from os import PathLike
 
     from _typeshed import (
@@ -30,36 +31,9 @@ if TYPE_CHECKING:
         ReadableBuffer,
         WriteableBuffer,
     )
+    from typing_extensions import Self
 
-__all__ = ("AsyncFile", "close_file", "open_file", "open_in_thread", "wrap_file")
-
-T = TypeVar("T")
-
-
-async def open_in_thread(opener: Callable[[], T], close: Callable[[T], object]) -> T:
-    """Return `opener()`, run in a worker thread, without leaking it on cancellation.
-
-    `to_thread.run_sync()` lets the worker finish when the caller is cancelled meanwhile,
-    then raises the cancellation and drops the result: an opened file would stay open until
-    garbage collection. Here the worker records what it opened, and on that path it is
-    closed with `close(resource)` (in a shielded worker call) before the cancellation
-    propagates.
-    """
-    opened: list[T] = []
-
-    def open_and_record() -> T:
-        resource = opener()
-        opened.append(resource)
-        return resource
-
-    try:
-        return await to_thread.run_sync(open_and_record)
-    except BaseException:
-        # `opened` is only filled when opener() succeeded: the error is a cancellation.
-        if opened:
-            with CancelScope(shield=True):
-                await to_thread.run_sync(close, opened[0])
-        raise
+__all__ = ("AsyncFile", "open_file", "wrap_file")
 
 
 class AsyncFile(AsyncResource, Generic[AnyStr]):
@@ -103,10 +77,20 @@ class AsyncFile(AsyncResource, Generic[AnyStr]):
         """The wrapped synchronous file object."""
         return self._fp  # type: ignore[no-any-return]  # `_fp` is IO[AnyStr] by __init__
 
-    async def __aiter__(self) -> AsyncIterator[AnyStr]:
-        """Yield the lines of the file, like iterating over the synchronous file does."""
-        while line := await self.readline():
-            yield line
+    def __aiter__(self) -> Self:
+        """Return the file itself: `async for` yields its lines, like iterating over a file.
+
+        Like a synchronous file, the file is its own iterator (no async generator, so that
+        leaving the loop early needs no clean-up).
+        """
+        return self
+
+    async def __anext__(self) -> AnyStr:
+        """Return the next line; at the end of the file, raise `StopAsyncIteration`."""
+        line = await self.readline()
+        if line:
+            return line
+        raise StopAsyncIteration
 
     async def aclose(self) -> None:
         """Close the file, in a worker thread.
@@ -247,12 +231,7 @@ async def open_file(
         ```
     """
     func = partial(open, file, mode, buffering, encoding, errors, newline, closefd, opener)
-    return AsyncFile(await open_in_thread(func, close_file))
-
-
-def close_file(fp: IO[Any]) -> None:
-    """Close `fp` (the `close` callback of `open_in_thread()` for files)."""
-    fp.close()
+    return AsyncFile(await to_thread.run_sync(func))
 
 
 def wrap_file(file: IO[AnyStr]) -> AsyncFile[AnyStr]:

@@ -13,8 +13,9 @@ method of `pathlib.Path` is written out here, in one of three shapes:
 Cancellation policy: a call without side effects (queries such as `stat()`, `exists()`,
 `read_bytes()`, `resolve()`) is abandoned when the caller is cancelled, so cancellation is
 immediate and the thread finishes on its own. A call that changes the file system (`mkdir()`,
-`write_text()`, `rename()`, ...) is not: it completes, then the cancellation is raised, so
-that the caller never has to guess whether it happened.
+`write_text()`, `rename()`, ...) is not: it completes and returns, and the cancellation is
+raised at the caller's next checkpoint, so that the caller never has to guess whether it
+happened.
 
 Methods and keyword arguments follow the running Python's `pathlib` (version branches
 below); the tests compare the method set and the signatures with `pathlib.Path`, so a new
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from anyio import to_thread
 
-from ._files import AsyncFile, close_file, open_in_thread
+from ._files import AsyncFile
 from ._iterate import ThreadedIterator
 
 if TYPE_CHECKING:
@@ -77,8 +78,8 @@ class Path:
     provided; use `hardlink_to()`. `with_segments()` exists on every Python.
 
     Calls without side effects (`stat()`, `exists()`, `read_bytes()`, iteration, ...) are
-    abandoned when the caller is cancelled; calls that change the file system finish first
-    and raise the cancellation afterwards.
+    abandoned when the caller is cancelled; calls that change the file system complete and
+    return, and the cancellation is raised at the caller's next checkpoint.
 
     Args:
         *args: path segments, as for `pathlib.Path`.
@@ -472,7 +473,7 @@ class Path:
             func = partial(self._path.read_text, encoding, errors)
             return await to_thread.run_sync(func, abandon_on_cancel=True)
 
-    # --- file system: changes (completed before a cancellation is raised) ----------------
+    # --- file system: changes (completed even if the caller is cancelled meanwhile) ------
 
     @overload
     async def open(
@@ -504,7 +505,7 @@ class Path:
     ) -> AsyncFile[Any]:
         """Open the file, like `anyio.open_file()`, and return an `AsyncFile`."""
         func = partial(self._path.open, mode, buffering, encoding, errors, newline)
-        return AsyncFile(await open_in_thread(func, close_file))
+        return AsyncFile(await to_thread.run_sync(func))
 
     async def write_bytes(self, data: ReadableBuffer) -> int:
         """Write `data` to the file, replacing its contents; return the number of bytes."""
@@ -630,17 +631,18 @@ class Path:
 
     # --- iteration -----------------------------------------------------------------------
 
-    async def iterdir(self) -> AsyncIterator[Self]:
+    def iterdir(self) -> AsyncIterator[Self]:
         """Yield the entries of the directory (not `.` and `..`), in arbitrary order.
 
         Entries are read in worker threads, in batches; the first one is available as soon
-        as it is read.
+        as it is read. (A plain method returning an async iterator rather than an async
+        generator, so that leaving the loop early needs no clean-up: Trio warns about
+        async generators dropped before exhaustion.)
 
         Raises:
             NotADirectoryError: if the path is not a directory.
         """
-        async for path in ThreadedIterator(partial(self._wrapped_iter, self._path.iterdir)):
-            yield path
+        return ThreadedIterator(partial(self._wrapped_iter, self._path.iterdir))
 
     def _wrapped_iter(self, func: Callable[[], Iterable[pathlib.Path]]) -> Iterator[Self]:
         """Wrap the paths that `func()` yields (runs in a worker thread)."""

@@ -3,8 +3,9 @@
 `TemporaryFile`, `NamedTemporaryFile` and `TemporaryDirectory` are async context managers
 around the `tempfile` objects, created and cleaned up in worker threads. Clean-up is
 shielded from cancellation: leaving the block of a cancelled scope still closes and removes
-what was created. Entering is safe too: if the caller is cancelled while the worker creates
-the file or directory, it is removed again before the cancellation propagates.
+what was created. Entering is safe too: a worker creating the file or directory is not
+abandoned, so `async with` gets it even if a cancellation arrives meanwhile (and raises the
+cancellation inside the block, at its first checkpoint).
 
 `SpooledTemporaryFile` is our own: it keeps the data in memory (served on the event loop
 thread, no worker thread needed) until it grows beyond `max_size` bytes, then moves it to a
@@ -24,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, cast, overload
 from anyio import CancelScope, to_thread
 from anyio.lowlevel import checkpoint, checkpoint_if_cancelled
 
-from ._files import AsyncFile, open_in_thread
+from ._files import AsyncFile
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -76,7 +77,7 @@ class _TempFileContext(Generic[AnyStr]):
         if self._state is not _State.NEW:
             raise RuntimeError(f"{self!r} was already entered; create a new one")
         self._state = _State.ENTERED
-        fp = await open_in_thread(self._opener, _exit_file)
+        fp = await to_thread.run_sync(self._opener)
         self._file = AsyncFile(fp)
         return self._file
 
@@ -361,7 +362,7 @@ class SpooledTemporaryFile(AsyncFile[AnyStr]):
         """Move the data to a temporary file on disk now (nothing happens if it is there).
 
         The move completes even if the caller is cancelled meanwhile (the cancellation is
-        raised afterwards), so the file is never left half moved.
+        raised at the next checkpoint), so the file is never left half moved.
         """
         if self._rolled:
             await checkpoint()
@@ -371,8 +372,8 @@ class SpooledTemporaryFile(AsyncFile[AnyStr]):
     def _move_to_disk(self) -> None:
         """Copy the in-memory data to a new disk file and switch to it (worker thread).
 
-        The switch happens here rather than after the await, so that a cancellation raised
-        when the worker returns cannot lose the new file.
+        The switch happens here, in the worker, so that the object is consistent as soon as
+        the worker is done, whatever its caller does meanwhile.
         """
         memory = self._fp
         disk = self._make_disk_file()
@@ -608,7 +609,7 @@ class TemporaryDirectory(Generic[AnyStr]):
         if self._state is not _State.NEW:
             raise RuntimeError(f"{self!r} was already entered; create a new one")
         self._state = _State.ENTERED
-        self._tempdir = await open_in_thread(self._make, _cleanup_tempdir)
+        self._tempdir = await to_thread.run_sync(self._make)
         self.name = self._tempdir.name
         return self._tempdir.name
 
