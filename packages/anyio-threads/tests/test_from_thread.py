@@ -1,0 +1,195 @@
+"""Tests for anyio.from_thread: run(), run_sync() and check_cancelled()."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import anyio
+from anyio import CancelScope, NoEventLoopError, RunFinishedError, from_thread, to_thread
+from anyio.lowlevel import EventLoopToken, current_token
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+pytestmark = pytest.mark.anyio
+
+
+async def async_add(a: int, b: int) -> int:
+    await anyio.lowlevel.checkpoint()
+    return a + b
+
+
+async def async_fail() -> None:
+    await anyio.lowlevel.checkpoint()
+    raise ValueError("async failure")
+
+
+def sync_fail() -> None:
+    raise ValueError("sync failure")
+
+
+async def run_in_plain_thread(func: Callable[[], Any]) -> Any:
+    """Run ``func`` in a plain `threading.Thread` and wait for it without blocking the loop.
+
+    The thread wakes the loop through a token when it is done; the loop sleeps
+    in a cancel scope meanwhile.
+    """
+    token = current_token()
+    outcome: list[tuple[bool, Any]] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, func()))
+        except BaseException as exc:
+            outcome.append((False, exc))
+        from_thread.run_sync(waiting.cancel, token=token)
+
+    thread = threading.Thread(target=target)
+    with anyio.fail_after(5), CancelScope() as waiting:
+        thread.start()
+        await anyio.sleep_forever()
+    thread.join(5)
+    assert not thread.is_alive()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+class TestFromWorkerThread:
+    async def test_run_returns_result(self) -> None:
+        assert await to_thread.run_sync(from_thread.run, async_add, 1, 2) == 3
+
+    async def test_run_raises_exception(self) -> None:
+        with pytest.raises(ValueError, match="async failure"):
+            await to_thread.run_sync(from_thread.run, async_fail)
+
+    async def test_run_sync_returns_result(self) -> None:
+        assert await to_thread.run_sync(from_thread.run_sync, pow, 2, 5) == 32
+
+    async def test_run_sync_raises_exception(self) -> None:
+        with pytest.raises(ValueError, match="sync failure"):
+            await to_thread.run_sync(from_thread.run_sync, sync_fail)
+
+    async def test_run_sync_runs_in_loop_thread(self) -> None:
+        loop_thread = threading.get_ident()
+        assert await to_thread.run_sync(from_thread.run_sync, threading.get_ident) == loop_thread
+
+    async def test_run_runs_in_loop_thread(self) -> None:
+        loop_thread = threading.get_ident()
+
+        async def ident() -> int:
+            return threading.get_ident()
+
+        assert await to_thread.run_sync(from_thread.run, ident) == loop_thread
+
+
+class TestFromLoopThread:
+    async def test_run_refused(self) -> None:
+        with pytest.raises(RuntimeError):
+            from_thread.run(async_add, 1, 2)
+
+    async def test_run_sync_refused(self) -> None:
+        with pytest.raises(RuntimeError):
+            from_thread.run_sync(pow, 1, 2)
+
+    async def test_run_with_token_refused(self) -> None:
+        with pytest.raises(RuntimeError):
+            from_thread.run_sync(pow, 1, 2, token=current_token())
+
+
+class TestFromForeignThread:
+    async def test_without_token_no_event_loop(self) -> None:
+        with pytest.raises(NoEventLoopError):
+            await run_in_plain_thread(lambda: from_thread.run_sync(pow, 1, 2))
+        with pytest.raises(NoEventLoopError):
+            await run_in_plain_thread(lambda: from_thread.run(async_add, 1, 2))
+
+    async def test_run_sync_with_token(self) -> None:
+        token = current_token()
+        assert isinstance(token, EventLoopToken)
+        assert (
+            await run_in_plain_thread(lambda: from_thread.run_sync(pow, 3, 3, token=token)) == 27
+        )
+
+    async def test_run_with_token(self) -> None:
+        token = current_token()
+        result = await run_in_plain_thread(lambda: from_thread.run(async_add, 4, 5, token=token))
+        assert result == 9
+
+    async def test_exceptions_with_token(self) -> None:
+        token = current_token()
+        with pytest.raises(ValueError, match="sync failure"):
+            await run_in_plain_thread(lambda: from_thread.run_sync(sync_fail, token=token))
+        with pytest.raises(ValueError, match="async failure"):
+            await run_in_plain_thread(lambda: from_thread.run(async_fail, token=token))
+
+
+def test_no_loop_at_all() -> None:
+    with pytest.raises(NoEventLoopError):
+        from_thread.run_sync(pow, 1, 2)
+    with pytest.raises(NoEventLoopError):
+        from_thread.run(async_add, 1, 2)
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_token_after_run_finished(backend: str) -> None:
+    async def get_token() -> EventLoopToken:
+        return current_token()
+
+    token = anyio.run(get_token, backend=backend)
+    with pytest.raises(RunFinishedError):
+        from_thread.run_sync(pow, 1, 2, token=token)
+
+
+class TestCheckCancelled:
+    async def test_not_cancelled_returns(self) -> None:
+        def work() -> str:
+            from_thread.check_cancelled()
+            return "done"
+
+        assert await to_thread.run_sync(work) == "done"
+
+    async def test_raises_when_caller_cancelled(self) -> None:
+        reached: list[str] = []
+
+        def work() -> None:
+            from_thread.run_sync(scope.cancel)
+            from_thread.check_cancelled()
+            reached.append("worker went on")
+
+        with anyio.move_on_after(5) as scope:
+            await to_thread.run_sync(work)
+            reached.append("caller went on")
+        assert scope.cancelled_caught
+        assert reached == []
+
+    async def test_deadline_stops_a_loop(self) -> None:
+        stop = threading.Event()
+        rounds = 0
+
+        def work() -> None:
+            nonlocal rounds
+            # Bounded: without cancellation delivery this ends after ~5 s and fails.
+            while not stop.wait(0.001) and rounds < 5000:
+                rounds += 1
+                from_thread.check_cancelled()
+
+        with anyio.move_on_after(0.05) as scope:
+            await to_thread.run_sync(work)
+        assert scope.cancelled_caught
+        assert 0 < rounds < 5000
+
+    async def test_outside_worker_thread(self) -> None:
+        with pytest.raises(NoEventLoopError):
+            from_thread.check_cancelled()
+        with pytest.raises(NoEventLoopError):
+            await run_in_plain_thread(from_thread.check_cancelled)
+
+
+def test_check_cancelled_without_loop() -> None:
+    with pytest.raises(NoEventLoopError):
+        from_thread.check_cancelled()

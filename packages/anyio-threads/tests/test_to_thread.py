@@ -1,0 +1,253 @@
+"""Tests for anyio.to_thread (the worker-thread pool in anyio._threads._pool)."""
+
+from __future__ import annotations
+
+import threading
+from contextvars import ContextVar
+
+import pytest
+
+import anyio
+from anyio import CancelScope, create_task_group, from_thread, to_thread
+from anyio.lowlevel import checkpoint
+
+pytestmark = pytest.mark.anyio
+
+WORKER_NAME = "anyio worker thread"
+var: ContextVar[str] = ContextVar("var", default="unset")
+
+
+def _worker_threads() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name == WORKER_NAME}
+
+
+class TestRunSync:
+    async def test_returns_result(self) -> None:
+        assert await to_thread.run_sync(pow, 2, 10) == 1024
+
+    async def test_runs_in_another_thread(self) -> None:
+        loop_thread = threading.get_ident()
+        worker_thread = await to_thread.run_sync(threading.get_ident)
+        assert worker_thread != loop_thread
+
+    async def test_raises_the_function_exception(self) -> None:
+        def fail() -> None:
+            raise ValueError("from the worker")
+
+        with pytest.raises(ValueError, match="from the worker") as excinfo:
+            await to_thread.run_sync(fail)
+        # The traceback still shows the function that raised.
+        assert excinfo.traceback[-1].name == "fail"
+
+    async def test_base_exception_propagates(self) -> None:
+        def interrupt() -> None:
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            await to_thread.run_sync(interrupt)
+
+    async def test_workers_are_reused(self) -> None:
+        first = await to_thread.run_sync(threading.get_ident)
+        second = await to_thread.run_sync(threading.get_ident)
+        assert first == second
+
+    async def test_cancellable_is_deprecated(self) -> None:
+        with pytest.warns(DeprecationWarning, match="abandon_on_cancel"):
+            assert await to_thread.run_sync(pow, 3, 2, cancellable=True) == 9
+
+
+class TestCancellation:
+    async def _cancel_from_worker(self, **options: bool) -> tuple[CancelScope, list[str]]:
+        """Cancel the caller from inside the worker, then let the worker go on.
+
+        Returns the caller's scope and the event log: "worker done" is the
+        function's last side effect, "caller resumed" is written by the caller
+        right after `run_sync()` returned.
+        """
+        abandon = options.get("cancellable", options.get("abandon_on_cancel", False))
+        log: list[str] = []
+        release = threading.Event()
+        finished = threading.Event()
+
+        async def caller_still_waiting() -> None:
+            await anyio.wait_all_tasks_blocked()
+            log.append("caller still waiting" if not log else "caller resumed early")
+
+        def work() -> str:
+            try:
+                from_thread.run_sync(scope.cancel)
+                if not abandon:
+                    # Every task of the loop is blocked, the caller included.
+                    from_thread.run(caller_still_waiting)
+                    release.set()
+                release.wait(5)
+                log.append("worker done")
+                return "result"
+            finally:
+                finished.set()
+
+        with CancelScope() as scope:
+            try:
+                log.append(await to_thread.run_sync(work, **options))
+            finally:
+                log.append("caller resumed")
+            await checkpoint()
+        if not release.is_set():
+            release.set()
+            assert finished.wait(5)
+        return scope, log
+
+    async def test_waits_for_the_thread_by_default(self) -> None:
+        scope, log = await self._cancel_from_worker()
+        assert log == ["caller still waiting", "worker done", "result", "caller resumed"]
+        assert scope.cancelled_caught
+
+    async def test_abandon_on_cancel_returns_at_once(self) -> None:
+        scope, log = await self._cancel_from_worker(abandon_on_cancel=True)
+        assert log[0] == "caller resumed"
+        assert scope.cancelled_caught
+
+    async def test_cancellable_true_abandons(self) -> None:
+        with pytest.warns(DeprecationWarning, match="abandon_on_cancel"):
+            scope, log = await self._cancel_from_worker(cancellable=True)
+        assert log[0] == "caller resumed"
+        assert scope.cancelled_caught
+
+    async def test_cancellable_false_overrides_abandon_on_cancel(self) -> None:
+        with pytest.warns(DeprecationWarning, match="abandon_on_cancel"):
+            scope, log = await self._cancel_from_worker(abandon_on_cancel=True, cancellable=False)
+        assert log == ["caller still waiting", "worker done", "result", "caller resumed"]
+        assert scope.cancelled_caught
+
+    async def test_cancelled_before_the_call(self) -> None:
+        ran = threading.Event()
+        with CancelScope() as scope:
+            scope.cancel()
+            await to_thread.run_sync(ran.set)
+        assert scope.cancelled_caught
+        assert not ran.is_set()
+
+
+class TestLimiter:
+    async def test_limiter_bounds_concurrency(self) -> None:
+        limiter = anyio.CapacityLimiter(2)
+        lock = threading.Lock()
+        running = 0
+        peak = 0
+        # Two workers must meet at the barrier: it proves that 2 run at once,
+        # and it times out (failing the test) if the limiter lets only 1 in.
+        barrier = threading.Barrier(2, timeout=5)
+
+        def work() -> None:
+            nonlocal running, peak
+            with lock:
+                running += 1
+                peak = max(peak, running)
+            barrier.wait()
+            with lock:
+                running -= 1
+
+        with anyio.fail_after(10):
+            async with create_task_group() as tg:
+                for _ in range(10):
+                    tg.start_soon(lambda: to_thread.run_sync(work, limiter=limiter))
+        assert peak == 2
+        assert limiter.borrowed_tokens == 0
+
+    async def test_default_limiter_has_40_tokens(self) -> None:
+        limiter = to_thread.current_default_thread_limiter()
+        assert isinstance(limiter, anyio.CapacityLimiter)
+        assert limiter.total_tokens == 40
+        assert to_thread.current_default_thread_limiter() is limiter
+
+    async def test_default_limiter_is_used(self) -> None:
+        limiter = to_thread.current_default_thread_limiter()
+
+        def borrowed() -> float:
+            return from_thread.run_sync(lambda: limiter.borrowed_tokens)
+
+        assert await to_thread.run_sync(borrowed) == 1
+        assert limiter.borrowed_tokens == 0
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_default_limiter_is_per_event_loop(backend: str) -> None:
+    async def get_and_shrink() -> tuple[object, float]:
+        limiter = to_thread.current_default_thread_limiter()
+        tokens = limiter.total_tokens
+        limiter.total_tokens = 3
+        return limiter, tokens
+
+    first, first_tokens = anyio.run(get_and_shrink, backend=backend)
+    second, second_tokens = anyio.run(get_and_shrink, backend=backend)
+    assert first is not second
+    assert first_tokens == second_tokens == 40
+
+
+class TestContextVars:
+    async def test_worker_sees_caller_context(self) -> None:
+        var.set("caller")
+        assert await to_thread.run_sync(var.get) == "caller"
+
+    async def test_no_leak_between_calls_or_back_to_caller(self) -> None:
+        var.set("caller")
+
+        def change() -> str:
+            previous = var.get()
+            var.set("worker")
+            return previous
+
+        assert await to_thread.run_sync(change) == "caller"
+        assert var.get() == "caller"
+        # Same worker thread, fresh copy of the caller's context.
+        assert await to_thread.run_sync(change) == "caller"
+
+    async def test_from_thread_sees_worker_context(
+        self, anyio_backend_name: str, request: pytest.FixtureRequest
+    ) -> None:
+        if anyio_backend_name == "trio":
+            request.applymarker(
+                pytest.mark.xfail(
+                    reason="bug: from_thread.run/run_sync on trio run in the system "
+                    "context, not in a copy of the worker thread's context",
+                    strict=True,
+                )
+            )
+        var.set("caller")
+
+        async def read() -> str:
+            return var.get()
+
+        def change_and_call_back() -> tuple[str, str]:
+            var.set("worker")
+            return from_thread.run(read), from_thread.run_sync(var.get)
+
+        assert await to_thread.run_sync(change_and_call_back) == ("worker", "worker")
+        assert var.get() == "caller"
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_workers_gone_after_run(backend: str) -> None:
+    before = _worker_threads()
+
+    async def main() -> set[int]:
+        barrier = threading.Barrier(5, timeout=5)
+
+        def work() -> int:
+            barrier.wait()
+            return threading.get_ident()
+
+        idents: set[int] = set()
+
+        async def call() -> None:
+            idents.add(await to_thread.run_sync(work))
+
+        async with create_task_group() as tg:
+            for _ in range(5):
+                tg.start_soon(call)
+        return idents
+
+    idents = anyio.run(main, backend=backend)
+    assert len(idents) == 5
+    assert _worker_threads() == before
+    assert not {thread.ident for thread in threading.enumerate()} & idents
