@@ -193,6 +193,19 @@ async def open_file(
 ) -> AsyncFile[str]: ...
 
 
+@overload
+async def open_file(
+    file: str | PathLike[str] | int,
+    mode: str,
+    buffering: int = ...,
+    encoding: str | None = ...,
+    errors: str | None = ...,
+    newline: str | None = ...,
+    closefd: bool = ...,
+    opener: Callable[[str, int], int] | None = ...,
+) -> AsyncFile[Any]: ...
+
+
 async def open_file(
     file: str | PathLike[str] | int,
     mode: str = "r",

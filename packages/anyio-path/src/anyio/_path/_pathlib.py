@@ -495,6 +495,16 @@ class Path:
         newline: str | None = ...,
     ) -> AsyncFile[str]: ...
 
+    @overload
+    async def open(
+        self,
+        mode: str,
+        buffering: int = ...,
+        encoding: str | None = ...,
+        errors: str | None = ...,
+        newline: str | None = ...,
+    ) -> AsyncFile[Any]: ...
+
     async def open(
         self,
         mode: str = "r",
