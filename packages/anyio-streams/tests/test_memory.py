@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 from typing import Any
@@ -155,6 +156,13 @@ class TestNowait:
             receive.clone()
 
 
+def _drop_one_end_unclosed(keep_open: int) -> None:
+    pair = create_memory_object_stream[int]()
+    pair[1 - keep_open].close()
+    del pair
+    gc.collect()
+
+
 class TestClosing:
     def test_sync_context_manager_closes(self) -> None:
         send, receive = create_memory_object_stream[int]()
@@ -190,16 +198,10 @@ class TestClosing:
         receive2.close()
 
     def test_unclosed_stream_warns_when_collected(self) -> None:
-        send, receive = create_memory_object_stream[int]()
-        receive.close()
         with pytest.warns(ResourceWarning, match=r"Unclosed <MemoryObjectSendStream at "):
-            del send
-            gc.collect()
-        send, receive = create_memory_object_stream[int]()
-        send.close()
+            _drop_one_end_unclosed(keep_open=0)
         with pytest.warns(ResourceWarning, match=r"Unclosed <MemoryObjectReceiveStream at "):
-            del receive
-            gc.collect()
+            _drop_one_end_unclosed(keep_open=1)
 
     def test_closed_stream_does_not_warn(self) -> None:
         send, receive = create_memory_object_stream[int]()
@@ -565,10 +567,8 @@ class TestCancellation:
                 send.send_nowait(99)
                 scope.cancel()
             leftover = []
-            try:
+            with contextlib.suppress(WouldBlock):
                 leftover.append(receive.receive_nowait())
-            except WouldBlock:
-                pass
             assert got + leftover == [99]
 
     async def test_receivers_give_back_to_next_receiver_when_natively_cancelled(
@@ -746,7 +746,7 @@ class TestHammer:
                 while True:
                     try:
                         received.append(await stream.receive())
-                    except asyncio.CancelledError:
+                    except asyncio.CancelledError:  # noqa: PERF203 - the point of the test
                         task.uncancel()
                     except EndOfStream:
                         return

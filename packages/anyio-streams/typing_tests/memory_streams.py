@@ -8,14 +8,17 @@ error it expects does not occur.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from anyio import create_memory_object_stream
-from anyio.abc import ObjectReceiveStream, ObjectSendStream
 from anyio.streams.memory import (
     MemoryObjectReceiveStream,
     MemoryObjectSendStream,
     MemoryObjectStreamStatistics,
 )
+
+if TYPE_CHECKING:
+    from anyio.abc import ObjectReceiveStream, ObjectSendStream
 
 if sys.version_info >= (3, 11):
     from typing import assert_type
