@@ -1,0 +1,202 @@
+"""Text streams: send and receive ``str`` over a byte stream.
+
+Decoding is incremental: a multi-byte character split between two chunks of
+the byte stream is decoded once its last byte arrives, never garbled.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import TYPE_CHECKING, Any
+
+from .._core._exceptions import EndOfStream
+from ..abc import ObjectReceiveStream, ObjectSendStream, ObjectStream, ObjectStreamConnectable
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from ..abc import (
+        AnyByteReceiveStream,
+        AnyByteSendStream,
+        AnyByteStream,
+        AnyByteStreamConnectable,
+    )
+
+__all__ = ("TextConnectable", "TextReceiveStream", "TextSendStream", "TextStream")
+
+
+class TextReceiveStream(ObjectReceiveStream[str]):
+    """Receive text decoded from a byte stream.
+
+    Each `receive()` returns the text decoded from one or more chunks of the
+    byte stream (never an empty string). At the end of the byte stream, bytes
+    of an unfinished character are handled by ``errors``: ``"strict"`` raises
+    `UnicodeDecodeError`, ``"replace"`` gives ``"\\ufffd"``, and so on.
+
+    Args:
+        transport_stream: the byte stream to read; typed attributes pass
+            through from it.
+        encoding: any encoding known to `codecs`.
+        errors: the error handler for undecodable bytes (see `codecs`).
+
+    Raises:
+        LookupError: if the encoding or the error handler is unknown.
+    """
+
+    def __init__(
+        self,
+        transport_stream: AnyByteReceiveStream,
+        encoding: str = "utf-8",
+        errors: str = "strict",
+    ) -> None:
+        codecs.lookup_error(errors)
+        #: The wrapped byte stream.
+        self.transport_stream = transport_stream
+        #: The encoding used to decode.
+        self.encoding = encoding
+        #: The error handler used when decoding.
+        self.errors = errors
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+
+    async def receive(self) -> str:
+        """Receive the next piece of text.
+
+        Raises:
+            anyio.EndOfStream: once the byte stream has ended and everything
+                was decoded.
+            UnicodeDecodeError: for undecodable bytes, with ``errors="strict"``.
+        """
+        while True:
+            try:
+                chunk = await self.transport_stream.receive()
+            except EndOfStream:
+                text: str = self._decoder.decode(b"", True)
+                if text:
+                    return text
+                raise
+            text = self._decoder.decode(chunk)
+            if text:
+                return text
+
+    async def aclose(self) -> None:
+        """Close the wrapped byte stream."""
+        await self.transport_stream.aclose()
+
+    @property
+    def extra_attributes(self) -> Mapping[Any, Callable[[], Any]]:
+        return self.transport_stream.extra_attributes
+
+
+class TextSendStream(ObjectSendStream[str]):
+    """Send text encoded onto a byte stream.
+
+    Args:
+        transport_stream: the byte stream to write; typed attributes pass
+            through from it.
+        encoding: any encoding known to `codecs`.
+        errors: the error handler for characters the encoding cannot
+            represent (see `codecs`).
+
+    Raises:
+        LookupError: if the encoding or the error handler is unknown.
+    """
+
+    def __init__(
+        self,
+        transport_stream: AnyByteSendStream,
+        encoding: str = "utf-8",
+        errors: str = "strict",
+    ) -> None:
+        codecs.lookup_error(errors)
+        #: The wrapped byte stream.
+        self.transport_stream = transport_stream
+        #: The encoding used to encode.
+        self.encoding = encoding
+        #: The error handler used when encoding.
+        self.errors = errors
+        self._encoder = codecs.getencoder(encoding)
+
+    async def send(self, item: str) -> None:
+        """Encode ``item`` and send the bytes.
+
+        Raises:
+            UnicodeEncodeError: for characters the encoding cannot represent,
+                with ``errors="strict"``.
+        """
+        encoded, _ = self._encoder(item, self.errors)
+        await self.transport_stream.send(encoded)
+
+    async def aclose(self) -> None:
+        """Close the wrapped byte stream."""
+        await self.transport_stream.aclose()
+
+    @property
+    def extra_attributes(self) -> Mapping[Any, Callable[[], Any]]:
+        return self.transport_stream.extra_attributes
+
+
+class TextStream(ObjectStream[str]):
+    """A two-way text stream over a two-way byte stream.
+
+    Args:
+        transport_stream: the byte stream; typed attributes pass through
+            from it.
+        encoding: any encoding known to `codecs`, used both ways.
+        errors: the error handler, used both ways (see `codecs`).
+
+    Raises:
+        LookupError: if the encoding or the error handler is unknown.
+
+    Example:
+        ```python
+        text_stream = TextStream(byte_stream)
+        await text_stream.send("héllo")
+        reply = await text_stream.receive()
+        ```
+    """
+
+    def __init__(
+        self,
+        transport_stream: AnyByteStream,
+        encoding: str = "utf-8",
+        errors: str = "strict",
+    ) -> None:
+        #: The wrapped byte stream.
+        self.transport_stream = transport_stream
+        #: The encoding used both ways.
+        self.encoding = encoding
+        #: The error handler used both ways.
+        self.errors = errors
+        self._receive_stream = TextReceiveStream(transport_stream, encoding, errors)
+        self._send_stream = TextSendStream(transport_stream, encoding, errors)
+
+    async def receive(self) -> str:
+        return await self._receive_stream.receive()
+
+    async def send(self, item: str) -> None:
+        await self._send_stream.send(item)
+
+    async def send_eof(self) -> None:
+        await self.transport_stream.send_eof()
+
+    async def aclose(self) -> None:
+        """Close the wrapped byte stream."""
+        await self.transport_stream.aclose()
+
+    @property
+    def extra_attributes(self) -> Mapping[Any, Callable[[], Any]]:
+        return self.transport_stream.extra_attributes
+
+
+class TextConnectable(ObjectStreamConnectable[str]):
+    """Wrap each connection that ``connectable`` makes in a UTF-8 `TextStream`.
+
+    Args:
+        connectable: what makes the byte stream connections.
+    """
+
+    def __init__(self, connectable: AnyByteStreamConnectable) -> None:
+        self.connectable = connectable
+
+    async def connect(self) -> TextStream:
+        return TextStream(await self.connectable.connect())
