@@ -1,0 +1,810 @@
+"""Task groups: `start_soon()`, `start()`, error collection, cancellation, misuse.
+
+Async tests run on every backend variant. Tests that must watch an event loop
+end (base exceptions such as `KeyboardInterrupt`) start their own loop with
+`anyio.run()` on the same variant.
+"""
+
+# Several statements in pytest.raises() blocks are what these tests exercise:
+# ruff: noqa: PT012
+
+from __future__ import annotations
+
+import gc
+import sys
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import anyio
+from anyio import (
+    TASK_STATUS_IGNORED,
+    CancelScope,
+    create_task_group,
+    current_time,
+    fail_after,
+    get_cancelled_exc_class,
+    get_current_task,
+    move_on_after,
+    sleep,
+    sleep_forever,
+    wait_all_tasks_blocked,
+)
+from anyio.abc import TaskGroup, TaskStatus
+from anyio.lowlevel import cancel_shielded_checkpoint, checkpoint
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+if sys.version_info < (3, 11):
+    from exceptiongroup import BaseExceptionGroup, ExceptionGroup
+
+pytestmark = pytest.mark.anyio
+
+# A guard for tests that would hang if cancellation were not delivered.
+GUARD = 5
+
+
+def leaves(exc: BaseException) -> Iterator[BaseException]:
+    """Yield the exceptions inside ``exc`` (itself if it is not a group)."""
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            yield from leaves(inner)
+    else:
+        yield exc
+
+
+def xfail_core_bug(request: pytest.FixtureRequest, reason: str) -> None:
+    request.applymarker(pytest.mark.xfail(reason=f"core bug: {reason}", strict=True))
+
+
+def default_name(func: Any) -> str:
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+async def fail(message: str = "child failed") -> None:
+    await checkpoint()
+    raise ValueError(message)
+
+
+class TestStartSoon:
+    async def test_runs_children_with_arguments(self) -> None:
+        results: list[tuple[int, str]] = []
+
+        async def child(number: int, text: str) -> None:
+            await checkpoint()
+            results.append((number, text))
+
+        async with create_task_group() as tg:
+            assert isinstance(tg, TaskGroup)
+            tg.start_soon(child, 1, "a")
+            tg.start_soon(child, 2, "b")
+            tg.start_soon(partial(child, text="c"), 3)
+        assert sorted(results) == [(1, "a"), (2, "b"), (3, "c")]
+
+    async def test_group_waits_for_its_children(self) -> None:
+        done = []
+
+        async def child() -> None:
+            await sleep(0.01)
+            done.append("child")
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+        assert done == ["child"]
+
+    async def test_child_does_not_run_before_start_soon_returns(self) -> None:
+        ran = []
+
+        async def child() -> None:
+            ran.append("child")
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+            assert ran == []
+        assert ran == ["child"]
+
+    async def test_children_can_start_siblings(self) -> None:
+        ran = []
+
+        async def grandchild() -> None:
+            ran.append("grandchild")
+
+        async def child() -> None:
+            tg.start_soon(grandchild)
+            await checkpoint()
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+        assert ran == ["grandchild"]
+
+    async def test_default_name_is_module_and_qualname(self) -> None:
+        names = []
+
+        async def child() -> None:
+            names.append(get_current_task().name)
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+        assert names == [default_name(child)]
+
+    @pytest.mark.parametrize(("name", "expected"), [("custom", "custom"), (42, "42")])
+    async def test_explicit_name(self, name: object, expected: str) -> None:
+        names = []
+
+        async def child() -> None:
+            names.append(get_current_task().name)
+
+        async with create_task_group() as tg:
+            tg.start_soon(child, name=name)
+        assert names == [expected]
+
+    async def test_sync_function_is_rejected(self) -> None:
+        def not_async() -> None:
+            pass
+
+        async with create_task_group() as tg:
+            with pytest.raises(TypeError):
+                tg.start_soon(not_async)  # type: ignore[arg-type]
+
+    async def test_children_run_concurrently(self) -> None:
+        order: list[str] = []
+
+        async def child(name: str) -> None:
+            order.append(f"{name} start")
+            await sleep(0.01)
+            order.append(f"{name} end")
+
+        async with create_task_group() as tg:
+            tg.start_soon(child, "a")
+            tg.start_soon(child, "b")
+        assert sorted(order[:2]) == ["a start", "b start"]
+
+
+class TestStart:
+    async def test_value_passed_back(self) -> None:
+        async def child(*, task_status: TaskStatus[str]) -> None:
+            await checkpoint()
+            task_status.started("ready")
+            await sleep_forever()
+
+        async with create_task_group() as tg:
+            assert await tg.start(child) == "ready"
+            tg.cancel_scope.cancel()
+
+    async def test_started_without_value(self) -> None:
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            task_status.started()
+
+        async with create_task_group() as tg:
+            assert await tg.start(child) is None
+
+    async def test_positional_arguments(self) -> None:
+        async def child(a: int, b: int, *, task_status: TaskStatus[int]) -> None:
+            task_status.started(a + b)
+
+        async with create_task_group() as tg:
+            assert await tg.start(child, 2, 3) == 5
+
+    async def test_waits_until_started_then_runs_concurrently(self) -> None:
+        log = []
+
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            log.append("setup")
+            await sleep(0.001)
+            log.append("setup done")
+            task_status.started()
+            await checkpoint()
+            log.append("running")
+
+        async with create_task_group() as tg:
+            await tg.start(child)
+            log.append("start returned")
+        assert log[:2] == ["setup", "setup done"]
+        # After started(), the caller and the child run concurrently (in any order).
+        assert sorted(log[2:]) == ["running", "start returned"]
+
+    async def test_task_status_ignored(self) -> None:
+        calls = []
+
+        async def child(*, task_status: TaskStatus[int] = TASK_STATUS_IGNORED) -> None:
+            task_status.started(1)
+            calls.append("child")
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+            await child()
+            assert await tg.start(child) == 1
+        assert calls == ["child", "child", "child"]
+
+    async def test_exception_before_started_goes_to_the_caller(self) -> None:
+        sibling_done = []
+
+        async def sibling() -> None:
+            await sleep(0.01)
+            sibling_done.append(True)
+
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            await checkpoint()
+            raise ValueError("setup failed")
+
+        async with create_task_group() as tg:
+            tg.start_soon(sibling)
+            with pytest.raises(ValueError, match="setup failed"):
+                await tg.start(child)
+            assert not tg.cancel_scope.cancel_called
+        assert sibling_done == [True]
+
+    async def test_exception_after_started_goes_to_the_group(self) -> None:
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            task_status.started()
+            await checkpoint()
+            raise ValueError("late failure")
+
+        with pytest.raises(ExceptionGroup) as exc_info:
+            async with create_task_group() as tg:
+                await tg.start(child)
+                await sleep_forever()
+        assert [str(exc) for exc in leaves(exc_info.value)] == ["late failure"]
+
+    async def test_returning_without_started(self) -> None:
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            await checkpoint()
+
+        async with create_task_group() as tg:
+            with pytest.raises(RuntimeError, match=r"(?i)without calling .*started"):
+                await tg.start(child)
+
+    async def test_started_twice(self) -> None:
+        errors = []
+
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            task_status.started()
+            try:
+                task_status.started()
+            except RuntimeError as exc:
+                errors.append(exc)
+
+        async with create_task_group() as tg:
+            await tg.start(child)
+        assert len(errors) == 1
+        assert "twice" in str(errors[0])
+
+    async def test_cancelling_the_start_call_cancels_only_that_child(self) -> None:
+        child_log = []
+        sibling_log = []
+
+        async def slow_to_start(*, task_status: TaskStatus[None]) -> None:
+            try:
+                await sleep_forever()
+            finally:
+                child_log.append("cancelled")
+
+        async def sibling() -> None:
+            await sleep(0.02)
+            sibling_log.append("finished")
+
+        async with create_task_group() as tg:
+            tg.start_soon(sibling)
+            with fail_after(GUARD), CancelScope() as scope:
+                tg.start_soon(_cancel_when_blocked, scope)
+                await tg.start(slow_to_start)
+            assert scope.cancelled_caught
+            assert child_log == ["cancelled"]
+            assert not tg.cancel_scope.cancel_called
+        assert sibling_log == ["finished"]
+
+    async def test_deadline_of_the_caller_applies_until_started(self) -> None:
+        async def slow_to_start(*, task_status: TaskStatus[None]) -> None:
+            await sleep_forever()
+
+        async with create_task_group() as tg:
+            with move_on_after(0.01) as scope:
+                await tg.start(slow_to_start)
+            assert scope.cancelled_caught
+            assert not tg.cancel_scope.cancel_called
+
+    async def test_after_started_the_caller_scope_no_longer_applies(self) -> None:
+        log = []
+
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            task_status.started()
+            await wait_all_tasks_blocked()
+            await sleep(0.001)
+            log.append("child survived")
+
+        async with create_task_group() as tg:
+            with CancelScope() as scope:
+                await tg.start(child)
+                scope.cancel()
+                await checkpoint()
+        assert scope.cancelled_caught
+        assert log == ["child survived"]
+
+    async def test_default_name_and_explicit_name(self) -> None:
+        names = []
+
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            names.append(get_current_task().name)
+            task_status.started()
+            names.append(get_current_task().name)
+
+        async with create_task_group() as tg:
+            await tg.start(child)
+            await tg.start(child, name="custom")
+        assert names == [default_name(child)] * 2 + ["custom"] * 2
+
+    async def test_start_from_a_child_task(self) -> None:
+        results = []
+
+        async def grandchild(*, task_status: TaskStatus[str]) -> None:
+            task_status.started("hi")
+
+        async def child() -> None:
+            results.append(await tg.start(grandchild))
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+        assert results == ["hi"]
+
+
+async def _cancel_when_blocked(scope: CancelScope) -> None:
+    await wait_all_tasks_blocked()
+    scope.cancel()
+
+
+class TestErrors:
+    async def test_single_child_error_is_wrapped_in_a_group(self) -> None:
+        error = ValueError("only one")
+
+        async def child() -> None:
+            await checkpoint()
+            raise error
+
+        with pytest.raises(ExceptionGroup) as exc_info:
+            async with create_task_group() as tg:
+                tg.start_soon(child)
+        assert isinstance(exc_info.value, ExceptionGroup)
+        assert exc_info.value.exceptions == (error,)
+
+    async def test_host_error_alone_is_wrapped_in_a_group(self) -> None:
+        error = ValueError("host")
+        with pytest.raises(ExceptionGroup) as exc_info:
+            async with create_task_group():
+                raise error
+        assert exc_info.value.exceptions == (error,)
+
+    async def test_failing_child_cancels_siblings_and_host(self) -> None:
+        log = []
+
+        async def sibling() -> None:
+            try:
+                await sleep_forever()
+            finally:
+                log.append("sibling cancelled")
+
+        with fail_after(GUARD), pytest.raises(ExceptionGroup) as exc_info:
+            async with create_task_group() as tg:
+                tg.start_soon(sibling)
+                await wait_all_tasks_blocked()
+                tg.start_soon(fail)
+                try:
+                    await sleep_forever()
+                finally:
+                    log.append("host cancelled")
+        assert sorted(log) == ["host cancelled", "sibling cancelled"]
+        # Cancellations are never part of the group.
+        assert [type(exc) for exc in exc_info.value.exceptions] == [ValueError]
+
+    async def test_several_child_errors(self) -> None:
+        async def fails_when_cancelled() -> None:
+            try:
+                await sleep_forever()
+            finally:
+                raise KeyError("cleanup")
+
+        with pytest.raises(ExceptionGroup) as exc_info:
+            async with create_task_group() as tg:
+                tg.start_soon(fails_when_cancelled)
+                await wait_all_tasks_blocked()
+                tg.start_soon(fail)
+        assert sorted(type(exc).__name__ for exc in exc_info.value.exceptions) == [
+            "KeyError",
+            "ValueError",
+        ]
+
+    async def test_host_and_child_errors_together(self) -> None:
+        async def fails_when_cancelled() -> None:
+            try:
+                await sleep_forever()
+            finally:
+                raise KeyError("child")
+
+        with pytest.raises(ExceptionGroup) as exc_info:
+            async with create_task_group() as tg:
+                tg.start_soon(fails_when_cancelled)
+                await wait_all_tasks_blocked()
+                raise ValueError("host")
+        assert sorted(str(exc) for exc in exc_info.value.exceptions) == ["'child'", "host"]
+
+    async def test_error_while_host_waits_on_exit(self) -> None:
+        with fail_after(GUARD), pytest.raises(ExceptionGroup) as exc_info:
+            async with create_task_group() as tg:
+                tg.start_soon(sleep_forever)
+                tg.start_soon(fail, "late")
+        assert [str(exc) for exc in exc_info.value.exceptions] == ["late"]
+
+    async def test_nested_groups(self) -> None:
+        with pytest.raises(ExceptionGroup) as exc_info:
+            async with create_task_group() as outer:
+                outer.start_soon(sleep_forever)
+                async with create_task_group() as inner:
+                    inner.start_soon(fail, "inner child")
+        assert len(exc_info.value.exceptions) == 1
+        inner_group = exc_info.value.exceptions[0]
+        assert isinstance(inner_group, ExceptionGroup)
+        assert [str(exc) for exc in inner_group.exceptions] == ["inner child"]
+
+    async def test_except_star_style_handling(self) -> None:
+        caught = []
+        try:
+            async with create_task_group() as tg:
+                tg.start_soon(fail, "x")
+        except ExceptionGroup as group:
+            matched, rest = group.split(ValueError)
+            caught.append((matched is not None, rest))
+        assert caught == [(True, None)]
+
+    async def test_only_cancellations_leave_as_one_bare_cancellation(self) -> None:
+        cancelled = get_cancelled_exc_class()
+        escaped: list[BaseException] = []
+        with fail_after(GUARD), CancelScope() as outer:
+            try:
+                async with create_task_group() as tg:
+                    tg.start_soon(sleep_forever)
+                    tg.start_soon(sleep_forever)
+                    await wait_all_tasks_blocked()
+                    outer.cancel()
+                    await sleep_forever()
+            except BaseException as exc:
+                escaped.append(exc)
+                raise
+        assert len(escaped) == 1
+        assert type(escaped[0]) is cancelled
+        assert outer.cancelled_caught
+
+    async def test_group_error_is_not_swallowed_by_an_outer_cancelled_scope(self) -> None:
+        async def fail_at_once() -> None:
+            raise ValueError("no checkpoint before")
+
+        with pytest.raises(ExceptionGroup) as exc_info, CancelScope() as outer:
+            async with create_task_group() as tg:
+                tg.start_soon(fail_at_once)
+                outer.cancel()
+                await sleep_forever()
+        assert [type(exc) for exc in leaves(exc_info.value)] == [ValueError]
+
+
+class TestCancellation:
+    async def test_cancel_scope_cancels_children_and_body(self) -> None:
+        log = []
+
+        async def child() -> None:
+            try:
+                await sleep_forever()
+            finally:
+                log.append("child")
+
+        with fail_after(GUARD):
+            async with create_task_group() as tg:
+                assert isinstance(tg.cancel_scope, CancelScope)
+                tg.start_soon(child)
+                await wait_all_tasks_blocked()
+                tg.cancel_scope.cancel()
+                await checkpoint()
+                log.append("body not cancelled")
+        assert log == ["child"]
+        assert tg.cancel_scope.cancel_called
+        assert tg.cancel_scope.cancelled_caught
+
+    async def test_cancel_from_a_child(self) -> None:
+        async def child() -> None:
+            tg.cancel_scope.cancel()
+            await checkpoint()
+
+        with fail_after(GUARD):
+            async with create_task_group() as tg:
+                tg.start_soon(child)
+                tg.start_soon(sleep_forever)
+        assert tg.cancel_scope.cancelled_caught
+
+    async def test_deadline_on_the_group_scope(self) -> None:
+        with fail_after(GUARD):
+            async with create_task_group() as tg:
+                tg.cancel_scope.deadline = current_time() + 0.01
+                tg.start_soon(sleep_forever)
+                await sleep_forever()
+        assert tg.cancel_scope.cancelled_caught
+
+    async def test_task_spawned_into_a_cancelled_group_runs_to_its_first_checkpoint(
+        self,
+    ) -> None:
+        log = []
+
+        async def child() -> None:
+            log.append("started")
+            await checkpoint()
+            log.append("passed checkpoint")
+
+        async with create_task_group() as tg:
+            tg.cancel_scope.cancel()
+            tg.start_soon(child)
+        assert log == ["started"]
+
+    async def test_outer_scope_cancels_children(self) -> None:
+        log = []
+
+        async def child() -> None:
+            try:
+                await sleep_forever()
+            finally:
+                log.append("child")
+
+        with fail_after(GUARD), CancelScope() as outer:
+            async with create_task_group() as tg:
+                tg.start_soon(child)
+                await wait_all_tasks_blocked()
+                outer.cancel()
+        assert log == ["child"]
+        assert outer.cancelled_caught
+
+    async def test_exit_of_an_empty_group_is_a_schedule_point(self) -> None:
+        ran = []
+
+        async def other() -> None:
+            ran.append("other")
+
+        async with create_task_group() as outer:
+            outer.start_soon(other)
+            # Trio may run one batch of ready tasks in any order: two exits.
+            async with create_task_group():
+                pass
+            async with create_task_group():
+                pass
+            assert ran == ["other"]
+
+    async def test_exit_of_an_empty_group_in_a_cancelled_scope_does_not_raise(
+        self,
+    ) -> None:
+        log = []
+        with CancelScope() as scope:
+            scope.cancel()
+            async with create_task_group():
+                pass
+            log.append("after group")
+        assert log == ["after group"]
+        assert not scope.cancelled_caught
+
+    async def test_exit_injects_no_cancellation_when_children_end_normally(
+        self, request: pytest.FixtureRequest, anyio_backend_name: str
+    ) -> None:
+        # Trio's rule (GOTCHAS 4, anyio#1069): the host waiting in __aexit__
+        # is not hit by the cancellation unless a child raised one.
+        if anyio_backend_name == "asyncio":
+            xfail_core_bug(request, "TaskGroup.__aexit__ injects a cancellation (anyio#1069)")
+        cancelled = get_cancelled_exc_class()
+        log = []
+
+        async def tidy_child() -> None:
+            try:
+                await sleep_forever()
+            except cancelled:
+                log.append("child swallowed its cancellation")
+
+        with fail_after(GUARD), CancelScope() as outer:
+            async with create_task_group() as tg:
+                tg.start_soon(tidy_child)
+                await wait_all_tasks_blocked()
+                outer.cancel()
+            log.append("after group")
+            await checkpoint()
+            log.append("after checkpoint")
+        assert log == ["child swallowed its cancellation", "after group"]
+        assert outer.cancelled_caught
+
+    async def test_cancelled_host_waits_for_children_to_finish(self) -> None:
+        log = []
+
+        async def slow_cleanup() -> None:
+            try:
+                await sleep_forever()
+            finally:
+                with CancelScope(shield=True):
+                    await sleep(0.01)
+                log.append("cleanup done")
+
+        with fail_after(GUARD), CancelScope() as outer:
+            async with create_task_group() as tg:
+                tg.start_soon(slow_cleanup)
+                await wait_all_tasks_blocked()
+                outer.cancel()
+            log.append("not reached")
+        assert log == ["cleanup done"]
+
+
+class TestMisuse:
+    async def test_spawn_does_not_exist(self) -> None:
+        async with create_task_group() as tg:
+            with pytest.raises(AttributeError):
+                tg.spawn  # type: ignore[attr-defined]  # noqa: B018
+
+    async def test_start_soon_before_entering(self) -> None:
+        tg = create_task_group()
+        with pytest.raises(RuntimeError, match="not active"):
+            tg.start_soon(sleep, 0)
+
+    async def test_start_soon_after_exit(self) -> None:
+        async with create_task_group() as tg:
+            pass
+        with pytest.raises(RuntimeError, match="not active"):
+            tg.start_soon(sleep, 0)
+
+    async def test_start_soon_after_an_error_exit(self) -> None:
+        with pytest.raises(ExceptionGroup):
+            async with create_task_group() as tg:
+                raise ValueError
+        with pytest.raises(RuntimeError, match="not active"):
+            tg.start_soon(sleep, 0)
+
+    async def test_start_before_entering_and_after_exit(self) -> None:
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            task_status.started()
+
+        tg = create_task_group()
+        with pytest.raises(RuntimeError, match="not active"):
+            await tg.start(child)
+        async with tg:
+            await tg.start(child)
+        with pytest.raises(RuntimeError, match="not active"):
+            await tg.start(child)
+
+    async def test_entering_twice(self) -> None:
+        tg = create_task_group()
+        async with tg:
+            pass
+        with pytest.raises(RuntimeError):
+            async with tg:
+                pass
+
+    async def test_entering_while_active(self) -> None:
+        tg = create_task_group()
+        async with tg:
+            with pytest.raises(RuntimeError):
+                async with tg:
+                    pass
+
+
+@pytest.fixture
+def no_trio(anyio_backend_name: str) -> None:
+    if anyio_backend_name == "trio":
+        pytest.skip("Trio's nurseries keep their own cycles; only anyio's code is checked")
+
+
+@pytest.fixture
+def no_gc() -> Iterator[None]:
+    """Keep the collector from clearing a cycle before the test looks for it."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@pytest.mark.usefixtures("no_trio", "no_gc")
+class TestHygiene:
+    """No reference cycles keep a group's errors (and their frames) alive."""
+
+    async def test_child_error(self) -> None:
+        error: BaseException | None = None
+        try:
+            async with create_task_group() as tg:
+                tg.start_soon(fail)
+                tg.start_soon(sleep_forever)
+        except ExceptionGroup as group:
+            error = group.exceptions[0]
+        assert isinstance(error, ValueError)
+        assert gc.get_referrers(error) == []
+
+    async def test_error_before_started(self, request: pytest.FixtureRequest) -> None:
+        xfail_core_bug(request, "start() leaves a cycle: exception -> frame -> future")
+
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            await checkpoint()
+            raise KeyError("setup")
+
+        error: BaseException | None = None
+        async with create_task_group() as tg:
+            try:
+                await tg.start(child)
+            except KeyError as exc:
+                error = exc
+        assert isinstance(error, KeyError)
+        assert gc.get_referrers(error) == []
+
+
+def _run(func: Any, name: str, options: dict[str, Any]) -> None:
+    anyio.run(func, backend=name, backend_options=options)
+
+
+@pytest.mark.parametrize("exc_class", [KeyboardInterrupt, SystemExit])
+class TestBaseExceptions:
+    def test_in_a_child_ends_the_run(
+        self,
+        anyio_backend_name: str,
+        anyio_backend_options: dict[str, Any],
+        exc_class: type[BaseException],
+    ) -> None:
+        log = []
+
+        async def child() -> None:
+            await wait_all_tasks_blocked()
+            raise exc_class
+
+        async def sibling() -> None:
+            try:
+                await sleep_forever()
+            finally:
+                log.append("sibling finalized")
+
+        async def main() -> None:
+            async with create_task_group() as tg:
+                tg.start_soon(sibling)
+                tg.start_soon(child)
+                await sleep_forever()
+
+        with pytest.raises(BaseException) as exc_info:  # noqa: PT011 - checked below
+            _run(main, anyio_backend_name, anyio_backend_options)
+        if anyio_backend_name == "asyncio":
+            # asyncio re-raises these straight out of the event loop.
+            assert type(exc_info.value) is exc_class
+        else:
+            assert [type(exc) for exc in leaves(exc_info.value)] == [exc_class]
+        assert log == ["sibling finalized"]
+
+    def test_in_the_host_ends_the_run(
+        self,
+        anyio_backend_name: str,
+        anyio_backend_options: dict[str, Any],
+        exc_class: type[BaseException],
+    ) -> None:
+        log = []
+
+        async def child() -> None:
+            try:
+                await sleep_forever()
+            finally:
+                log.append("child finalized")
+
+        async def main() -> None:
+            async with create_task_group() as tg:
+                tg.start_soon(child)
+                await wait_all_tasks_blocked()
+                raise exc_class
+
+        with pytest.raises(BaseException) as exc_info:  # noqa: PT011 - checked below
+            _run(main, anyio_backend_name, anyio_backend_options)
+        assert [type(exc) for exc in leaves(exc_info.value)] == [exc_class]
+        assert log == ["child finalized"]
+
+    async def test_caught_inside_the_group(self, exc_class: type[BaseException]) -> None:
+        async def child() -> None:
+            try:
+                raise exc_class
+            except exc_class:
+                pass
+            await cancel_shielded_checkpoint()
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
