@@ -1,0 +1,217 @@
+"""Task introspection: `get_current_task()`, `get_running_tasks()`, `TaskInfo`,
+`wait_all_tasks_blocked()`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from anyio import (
+    CancelScope,
+    TaskInfo,
+    create_task_group,
+    fail_after,
+    get_current_task,
+    get_running_tasks,
+    sleep,
+    sleep_forever,
+    wait_all_tasks_blocked,
+)
+from anyio.lowlevel import checkpoint
+
+if TYPE_CHECKING:
+    from anyio.abc import TaskStatus
+
+pytestmark = pytest.mark.anyio
+
+
+class TestGetCurrentTask:
+    async def test_describes_the_calling_task(self) -> None:
+        info = get_current_task()
+        assert isinstance(info, TaskInfo)
+        assert isinstance(info.id, int)
+        assert get_current_task().id == info.id
+        assert get_current_task() == info
+        assert hash(get_current_task()) == hash(info)
+        assert info.name in repr(info)
+
+    async def test_child_task(self) -> None:
+        host = get_current_task()
+        seen: list[TaskInfo] = []
+
+        async def child() -> None:
+            seen.append(get_current_task())
+
+        async with create_task_group() as tg:
+            tg.start_soon(child, name="kid")
+        (info,) = seen
+        assert info.id != host.id
+        assert info != host
+        assert info.name == "kid"
+        assert info.parent_id == host.id
+        assert info.coro.cr_code is child.__code__  # type: ignore[union-attr]
+
+    async def test_parent_is_the_group_host_not_the_spawner(self) -> None:
+        host = get_current_task()
+        parents: dict[str, int | None] = {}
+
+        async def grandchild() -> None:
+            parents["grandchild"] = get_current_task().parent_id
+
+        async def child() -> None:
+            parents["child"] = get_current_task().parent_id
+            tg.start_soon(grandchild)
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+        assert parents == {"child": host.id, "grandchild": host.id}
+
+    async def test_parent_of_a_task_in_a_nested_group(self) -> None:
+        ids: dict[str, int | None] = {}
+
+        async def grandchild() -> None:
+            ids["grandchild parent"] = get_current_task().parent_id
+
+        async def child() -> None:
+            ids["child"] = get_current_task().id
+            async with create_task_group() as inner:
+                inner.start_soon(grandchild)
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+        assert ids["grandchild parent"] == ids["child"]
+
+    async def test_parent_of_a_started_task_moves_to_the_host(self) -> None:
+        host = get_current_task()
+        ids: dict[str, int | None] = {}
+
+        async def grandchild(*, task_status: TaskStatus[None]) -> None:
+            ids["before started"] = get_current_task().parent_id
+            task_status.started()
+            await checkpoint()
+            ids["after started"] = get_current_task().parent_id
+
+        async def child() -> None:
+            ids["caller"] = get_current_task().id
+            await tg.start(grandchild)
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+        assert ids["before started"] == ids["caller"]
+        assert ids["after started"] == host.id
+
+
+class TestGetRunningTasks:
+    async def test_lists_the_tasks_of_the_loop(self) -> None:
+        host = get_current_task()
+        children: list[TaskInfo] = []
+
+        async def child() -> None:
+            children.append(get_current_task())
+            await sleep_forever()
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+            tg.start_soon(child)
+            await wait_all_tasks_blocked()
+            running = get_running_tasks()
+            assert all(isinstance(info, TaskInfo) for info in running)
+            ids = {info.id for info in running}
+            assert host.id in ids
+            assert {info.id for info in children} <= ids
+            tg.cancel_scope.cancel()
+
+        ids = {info.id for info in get_running_tasks()}
+        assert not ({info.id for info in children} & ids)
+        assert host.id in ids
+
+
+class TestHasPendingCancellation:
+    async def test_not_cancelled(self) -> None:
+        assert not get_current_task().has_pending_cancellation()
+
+    async def test_in_a_cancelled_scope(self) -> None:
+        with CancelScope() as scope:
+            assert not get_current_task().has_pending_cancellation()
+            scope.cancel()
+            assert get_current_task().has_pending_cancellation()
+            with CancelScope(shield=True):  # noqa: ASYNC100 - only looked at
+                assert not get_current_task().has_pending_cancellation()
+            await checkpoint()
+        assert not get_current_task().has_pending_cancellation()
+
+    async def test_another_task(self) -> None:
+        infos: list[TaskInfo] = []
+        scope = CancelScope()
+
+        async def child() -> None:
+            infos.append(get_current_task())
+            with scope:
+                await sleep_forever()
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+            await wait_all_tasks_blocked()
+            (info,) = infos
+            assert not info.has_pending_cancellation()
+            scope.cancel()
+            assert info.has_pending_cancellation()
+
+
+class TestWaitAllTasksBlocked:
+    async def test_other_tasks_run_until_they_block(self) -> None:
+        steps: list[int] = []
+
+        async def child() -> None:
+            for step in range(10):
+                steps.append(step)
+                await checkpoint()
+            await sleep_forever()
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+            await wait_all_tasks_blocked()
+            assert steps == list(range(10))
+            tg.cancel_scope.cancel()
+
+    async def test_sleeping_tasks_count_as_blocked(self) -> None:
+        done = []
+
+        async def child() -> None:
+            await sleep(10)
+            done.append(True)
+
+        with fail_after(5):
+            async with create_task_group() as tg:
+                tg.start_soon(child)
+                await wait_all_tasks_blocked()
+                tg.cancel_scope.cancel()
+        assert done == []
+
+    async def test_returns_without_other_tasks(self) -> None:
+        with fail_after(5):
+            await wait_all_tasks_blocked()
+
+    async def test_several_waiters_at_once(
+        self, request: pytest.FixtureRequest, anyio_backend_name: str
+    ) -> None:
+        if anyio_backend_name == "asyncio":
+            request.applymarker(
+                pytest.mark.xfail(
+                    reason="core bug: concurrent wait_all_tasks_blocked() calls livelock "
+                    "on asyncio (each sees the other as runnable)",
+                    strict=True,
+                )
+            )
+        returned = []
+
+        async def waiter(name: str) -> None:
+            await wait_all_tasks_blocked()
+            returned.append(name)
+
+        with fail_after(0.5):
+            async with create_task_group() as tg:
+                tg.start_soon(waiter, "a")
+                tg.start_soon(waiter, "b")
+        assert sorted(returned) == ["a", "b"]
