@@ -69,16 +69,6 @@ class Sleeper:
         portal.call(self._release.set)
 
 
-STOP_BUG = pytest.mark.xfail(
-    reason="bug: BlockingPortal.stop() awaits a checkpoint; after cancel_remaining=True "
-    "it raises the cancellation in the stop task and in __aexit__ (before the task "
-    "group's __aexit__), so the cancellation escapes the portal; and a task cancelled "
-    "this way sets the backend's cancellation exception on its future instead of "
-    "cancelling the future",
-    strict=True,
-)
-
-
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -135,11 +125,6 @@ class TestStartTaskSoon:
         assert portal.start_task_soon(current_task_name, name="custom").result(5) == "custom"
         assert portal.call(current_task_name).endswith("current_task_name")
 
-    @pytest.mark.xfail(
-        reason="bug: _run_call marks the future running, so Future.cancel() returns False "
-        "and never reaches the task",
-        strict=True,
-    )
     def test_cancel_future_cancels_task(self, portal: BlockingPortal) -> None:
         sleeper = Sleeper()
         future = portal.start_task_soon(sleeper)
@@ -251,7 +236,6 @@ class TestStop:
         with pytest.raises(RuntimeError):
             portal.call(pow, 1, 2)
 
-    @STOP_BUG
     def test_stop_cancel_remaining(self, backend: str) -> None:
         sleeper = Sleeper()
         with start_blocking_portal(backend) as portal:
@@ -285,7 +269,6 @@ class TestStartBlockingPortal:
             assert thread.daemon
             assert portal.call(threading.get_ident) == thread.ident
 
-    @STOP_BUG
     def test_block_exception_cancels_tasks_and_propagates(self, backend: str) -> None:
         sleeper = Sleeper()
 
@@ -341,7 +324,6 @@ class TestPortalInLoop:
             with anyio.fail_after(5):
                 await portal.sleep_until_stopped()
 
-    @STOP_BUG
     async def test_stop_cancel_remaining(self) -> None:
         sleeper = Sleeper()
         with anyio.fail_after(5):
@@ -381,10 +363,6 @@ def test_anyio_exports() -> None:
     assert from_thread.start_blocking_portal is start_blocking_portal
 
 
-@pytest.mark.xfail(
-    reason="bug: from_thread re-exports without rewriting __module__ (STYLE rule 1)",
-    strict=True,
-)
 @pytest.mark.parametrize("name", ["BlockingPortal", "BlockingPortalProvider"])
 def test_public_module_name(name: str) -> None:
     assert getattr(from_thread, name).__module__ == "anyio.from_thread"

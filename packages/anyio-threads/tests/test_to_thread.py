@@ -205,14 +205,6 @@ class TestContextVars:
     async def test_from_thread_sees_worker_context(
         self, anyio_backend_name: str, request: pytest.FixtureRequest
     ) -> None:
-        if anyio_backend_name == "trio":
-            request.applymarker(
-                pytest.mark.xfail(
-                    reason="bug: from_thread.run/run_sync on trio run in the system "
-                    "context, not in a copy of the worker thread's context",
-                    strict=True,
-                )
-            )
         var.set("caller")
 
         async def read() -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 from concurrent.futures import Future
+from contextvars import copy_context
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from ._core._backend import Backend, current_backend
@@ -88,6 +90,7 @@ def run(
     """
     backend, native = _target(token)
     future: Future[T_Retval] = Future()
+    context = copy_context()
 
     async def call() -> None:
         if not future.set_running_or_notify_cancel():
@@ -101,7 +104,7 @@ def run(
         else:
             future.set_result(result)
 
-    backend.run_sync_soon(native, backend.spawn_system_task, call)
+    backend.run_sync_soon(native, partial(backend.spawn_system_task, call, context=context))
     return future.result()
 
 
@@ -124,6 +127,7 @@ def run_sync(
     """
     backend, native = _target(token)
     future: Future[T_Retval] = Future()
+    context = copy_context()
 
     def call() -> None:
         if not future.set_running_or_notify_cancel():
@@ -131,7 +135,7 @@ def run_sync(
         # A callback runs outside any task: tell sniffio which library runs it.
         library = _sniffio_cvar.set(backend.name) if _sniffio_cvar is not None else None
         try:
-            future.set_result(func(*args))
+            future.set_result(context.run(func, *args))
         except BaseException as exc:
             future.set_exception(exc)
             if not isinstance(exc, Exception):
@@ -159,3 +163,8 @@ def check_cancelled() -> None:
         raise NoEventLoopError("check_cancelled() can only be called from an anyio worker thread")
     if backend.cancelled_outside(scope):
         raise backend.make_cancelled()
+
+
+for _cls in (BlockingPortal, BlockingPortalProvider):
+    _cls.__module__ = __name__
+start_blocking_portal.__module__ = __name__

@@ -40,6 +40,7 @@ from ._exceptions import NoEventLoopError
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+    from contextvars import Context
 
     from ..abc._tasks import TaskGroup
     from ..abc._testing import TestRunner
@@ -150,9 +151,14 @@ class TokenBackend(Protocol):
         ...
 
     def spawn_system_task(
-        self, func: Callable[..., Coroutine[Any, Any, Any]], *args: object
+        self,
+        func: Callable[..., Coroutine[Any, Any, Any]],
+        *args: object,
+        context: Context | None = None,
     ) -> None:
         """Start ``func(*args)`` as a task that belongs to no task group.
+
+        It runs in ``context`` (default: a copy of the caller's context).
 
         Callable from a callback scheduled with `run_sync_soon` (outside any
         task). ``func`` must not raise: it is meant for wrappers that deliver
@@ -196,10 +202,19 @@ class Backend(TaskBackend, TimeBackend, SyncBackend, TokenBackend, RunnerBackend
 # Probes: functions returning the backend whose loop runs in this thread, or None.
 _probes: list[Callable[[], Backend | None]] = []
 _loaded: dict[str, Backend] = {}
-# The fast path of current_backend(), set by the asyncio backend: asyncio's C
-# function answering "which loop runs in this thread?", and that backend.
-_running_asyncio_loop: Callable[[], object] | None = None
+
+
+# The fast paths of current_backend(): each backend module installs a function
+# answering "does my loop run in this thread?" (asyncio's is a C function) and
+# itself. Until then they answer "no" for free.
+def _no() -> object:
+    return None
+
+
+_asyncio_running: Callable[[], object] = _no
 _asyncio_backend: Backend | None = None
+_trio_running: Callable[[], object] = _no
+_trio_backend: Backend | None = None
 
 
 def register_backend(name: str, backend: Backend, probe: Callable[[], Backend | None]) -> None:
@@ -208,11 +223,20 @@ def register_backend(name: str, backend: Backend, probe: Callable[[], Backend | 
     _probes.append(probe)
 
 
-def register_asyncio_fast_path(get_running_loop: Callable[[], object], backend: Backend) -> None:
-    """Let `current_backend()` answer for asyncio with one C call."""
-    global _running_asyncio_loop, _asyncio_backend
-    _asyncio_backend = backend
-    _running_asyncio_loop = get_running_loop
+def register_fast_path(name: str, running: Callable[[], object], backend: Backend) -> None:
+    """Let `current_backend()` recognise a backend's loop with one call.
+
+    Args:
+        name: ``"asyncio"`` (``running`` returns the running loop or None) or
+            ``"trio"`` (``running`` returns whether a run is active).
+        running: the check.
+        backend: the backend to return when the check succeeds.
+    """
+    global _asyncio_running, _asyncio_backend, _trio_running, _trio_backend
+    if name == "asyncio":
+        _asyncio_backend, _asyncio_running = backend, running
+    else:
+        _trio_backend, _trio_running = backend, running
 
 
 def current_backend() -> Backend:
@@ -221,8 +245,10 @@ def current_backend() -> Backend:
     Raises:
         NoEventLoopError: if no event loop known to anyio runs in this thread.
     """
-    if _running_asyncio_loop is not None and _running_asyncio_loop() is not None:
+    if _asyncio_running() is not None:
         return _asyncio_backend  # type: ignore[return-value]  # set together
+    if _trio_running():
+        return _trio_backend  # type: ignore[return-value]  # set together
     for probe in _probes:
         backend = probe()
         if backend is not None:

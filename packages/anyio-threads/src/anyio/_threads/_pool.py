@@ -13,18 +13,20 @@ lock; a worker thread only ever touches its own queue.
 Lifetime
 --------
 Each event loop run has its own pool (in a `RunVar`). Workers are reused most
-recently used first; a worker idle for longer than `IDLE_TIMEOUT` is told to
-exit when the pool is next used. When the loop run ends, a system task's
-``finally`` tells every idle worker to exit and joins it, so no thread
-outlives the loop unless it is still running an abandoned call. Workers are
-daemon threads: an abandoned call never blocks interpreter exit.
+recently used first. A worker that gets no job for `IDLE_TIMEOUT` seconds
+retires itself; the idle stack is shared with the loop thread for that one
+purpose, under ``Pool.lock``, so that a job is never handed to a worker that
+is just leaving. When the loop run ends, a system task's ``finally`` tells
+every idle worker to exit and joins it. A worker still running an abandoned
+call exits when it finishes (its result has nowhere to go) or, if its last
+hand-off was accepted by a loop that then stopped, after the idle timeout.
+Workers are daemon threads: an abandoned call never blocks interpreter exit.
 """
 
 from __future__ import annotations
 
 import threading
-from queue import SimpleQueue
-from time import monotonic
+from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from .._core._exceptions import RunFinishedError
@@ -64,12 +66,14 @@ class Job:
 class Worker:
     """A thread that runs jobs from its own queue until it gets ``None``."""
 
-    __slots__ = ("idle_since", "jobs", "pool", "thread")
+    __slots__ = ("jobs", "pool", "retired", "thread")
 
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
         self.jobs: SimpleQueue[Job | None] = SimpleQueue()
-        self.idle_since = 0.0
+        # Invariant (under pool.lock): a retired worker is not on the idle stack
+        # and gets no more jobs.
+        self.retired = False
         self.thread = threading.Thread(target=self._run, name="anyio worker thread", daemon=True)
         self.thread.start()
 
@@ -77,7 +81,7 @@ class Worker:
         backend, token = self.pool.backend, self.pool.native_token
         thread_state.backend = backend
         thread_state.native_token = token
-        while (job := self.jobs.get()) is not None:
+        while (job := self._next_job()) is not None:
             thread_state.scope = job.scope
             try:
                 outcome = (True, job.context.run(job.func, *job.args))
@@ -90,6 +94,18 @@ class Worker:
                 return  # the loop is gone; nobody waits for this result
             del job, outcome
 
+    def _next_job(self) -> Job | None:
+        while True:
+            try:
+                return self.jobs.get(timeout=IDLE_TIMEOUT)
+            except Empty:
+                with self.pool.lock:
+                    if self.jobs.empty():
+                        self.retired = True
+                        if self in self.pool.idle:
+                            self.pool.idle.remove(self)
+                        return None
+
 
 class Pool:
     """The worker threads of one event loop run."""
@@ -97,41 +113,38 @@ class Pool:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.native_token = backend.current_native_token()
+        self.lock = threading.Lock()
         # Invariant: workers waiting for a job, the most recently used last.
         self.idle: list[Worker] = []
-        self.workers: set[Worker] = set()
         self.closed = False
 
     def submit(self, job: Job) -> None:
-        if self.idle:
-            worker = self.idle.pop()
-        else:
-            worker = Worker(self)
-            self.workers.add(worker)
-        worker.jobs.put(job)
+        with self.lock:
+            if self.idle:
+                # Put the job in while holding the lock: the worker then
+                # cannot decide to retire with an empty queue.
+                self.idle.pop().jobs.put(job)
+                return
+        Worker(self).jobs.put(job)
 
     def finish(self, worker: Worker, job: Job, outcome: tuple[bool, Any]) -> None:
         """Deliver a job's outcome; runs on the loop thread."""
         self.backend.wake(job.waiter, outcome)
-        if self.closed:
-            self._retire(worker)
-            return
-        now = monotonic()
-        worker.idle_since = now
-        self.idle.append(worker)
-        while self.idle and now - self.idle[0].idle_since > IDLE_TIMEOUT:
-            self._retire(self.idle.pop(0))
-
-    def _retire(self, worker: Worker) -> None:
-        worker.jobs.put(None)
-        self.workers.discard(worker)
+        with self.lock:
+            if self.closed:
+                worker.retired = True
+                worker.jobs.put(None)
+            elif not worker.retired:
+                self.idle.append(worker)
 
     def close(self) -> None:
         """Tell idle workers to exit and wait for them (busy ones exit when done)."""
-        self.closed = True
-        idle, self.idle = self.idle, []
-        for worker in idle:
-            self._retire(worker)
+        with self.lock:
+            self.closed = True
+            idle, self.idle = self.idle, []
+            for worker in idle:
+                worker.retired = True
+                worker.jobs.put(None)
         for worker in idle:
             worker.thread.join()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from contextlib import (
     AbstractAsyncContextManager,
     AbstractContextManager,
@@ -99,7 +99,6 @@ class BlockingPortal:
             self._backend.wake(waiter)
         if cancel_remaining:
             self._task_group.cancel_scope.cancel()
-        await self._backend.checkpoint()
 
     def _check_running(self) -> None:
         try:
@@ -219,15 +218,17 @@ class BlockingPortal:
         future: Future[Any],
         started: Future[Any] | None,
     ) -> None:
-        if not future.set_running_or_notify_cancel():
-            if started is not None:
+        # The future is never marked running: cancelling it from the calling
+        # thread must keep working until the task has finished.
+        if future.cancelled():
+            if started is not None and not started.done():
                 started.cancel()
             return
         with CancelScope() as scope:
 
             def on_done(done: Future[Any]) -> None:
                 if done.cancelled():
-                    with suppress(Exception):
+                    with suppress(Exception):  # the loop is gone, and so is the task
                         self._backend.run_sync_soon(self._token, scope.cancel)
 
             future.add_done_callback(on_done)
@@ -240,17 +241,20 @@ class BlockingPortal:
                     result = await result
                 if started is not None and not started.done():
                     raise RuntimeError("Task exited without calling task_status.started()")
-            except BaseException as exc:
-                if not future.done():
-                    future.set_exception(exc)
+            except self._backend.cancelled_exception_class():
+                future.cancel()
                 if started is not None and not started.done():
-                    started.set_exception(exc)
+                    started.cancel()
+                raise
+            except BaseException as exc:
+                _settle(future, exc)
+                if started is not None:
+                    _settle(started, exc)
                 if not isinstance(exc, Exception):
                     raise
                 return
-            if not future.done():
-                future.set_result(result)
-        if scope.cancelled_caught and not future.done():
+            _settle(future, None, result)
+        if scope.cancelled_caught:
             future.cancel()
 
     def wrap_async_context_manager(
@@ -258,6 +262,17 @@ class BlockingPortal:
     ) -> AbstractContextManager[T_co]:
         """Turn an async context manager into a synchronous one that runs in the loop."""
         return _SyncContextManager(self, cm)
+
+
+def _settle(future: Future[Any], exc: BaseException | None, result: object = None) -> None:
+    """Set a future's outcome unless it is already settled (or was cancelled)."""
+    if future.done():
+        return
+    with suppress(InvalidStateError):  # cancelled from another thread just now
+        if exc is not None:
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
 
 
 class _PortalTaskStatus:

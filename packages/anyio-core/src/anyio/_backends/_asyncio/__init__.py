@@ -13,7 +13,7 @@ import math
 from asyncio import CancelledError, _get_running_loop
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..._core._backend import Backend, register_asyncio_fast_path, register_backend
+from ..._core._backend import Backend, register_backend, register_fast_path
 from . import _runner, _tasks, _token
 from ._cancel import (
     CANCEL_MSG_PREFIX,
@@ -24,6 +24,7 @@ from ._cancel import (
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine, Mapping
+    from contextvars import Context
 
     from ..._core._taskinfo import TaskInfo
     from ..._core._tasks import CancelScope as PublicCancelScope
@@ -123,9 +124,12 @@ class AsyncioBackend:
         return _token.run_vars()
 
     def spawn_system_task(
-        self, func: Callable[..., Coroutine[Any, Any, Any]], *args: object
+        self,
+        func: Callable[..., Coroutine[Any, Any, Any]],
+        *args: object,
+        context: Context | None = None,
     ) -> None:
-        _token.spawn_system_task(func, *args)
+        _token.spawn_system_task(func, *args, context=context)
 
     def cancelled_outside(self, scope: PublicCancelScope) -> bool:
         assert isinstance(scope, CancelScope)
@@ -156,4 +160,4 @@ def _probe() -> Backend | None:
 
 
 register_backend("asyncio", backend, _probe)
-register_asyncio_fast_path(_get_running_loop, backend)
+register_fast_path("asyncio", _get_running_loop, backend)

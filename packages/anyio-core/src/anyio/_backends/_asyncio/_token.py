@@ -10,6 +10,7 @@ from ..._core._exceptions import RunFinishedError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
+from contextvars import Context
 
 _run_vars: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[object, Any]] = WeakKeyDictionary()
 
@@ -28,8 +29,16 @@ def run_sync_soon(native_token: object, func: Callable[..., object], *args: obje
 _system_tasks: set[asyncio.Task[Any]] = set()
 
 
-def spawn_system_task(func: Callable[..., Coroutine[Any, Any, Any]], *args: object) -> None:
-    task = asyncio.get_running_loop().create_task(func(*args))
+def spawn_system_task(
+    func: Callable[..., Coroutine[Any, Any, Any]],
+    *args: object,
+    context: Context | None = None,
+) -> None:
+    loop = asyncio.get_running_loop()
+    if context is None:
+        task = loop.create_task(func(*args))
+    else:  # create_task(context=) is new in 3.11; this works everywhere
+        task = context.run(loop.create_task, func(*args))
     _system_tasks.add(task)  # the loop keeps only weak references to tasks
     task.add_done_callback(_system_tasks.discard)
 

@@ -7,18 +7,20 @@ introspection), ``_runner`` (``trio.run`` and the guest-mode test runner).
 
 from __future__ import annotations
 
+from contextvars import copy_context
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import trio
 import trio.testing
 
-from ..._core._backend import Backend, register_backend
+from ..._core._backend import Backend, register_backend, register_fast_path
 from ..._core._exceptions import RunFinishedError
 from . import _runner, _sync, _tasks
 from ._cancel import CancelScope
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine, Mapping
+    from contextvars import Context
 
     from ..._core._taskinfo import TaskInfo
     from ..._core._tasks import CancelScope as PublicCancelScope
@@ -114,9 +116,14 @@ class TrioBackend:
             return values
 
     def spawn_system_task(
-        self, func: Callable[..., Coroutine[Any, Any, Any]], *args: object
+        self,
+        func: Callable[..., Coroutine[Any, Any, Any]],
+        *args: object,
+        context: Context | None = None,
     ) -> None:
-        trio.lowlevel.spawn_system_task(func, *args)
+        if context is None:
+            context = copy_context()
+        trio.lowlevel.spawn_system_task(func, *args, context=context)
 
     def cancelled_outside(self, scope: PublicCancelScope) -> bool:
         assert isinstance(scope, CancelScope)
@@ -150,3 +157,4 @@ def _probe() -> Backend | None:
 
 
 register_backend("trio", backend, _probe)
+register_fast_path("trio", trio.lowlevel.in_trio_run, backend)
