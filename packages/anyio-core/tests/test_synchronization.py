@@ -7,6 +7,7 @@ import inspect
 import json
 import math
 import re
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,12 +30,13 @@ from anyio import (
     SemaphoreStatistics,
     WouldBlock,
     create_task_group,
+    fail_after,
     get_current_task,
     wait_all_tasks_blocked,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import AsyncIterator, Awaitable, Callable
 
     from anyio.abc import TaskGroup
 
@@ -91,12 +93,21 @@ async def was_cancelled(task: Any) -> bool:
     """Wait for a task started by `start_native()`; tell whether it was cancelled."""
     import asyncio
 
-    await asyncio.wait([task])
+    await asyncio.wait([task], timeout=10)
+    assert task.done(), "the natively cancelled task never finished"
     return bool(task.cancelled())
 
 
 async def _append_to(items: list[object]) -> None:
     items.append(None)
+
+
+@asynccontextmanager
+async def task_group() -> AsyncIterator[TaskGroup]:
+    """A task group that fails the test, rather than hang it, if a task never finishes."""
+    with fail_after(10):
+        async with create_task_group() as tg:
+            yield tg
 
 
 async def start_in_order(tg: TaskGroup, func: Callable[..., Awaitable[Any]], *args: Any) -> None:
@@ -227,7 +238,7 @@ class TestCheckpoints:
         # the other task run only half of the time; thirty in a row will not miss.
         operation, cleanup = make()
         ran: list[object] = []
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             tg.start_soon(_append_to, ran)
             for _ in range(30):
                 await operation()
@@ -252,7 +263,7 @@ class TestCheckpoints:
     async def test_fast_acquire_does_not_yield_when_uncontended(self, make: Any) -> None:
         primitive = make()
         ran: list[object] = []
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             tg.start_soon(_append_to, ran)
             await primitive.acquire()
             assert not ran
@@ -284,7 +295,7 @@ class TestEvent:
             await event.wait()
             woken.append(i)
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             for i in range(3):
                 await start_in_order(tg, waiter, i)
             assert event.statistics() == EventStatistics(tasks_waiting=3)
@@ -304,7 +315,7 @@ class TestEvent:
     async def test_cancelled_waiter_leaves(self) -> None:
         event = Event()
         waiter = Cancellable(event.wait)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, waiter)
             assert event.statistics().tasks_waiting == 1
             waiter.cancel()
@@ -315,7 +326,7 @@ class TestEvent:
     async def test_waiter_cancelled_as_the_event_is_set(self) -> None:
         event = Event()
         waiter = Cancellable(event.wait)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, waiter)
             event.set()
             waiter.cancel()
@@ -330,7 +341,7 @@ class TestEvent:
             woken.append(i)
 
         first = await start_native(waiter, 0)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, waiter, 1)
             first.cancel()
             event.set()  # the first waiter's future is cancelled already
@@ -369,7 +380,7 @@ class TestLock:
             async with lock:
                 order.append(i)
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await lock.acquire()
             for i in range(5):
                 await start_in_order(tg, worker, i)
@@ -385,7 +396,7 @@ class TestLock:
             async with lock:
                 got.append("waiter")
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await lock.acquire()
             await start_in_order(tg, waiter)
             lock.release()
@@ -411,7 +422,7 @@ class TestLock:
 
     async def test_acquire_twice_while_others_wait(self) -> None:
         lock = Lock()
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await lock.acquire()
             await start_in_order(tg, lock.acquire)
             with pytest.raises(
@@ -433,7 +444,7 @@ class TestLock:
                 lock.acquire_nowait()
             got.append(True)
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             tg.start_soon(other)
         assert got
         lock.release()
@@ -455,7 +466,7 @@ class TestLock:
             except RuntimeError as exc:
                 errors.append(str(exc))
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             tg.start_soon(other)
         assert errors == ["The current task is not holding this lock"]
         assert lock.locked()
@@ -470,7 +481,7 @@ class TestLock:
                 order.append(name)
 
         first = Cancellable(lambda: acquire_then_release("first"))
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await lock.acquire()
             await start_in_order(tg, first)
             await start_in_order(tg, acquire_then_release, "second")
@@ -492,7 +503,7 @@ class TestLock:
                 order.append(name)
 
         first = Cancellable(lambda: acquire_then_release("first"))
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await lock.acquire()
             await start_in_order(tg, first)
             await start_in_order(tg, acquire_then_release, "second")
@@ -521,7 +532,7 @@ class TestLock:
 
         await lock.acquire()
         first = await start_native(worker, 0)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, worker, 1)
             lock.release()  # hands the lock to worker 0 ...
             first.cancel()  # ... which is cancelled before it can run
@@ -539,7 +550,7 @@ class TestLock:
 
         await lock.acquire()
         first = await start_native(worker, 0)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, worker, 1)
             first.cancel()  # its waiter is dead, but still queued ...
             lock.release()  # ... so the release skips it
@@ -551,7 +562,7 @@ class TestLock:
     async def test_statistics(self) -> None:
         lock = Lock()
         assert lock.statistics() == LockStatistics(locked=False, owner=None, tasks_waiting=0)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await lock.acquire()
             stats = lock.statistics()
             assert stats.locked
@@ -639,7 +650,7 @@ class TestSemaphore:
             await semaphore.acquire()
             order.append(i)
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             for i in range(4):
                 await start_in_order(tg, worker, i)
             assert semaphore.statistics() == SemaphoreStatistics(tasks_waiting=4)
@@ -661,7 +672,7 @@ class TestSemaphore:
             order.append(name)
 
         first = Cancellable(lambda: take("first"))
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, first)
             await start_in_order(tg, take, "second")
             first.cancel()
@@ -679,7 +690,7 @@ class TestSemaphore:
                 pass
 
         first = Cancellable(take_and_give_back)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, first)
             await start_in_order(tg, take_and_give_back)
             semaphore.release()
@@ -705,7 +716,7 @@ class TestSemaphore:
             order.append(i)
 
         first = await start_native(worker, 0)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, worker, 1)
             semaphore.release()  # hands the permit to worker 0 ...
             first.cancel()  # ... which is cancelled before it can run
@@ -754,7 +765,7 @@ class TestCondition:
                 await condition.wait()
                 woken.append(i)
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             for i in range(4):
                 await start_in_order(tg, waiter, i)
             assert condition.statistics().tasks_waiting == 4
@@ -806,7 +817,7 @@ class TestCondition:
             except RuntimeError as exc:
                 errors.append(str(exc))
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             tg.start_soon(other)
         assert errors == ["The current task is not holding the underlying lock"]
         condition.release()
@@ -821,7 +832,7 @@ class TestCondition:
                 assert condition.statistics().lock_statistics.owner == get_current_task()
                 events.append("waiter resumed")
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, waiter)
             assert not condition.locked()
             async with condition:
@@ -845,7 +856,7 @@ class TestCondition:
                 assert condition.statistics().lock_statistics.owner == get_current_task()
 
         scopes: list[CancelScope] = []
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, wait_in_scope)
             async with condition:
                 scopes[0].cancel()
@@ -864,7 +875,7 @@ class TestCondition:
             async with condition:
                 order.append("other")
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await condition.acquire()
             await start_in_order(tg, take_lock)
             with CancelScope() as scope:
@@ -887,7 +898,7 @@ class TestCondition:
                 woken.append(name)
 
         first = Cancellable(lambda: waiter("first"))
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, first)
             await start_in_order(tg, waiter, "second")
             async with condition:
@@ -914,7 +925,7 @@ class TestCondition:
                 woken.append(i)
 
         first = await start_native(waiter, 0)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             for i in (1, 2):
                 await start_in_order(tg, waiter, i)
             async with condition:
@@ -961,7 +972,7 @@ class TestCondition:
             async with condition:
                 results.append(await condition.wait_for(lambda: len(items) >= 2 and items))
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, consumer)
             for i in range(2):
                 async with condition:
@@ -986,7 +997,7 @@ class TestCondition:
             async with condition:
                 await condition.wait()
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, waiter)
             async with condition:
                 stats = condition.statistics()
@@ -1060,7 +1071,7 @@ class TestCapacityLimiter:
         limiter = CapacityLimiter(0)
         with pytest.raises(WouldBlock):
             limiter.acquire_nowait()
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, limiter.acquire_on_behalf_of, "a")
             assert limiter.statistics().tasks_waiting == 1
             limiter.total_tokens = 1
@@ -1075,7 +1086,7 @@ class TestCapacityLimiter:
             await limiter.acquire_on_behalf_of(i)
             order.append(i)
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             limiter.acquire_on_behalf_of_nowait("holder")
             for i in range(4):
                 await start_in_order(tg, borrow, i)
@@ -1107,7 +1118,7 @@ class TestCapacityLimiter:
             async with limiter:
                 order.append(i)
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             limiter.acquire_on_behalf_of_nowait("holder")
             for i in range(4):
                 await start_in_order(tg, worker, i)
@@ -1138,7 +1149,7 @@ class TestCapacityLimiter:
             except RuntimeError as exc:
                 errors.append(str(exc))
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, limiter.acquire_on_behalf_of, "x")
             await start_in_order(tg, second)
             assert errors == [ALREADY_BORROWING]
@@ -1164,7 +1175,7 @@ class TestCapacityLimiter:
             await limiter.acquire_on_behalf_of("waiter")
             got.append("waiter")
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             limiter.acquire_on_behalf_of_nowait("holder")
             await start_in_order(tg, waiter)
             limiter.release_on_behalf_of("holder")
@@ -1184,7 +1195,7 @@ class TestCapacityLimiter:
             order.append(name)
 
         first = Cancellable(lambda: borrow("first"))
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             limiter.acquire_on_behalf_of_nowait("holder")
             await start_in_order(tg, first)
             await start_in_order(tg, borrow, "second")
@@ -1203,7 +1214,7 @@ class TestCapacityLimiter:
                 pass
 
         first = Cancellable(borrow_and_return)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             limiter.acquire_on_behalf_of_nowait("holder")
             await start_in_order(tg, first)
             await start_in_order(tg, borrow_and_return)
@@ -1231,7 +1242,7 @@ class TestCapacityLimiter:
 
         limiter.acquire_on_behalf_of_nowait("holder")
         first = await start_native(worker, 0)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, worker, 1)
             limiter.release_on_behalf_of("holder")  # hands the token to worker 0 ...
             first.cancel()  # ... which is cancelled before it can run
@@ -1242,7 +1253,7 @@ class TestCapacityLimiter:
     async def test_statistics(self) -> None:
         limiter = CapacityLimiter(1)
         assert limiter.statistics() == CapacityLimiterStatistics(0, 1, (), 0)
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             limiter.acquire_on_behalf_of_nowait("a")
             await start_in_order(tg, limiter.acquire_on_behalf_of, "b")
             assert limiter.statistics() == CapacityLimiterStatistics(1, 1, ("a",), 1)
@@ -1302,7 +1313,7 @@ class TestResourceGuard:
             except BusyResourceError as exc:
                 errors.append(str(exc))
 
-        async with create_task_group() as tg:
+        async with task_group() as tg:
             await start_in_order(tg, use)
             await start_in_order(tg, intrude)
             event.set()
@@ -1342,7 +1353,7 @@ async def _exercise(
             await condition.wait_for(lambda: len(log) == 3)
             log.append("watcher")
 
-    async with create_task_group() as tg:
+    async with task_group() as tg:
         await start_in_order(tg, watcher)
         for i in range(3):
             await start_in_order(tg, worker, i)
