@@ -175,6 +175,34 @@ class TestWaitAllTasksBlocked:
             assert steps == list(range(10))
             tg.cancel_scope.cancel()
 
+    async def test_waits_for_a_pending_cancellation_to_be_delivered(
+        self, request: pytest.FixtureRequest, anyio_backend_name: str
+    ) -> None:
+        # A task blocked inside a freshly cancelled scope is not blocked: it
+        # still has to receive the cancellation and run on.
+        if anyio_backend_name == "asyncio":
+            request.applymarker(
+                pytest.mark.xfail(
+                    reason="core bug: wait_all_tasks_blocked() returns while a "
+                    "cancellation is still on its way to a waiting task",
+                    strict=True,
+                )
+            )
+        log = []
+
+        async def child() -> None:
+            with CancelScope() as scope:
+                scope.cancel()
+                await sleep_forever()
+            log.append("left the scope")
+            await sleep_forever()
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+            await wait_all_tasks_blocked()
+            assert log == ["left the scope"]
+            tg.cancel_scope.cancel()
+
     async def test_sleeping_tasks_count_as_blocked(self) -> None:
         done = []
 
