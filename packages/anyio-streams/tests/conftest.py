@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from anyio import TypedAttributeSet, create_memory_object_stream, typed_attribute
+from anyio import (
+    EndOfStream,
+    TypedAttributeSet,
+    WouldBlock,
+    create_memory_object_stream,
+    typed_attribute,
+)
 from anyio.abc import ByteStream
 
 if TYPE_CHECKING:
@@ -47,6 +53,12 @@ class MemoryByteStream(ByteStream):
         if not self._pending:
             self._pending = await self._receive.receive()
         size = min(max_bytes, self._max_chunk)
+        # Like a socket: what has arrived in separate sends can come out in one piece.
+        while len(self._pending) < size:
+            try:
+                self._pending += self._receive.receive_nowait()
+            except (WouldBlock, EndOfStream):  # noqa: PERF203 - ends the loop
+                break
         chunk, self._pending = self._pending[:size], self._pending[size:]
         return chunk
 
