@@ -19,7 +19,6 @@ from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, overload
 
 from anyio import CancelScope, to_thread
 from anyio.abc import AsyncResource
-from anyio.lowlevel import checkpoint_if_cancelled
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -95,12 +94,19 @@ class AsyncFile(AsyncResource, Generic[AnyStr]):
     async def aclose(self) -> None:
         """Close the file, in a worker thread.
 
-        The close is shielded from cancellation: the file is closed even when the caller is
-        cancelled, and the cancellation is raised afterwards.
+        The file is closed even if the caller is cancelled: when the cancellation arrives
+        before the worker could start, the close is retried shielded from it, and the
+        cancellation is raised afterwards.
         """
-        with CancelScope(shield=True):
+        try:
             await to_thread.run_sync(self._fp.close)
-        await checkpoint_if_cancelled()
+        except BaseException:
+            # Scenario: `async with` left in an already cancelled scope; run_sync() raised
+            # before its worker ran. (The happy path pays for no cancel scope.)
+            if not getattr(self._fp, "closed", True):
+                with CancelScope(shield=True):
+                    await to_thread.run_sync(self._fp.close)
+            raise
 
     async def read(self, size: int = -1) -> AnyStr:
         """Read at most `size` characters or bytes (all of them when `size` is negative)."""
