@@ -43,6 +43,11 @@ class TextReceiveStream(ObjectReceiveStream[str]):
         LookupError: if the encoding or the error handler is unknown.
     """
 
+    #: The encoding (the class attribute is the default).
+    encoding: str = "utf-8"
+    #: The error handler (the class attribute is the default).
+    errors: str = "strict"
+
     def __init__(
         self,
         transport_stream: AnyByteReceiveStream,
@@ -52,9 +57,7 @@ class TextReceiveStream(ObjectReceiveStream[str]):
         codecs.lookup_error(errors)
         #: The wrapped byte stream.
         self.transport_stream = transport_stream
-        #: The encoding used to decode.
         self.encoding = encoding
-        #: The error handler used when decoding.
         self.errors = errors
         self._decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
 
@@ -101,6 +104,11 @@ class TextSendStream(ObjectSendStream[str]):
         LookupError: if the encoding or the error handler is unknown.
     """
 
+    #: The encoding (the class attribute is the default).
+    encoding: str = "utf-8"
+    #: The error handler (the class attribute is the default).
+    errors: str = "strict"
+
     def __init__(
         self,
         transport_stream: AnyByteSendStream,
@@ -110,9 +118,7 @@ class TextSendStream(ObjectSendStream[str]):
         codecs.lookup_error(errors)
         #: The wrapped byte stream.
         self.transport_stream = transport_stream
-        #: The encoding used to encode.
         self.encoding = encoding
-        #: The error handler used when encoding.
         self.errors = errors
         self._encoder = codecs.getencoder(encoding)
 
@@ -155,6 +161,11 @@ class TextStream(ObjectStream[str]):
         ```
     """
 
+    #: The encoding (the class attribute is the default).
+    encoding: str = "utf-8"
+    #: The error handler (the class attribute is the default).
+    errors: str = "strict"
+
     def __init__(
         self,
         transport_stream: AnyByteStream,
@@ -163,9 +174,7 @@ class TextStream(ObjectStream[str]):
     ) -> None:
         #: The wrapped byte stream.
         self.transport_stream = transport_stream
-        #: The encoding used both ways.
         self.encoding = encoding
-        #: The error handler used both ways.
         self.errors = errors
         self._receive_stream = TextReceiveStream(transport_stream, encoding, errors)
         self._send_stream = TextSendStream(transport_stream, encoding, errors)

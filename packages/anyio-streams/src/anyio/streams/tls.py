@@ -323,6 +323,11 @@ class TLSListener(Listener[TLSStream]):
         handshake_timeout: seconds allowed for each handshake.
     """
 
+    #: Passed on to each `TLSStream` (the class attribute is the default).
+    standard_compatible: bool = True
+    #: Seconds allowed for each handshake (the class attribute is the default).
+    handshake_timeout: float = 30
+
     def __init__(
         self,
         listener: Listener[Any],
@@ -334,9 +339,7 @@ class TLSListener(Listener[TLSStream]):
         self.listener = listener
         #: The server's TLS settings.
         self.ssl_context = ssl_context
-        #: Passed on to each `TLSStream`.
         self.standard_compatible = standard_compatible
-        #: Seconds allowed for each handshake.
         self.handshake_timeout = handshake_timeout
 
     @staticmethod

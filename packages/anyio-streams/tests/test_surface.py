@@ -1,0 +1,124 @@
+"""The public surface of ``anyio.streams.*`` against the one read from AnyIO 4.13.
+
+Names, kinds, base classes, async-ness and parameters (names, kinds, defaults) must
+match. Annotations are not compared: AnyIO's dataclasses spell some of them
+differently (``InitVar[str]``, an unquoted ``None``) for the same meaning.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+API_FILE = Path(__file__).resolve().parents[2] / "anyio-core" / "tests" / "anyio-4.13-api.json"
+MODULES = {
+    name: spec
+    for name, spec in json.loads(API_FILE.read_text("utf-8"))["modules"].items()
+    if name.startswith("anyio.streams.")
+}
+CLASSES = [
+    (module, name)
+    for module, names in MODULES.items()
+    for name, spec in names.items()
+    if spec["kind"] == "class"
+]
+METHODS = [
+    (module, name, member)
+    for module, name in CLASSES
+    for member, spec in MODULES[module][name]["members"].items()
+    if spec["kind"] in {"method", "classmethod", "staticmethod"}
+]
+
+
+def _spec(module: str, name: str) -> dict[str, Any]:
+    spec: dict[str, Any] = MODULES[module][name]
+    return spec
+
+
+def _parameters(signature: inspect.Signature) -> list[tuple[str, Any, str]]:
+    return [
+        (parameter.name, parameter.kind, repr(parameter.default))
+        for parameter in signature.parameters.values()
+    ]
+
+
+def _parse(text: str) -> inspect.Signature:
+    """Turn a signature string from the API file back into a Signature."""
+    namespace: dict[str, Any] = {}
+    # Annotations are all quoted in the file, except dataclass-made ones, and
+    # ForwardRef('...') from NamedTuple: make every annotation a harmless string.
+    source = text.replace("ForwardRef(", "str(")
+    exec(f"def f{source.split(' -> ')[0] if ' -> ' in source else source}: pass", {}, namespace)
+    return inspect.signature(namespace["f"])
+
+
+def test_every_module_is_covered() -> None:
+    assert set(MODULES) == {
+        "anyio.streams.buffered",
+        "anyio.streams.file",
+        "anyio.streams.memory",
+        "anyio.streams.stapled",
+        "anyio.streams.text",
+        "anyio.streams.tls",
+    }
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_names(module: str) -> None:
+    imported = importlib.import_module(module)
+    for name in MODULES[module]:
+        assert hasattr(imported, name), f"{module}.{name} is missing"
+    assert set(imported.__all__) == set(MODULES[module])
+
+
+@pytest.mark.parametrize(("module", "name"), CLASSES)
+def test_bases(module: str, name: str) -> None:
+    cls = getattr(importlib.import_module(module), name)
+    bases = [f"{base.__module__}.{base.__qualname__}" for base in cls.__bases__]
+    assert bases == _spec(module, name)["bases"]
+
+
+@pytest.mark.parametrize(("module", "name"), CLASSES)
+def test_members_exist(module: str, name: str) -> None:
+    cls = getattr(importlib.import_module(module), name)
+    for member in _spec(module, name)["members"]:
+        assert hasattr(cls, member), f"{name}.{member} is missing"
+
+
+@pytest.mark.parametrize(("module", "name", "member"), METHODS)
+def test_method(module: str, name: str, member: str) -> None:
+    spec = _spec(module, name)["members"][member]
+    cls = getattr(importlib.import_module(module), name)
+    raw = inspect.getattr_static(cls, member)
+    kind = {classmethod: "classmethod", staticmethod: "staticmethod"}.get(type(raw), "method")
+    assert kind == spec["kind"]
+    func = raw.__func__ if kind != "method" else raw
+    assert inspect.iscoroutinefunction(func) == spec.get("async", False)
+    expected = _parameters(_parse(spec["signature"]))
+    assert _parameters(inspect.signature(func)) == expected
+
+
+@pytest.mark.parametrize(("module", "name"), CLASSES)
+def test_constructor(module: str, name: str) -> None:
+    cls = getattr(importlib.import_module(module), name)
+    expected = _parameters(_parse(_spec(module, name)["signature"]))
+    assert _parameters(inspect.signature(cls)) == expected
+
+
+def test_create_memory_object_stream() -> None:
+    import anyio
+
+    spec = json.loads(API_FILE.read_text("utf-8"))["modules"]["anyio"][
+        "create_memory_object_stream"
+    ]
+    assert _parameters(inspect.signature(anyio.create_memory_object_stream)) == _parameters(
+        _parse(spec["signature"])
+    )
+    assert [
+        f"{b.__module__}.{b.__qualname__}" for b in anyio.create_memory_object_stream.__bases__
+    ] == spec["bases"]
