@@ -34,9 +34,15 @@ with a woken waiter. A waiter whose ``wait()`` raised calls ``abandon()``:
 * False: it had been woken first, so it owns what was handed to it (the lock,
   a permit, a token, a notification) and passes that on before re-raising.
 
-The objects store no loop, no backend and no task object: only plain state,
-a deque of waiters (empty outside a run) and task *ids*. That is what makes
-creating them outside a loop free and reusing them across runs safe.
+The objects store no loop and no task object: plain state, a queue of waiters
+(empty outside a run, and created on first use: an empty deque takes 760
+bytes) and task *ids*. That makes creating them outside a loop free and
+reusing them across runs safe. The one exception is an optimisation: the
+backend that made the queued waiters is kept next to them, so that a wake-up
+from `Event.set()`, `Semaphore.release()` or `CapacityLimiter.release_on_behalf_of()`
+need not look the backend up again (waiters are only ever queued by tasks of
+one running loop at a time, so it is the right one whenever the queue is not
+empty).
 
 Checkpoints: every ``async`` method is a cancel point and a schedule point.
 Parking is both. An uncontended acquire takes the resource, then yields with
@@ -163,12 +169,15 @@ class Event:
         ```
     """
 
-    __slots__ = ("_flag", "_waiters")
+    __slots__ = ("_backend", "_flag", "_waiters")
 
     def __init__(self) -> None:
         self._flag = False
-        # Invariant: empty once the flag is set (set() wakes and clears).
-        self._waiters: deque[Any] = deque()
+        # Invariant: empty once the flag is set (set() wakes and clears). A list,
+        # not a deque: events are created often and a deque is ten times bigger.
+        self._waiters: list[Any] = []
+        # The backend of the queued waiters (see the module docstring).
+        self._backend: Backend | None = None
 
     def __repr__(self) -> str:
         return f"<Event set={self._flag} tasks_waiting={len(self._waiters)}>"
@@ -180,10 +189,12 @@ class Event:
         self._flag = True
         waiters = self._waiters
         if waiters:
-            wake = current_backend().wake
+            assert self._backend is not None
+            wake = self._backend.wake
             for waiter in waiters:
                 wake(waiter)
             waiters.clear()
+            self._backend = None
 
     def is_set(self) -> bool:
         """Return whether the flag is set."""
@@ -200,6 +211,7 @@ class Event:
             return
         waiter = backend.create_waiter()
         self._waiters.append(waiter)
+        self._backend = backend
         try:
             await backend.wait(waiter)
         except BaseException:
@@ -219,14 +231,15 @@ _NOT_HOLDING_LOCK = "The current task is not holding this lock"
 _ALREADY_HELD = "Attempted to acquire an already held Lock"
 
 
-def _remove(queue: deque[Any], item: object) -> None:
+def _remove(queue: deque[Any] | None, item: object) -> None:
     """Remove ``item`` from ``queue`` unless a waker popped it already.
 
     A waker pops waiters that are dead (cancelled, on asyncio, before their task
     ran its ``except`` clause); such a waiter is then no longer queued.
     """
-    with suppress(ValueError):
-        queue.remove(item)
+    if queue is not None:
+        with suppress(ValueError):
+            queue.remove(item)
 
 
 class Lock:
@@ -256,22 +269,12 @@ class Lock:
         # The id of the owning task. Invariant: None only if no live waiter is
         # queued (release() hands the lock to the next waiter directly).
         self._owner: int | None = None
-        # (waiter, id of the waiting task), first come first served.
-        self._waiters: deque[tuple[Any, int]] = deque()
+        # (waiter, id of the waiting task), first come first served. Created on
+        # first use: an empty deque takes 760 bytes, and most locks never wait.
+        self._waiters: deque[tuple[Any, int]] | None = None
 
     def __repr__(self) -> str:
-        return f"<Lock locked={self._owner is not None} tasks_waiting={len(self._waiters)}>"
-
-    async def __aenter__(self) -> None:
-        await self.acquire()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_val: BaseException | None,
-        exc_tb: TracebackType | None,
-    ) -> None:
-        self.release()
+        return f"<Lock locked={self._owner is not None} tasks_waiting={self._waiting()}>"
 
     async def acquire(self) -> None:
         """Acquire the lock, waiting for it if another task holds it.
@@ -296,21 +299,50 @@ class Lock:
             return
         if self._owner == task:
             raise RuntimeError(_ALREADY_HELD)
-        await self._park(backend, task)
-
-    async def _park(self, backend: Backend, task: int) -> None:
-        """Wait in the queue until `_hand_over()` makes ``task`` the owner."""
-        waiter = backend.create_waiter()
-        entry = (waiter, task)
-        self._waiters.append(entry)
+        # `_park()`, inlined: one coroutine frame less on every contended acquire.
+        entry = (backend.create_waiter(), task)
+        self._queue().append(entry)
         try:
-            await backend.wait(waiter)
+            await backend.wait(entry[0])
         except BaseException:
-            if backend.abandon(waiter):
-                _remove(self._waiters, entry)
-            else:
-                self._hand_over(backend)  # we own the lock now: pass it on
+            self._leave_queue(backend, entry)
             raise
+
+    # Saves a coroutine frame per ``async with``; the lock is the result of neither.
+    __aenter__ = acquire
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    async def _park(self, backend: Backend, entry: tuple[Any, int]) -> None:
+        """Queue ``entry`` (a fresh waiter, a task id); return once it owns the lock."""
+        self._queue().append(entry)
+        try:
+            await backend.wait(entry[0])
+        except BaseException:
+            self._leave_queue(backend, entry)
+            raise
+
+    def _queue(self) -> deque[tuple[Any, int]]:
+        waiters = self._waiters
+        if waiters is None:
+            waiters = self._waiters = deque()
+        return waiters
+
+    def _waiting(self) -> int:
+        return 0 if self._waiters is None else len(self._waiters)
+
+    def _leave_queue(self, backend: Backend, entry: tuple[Any, int]) -> None:
+        """Withdraw a waiter whose wait raised, passing on the lock if it got it."""
+        if backend.abandon(entry[0]):
+            _remove(self._waiters, entry)
+        else:
+            self._hand_over(backend)
 
     def acquire_nowait(self) -> None:
         """Acquire the lock if it is free, without waiting.
@@ -359,7 +391,7 @@ class Lock:
         event loop that runs it (or once it has finished), it is ``None``.
         """
         owner = None if self._owner is None else _task_info(self._owner)
-        return LockStatistics(self._owner is not None, owner, len(self._waiters))
+        return LockStatistics(self._owner is not None, owner, self._waiting())
 
 
 def _task_info(task_id: int) -> TaskInfo | None:
@@ -404,7 +436,7 @@ class Semaphore:
         ```
     """
 
-    __slots__ = ("_fast_acquire", "_max_value", "_value", "_waiters")
+    __slots__ = ("_backend", "_fast_acquire", "_max_value", "_value", "_waiters")
 
     def __init__(
         self, initial_value: int, *, max_value: int | None = None, fast_acquire: bool = False
@@ -423,12 +455,13 @@ class Semaphore:
         self._value = initial_value
         self._max_value = max_value
         self._fast_acquire = fast_acquire
-        self._waiters: deque[Any] = deque()
+        self._waiters: deque[Any] | None = None  # created on first use, as Lock's
+        self._backend: Backend | None = None  # of the queued waiters
 
     def __repr__(self) -> str:
         return (
             f"<Semaphore value={self._value} max_value={self._max_value} "
-            f"tasks_waiting={len(self._waiters)}>"
+            f"tasks_waiting={len(self._waiters or ())}>"
         )
 
     async def __aenter__(self) -> Self:
@@ -460,7 +493,11 @@ class Semaphore:
                 raise
             return
         waiter = backend.create_waiter()
-        self._waiters.append(waiter)
+        waiters = self._waiters
+        if waiters is None:
+            waiters = self._waiters = deque()
+        waiters.append(waiter)
+        self._backend = backend
         try:
             await backend.wait(waiter)
         except BaseException:
@@ -489,7 +526,8 @@ class Semaphore:
         if self._max_value is not None and self._value == self._max_value:
             raise ValueError("semaphore released too many times")
         if self._waiters:
-            self._hand_over(current_backend())
+            assert self._backend is not None
+            self._hand_over(self._backend)
         else:
             self._value += 1
 
@@ -513,7 +551,7 @@ class Semaphore:
 
     def statistics(self) -> SemaphoreStatistics:
         """Return statistics about the current state of this semaphore."""
-        return SemaphoreStatistics(len(self._waiters))
+        return SemaphoreStatistics(len(self._waiters or ()))
 
 
 # -- Condition -----------------------------------------------------------------------
@@ -549,8 +587,11 @@ class Condition:
     def __repr__(self) -> str:
         return f"<Condition locked={self.locked()} tasks_waiting={len(self._waiters)}>"
 
-    async def __aenter__(self) -> None:
-        await self.acquire()
+    async def acquire(self) -> None:
+        """Acquire the underlying lock (see `Lock.acquire()`)."""
+        await self._lock.acquire()
+
+    __aenter__ = acquire  # one coroutine frame less per ``async with``
 
     async def __aexit__(
         self,
@@ -559,10 +600,6 @@ class Condition:
         exc_tb: TracebackType | None,
     ) -> None:
         self.release()
-
-    async def acquire(self) -> None:
-        """Acquire the underlying lock (see `Lock.acquire()`)."""
-        await self._lock.acquire()
 
     def acquire_nowait(self) -> None:
         """Acquire the underlying lock without waiting (see `Lock.acquire_nowait()`).
@@ -580,12 +617,18 @@ class Condition:
         """Return whether some task holds the underlying lock."""
         return self._lock.locked()
 
-    def _check_holding(self, backend: Backend) -> None:
-        if self._lock._owner != backend.current_task_id():
+    def _check_holding(self, backend: Backend) -> int:
+        """Return the current task's id, if it holds the lock."""
+        task = backend.current_task_id()
+        if self._lock._owner != task:
             raise RuntimeError(_NOT_HOLDING_UNDERLYING)
+        return task
 
     def notify(self, n: int = 1) -> None:
         """Wake up to ``n`` of the waiting tasks, longest-waiting first.
+
+        Each of them returns from `wait()` once it has the lock back, which is
+        after the current task releases it at the earliest.
 
         Raises:
             RuntimeError: if the current task does not hold the lock.
@@ -595,61 +638,80 @@ class Condition:
         self._notify(backend, n)
 
     def _notify(self, backend: Backend, n: int) -> None:
+        """Move up to ``n`` waiters to the lock's queue.
+
+        A notified waiter does not wake up to find the lock taken: it waits in
+        the lock's queue, and `Lock._hand_over()` wakes it as the new owner (the
+        waiter's entry has the lock's shape: waiter, task id). Normally the
+        notifier holds the lock; when a notification is passed on by a waiter
+        that is leaving, the lock may be free, and then it is handed over here.
+        """
         waiters = self._waiters
-        while n > 0 and waiters:
-            if backend.wake(waiters.popleft()):
+        if waiters and n > 0:
+            lock_waiters = self._lock._queue()
+            while n > 0 and waiters:
+                lock_waiters.append(waiters.popleft())
                 n -= 1
+        if self._lock._owner is None:
+            self._lock._hand_over(backend)
 
     def notify_all(self) -> None:
-        """Wake every waiting task.
+        """Wake every waiting task (see `notify()`).
 
         Raises:
             RuntimeError: if the current task does not hold the lock.
         """
         backend = current_backend()
         self._check_holding(backend)
-        waiters = self._waiters
-        for waiter in waiters:
-            backend.wake(waiter)
-        waiters.clear()
+        self._notify(backend, len(self._waiters))
 
     async def wait(self) -> None:
         """Release the lock, wait for a notification, then acquire the lock again.
 
-        The lock is held again when this returns or raises: if the wait is
+        The lock is held again when this returns or raises. If the wait is
         cancelled, the lock is acquired again (shielded from cancellation)
-        before the cancellation propagates.
+        before the cancellation propagates; if the task had been notified, the
+        notification is passed on to the next waiting task.
 
         Raises:
             RuntimeError: if the current task does not hold the lock.
         """
         backend = current_backend()
-        self._check_holding(backend)
+        task = self._check_holding(backend)
         # Already cancelled: raise without giving the lock away.
         await backend.checkpoint_if_cancelled()
-        waiter = backend.create_waiter()
-        self._waiters.append(waiter)
+        entry = (backend.create_waiter(), task)
+        self._waiters.append(entry)
         self._lock._hand_over(backend)
         try:
-            await backend.wait(waiter)
+            # Returns once notified *and* handed the lock (see _notify()).
+            await backend.wait(entry[0])
         except BaseException:
-            if backend.abandon(waiter):
-                _remove(self._waiters, waiter)
-            else:
-                self._notify(backend, 1)  # notified, but leaving: pass it on
-            await self._reacquire(backend)
+            await self._leave(backend, entry)
             raise
-        await self._reacquire(backend)
 
-    async def _reacquire(self, backend: Backend) -> None:
-        """Take the lock back after a wait, whatever happens meanwhile.
+    async def _leave(self, backend: Backend, entry: tuple[Any, int]) -> None:
+        """Clean up after a wait that raised; return holding the lock."""
+        if not backend.abandon(entry[0]):
+            # Notified and handed the lock, then cancelled (natively, on asyncio).
+            self._notify(backend, 1)
+            return
+        try:
+            self._waiters.remove(entry)
+        except ValueError:
+            # Notified (moved to the lock's queue) but leaving: pass it on.
+            _remove(self._lock._waiters, entry)
+            self._notify(backend, 1)
+        await self._reacquire(backend, entry[1])
+
+    async def _reacquire(self, backend: Backend, task: int) -> None:
+        """Take the lock back after a wait that raised, whatever happens meanwhile.
 
         No checkpoint when the lock is free: the wait was one. Otherwise wait in
         the lock's queue, shielded from cancel scopes; a native cancellation
         (asyncio's ``Task.cancel()``) is re-raised only once the lock is held.
         """
         lock = self._lock
-        task = backend.current_task_id()
         if lock._owner is None:
             lock._owner = task
             return
@@ -696,7 +758,7 @@ async def _park_shielded(lock: Lock, backend: Backend, task: int) -> BaseExcepti
     """
     try:
         with backend.cancel_scope_class(shield=True):
-            await lock._park(backend, task)
+            await lock._park(backend, (backend.create_waiter(), task))
     except backend.cancelled_exception_class() as exc:
         return exc
     return None
@@ -739,13 +801,14 @@ class CapacityLimiter:
         ```
     """
 
-    __slots__ = ("_borrowers", "_total_tokens", "_waiters")
+    __slots__ = ("_backend", "_borrowers", "_total_tokens", "_waiters")
 
     def __init__(self, total_tokens: float) -> None:
         self._borrowers: set[object] = set()
         # borrower -> waiter, first come first served. Invariant: no live waiter
         # while a token is free (released tokens go straight to the next waiter).
         self._waiters: OrderedDict[object, Any] = OrderedDict()
+        self._backend: Backend | None = None  # of the queued waiters
         self._total_tokens: float = 0
         self.total_tokens = total_tokens
 
@@ -755,8 +818,30 @@ class CapacityLimiter:
             f"total_tokens={self._total_tokens} tasks_waiting={len(self._waiters)}>"
         )
 
-    async def __aenter__(self) -> None:
-        await self.acquire()
+    async def acquire(self) -> None:
+        """Borrow a token for the current task, waiting for one if none is free.
+
+        Raises:
+            RuntimeError: if the current task already holds a token.
+        """
+        # Same body as acquire_on_behalf_of(), repeated to save a coroutine frame.
+        backend = current_backend()
+        borrower = backend.current_task_id()
+        if self._take(borrower):
+            try:
+                await backend.checkpoint()
+            except BaseException:
+                self._give_back(backend, borrower)
+                raise
+            return
+        waiter = self._enqueue(backend, borrower)
+        try:
+            await backend.wait(waiter)
+        except BaseException:
+            self._leave_queue(backend, borrower, waiter)
+            raise
+
+    __aenter__ = acquire  # one coroutine frame less per ``async with``
 
     async def __aexit__(
         self,
@@ -784,7 +869,8 @@ class CapacityLimiter:
             raise ValueError("total_tokens must be >= 0")
         self._total_tokens = value
         if self._waiters:
-            self._hand_over(current_backend())
+            assert self._backend is not None
+            self._hand_over(self._backend)
 
     @property
     def borrowed_tokens(self) -> int:
@@ -796,15 +882,6 @@ class CapacityLimiter:
         """The number of tokens that can be borrowed now."""
         return self._total_tokens - len(self._borrowers)
 
-    async def acquire(self) -> None:
-        """Borrow a token for the current task, waiting for one if none is free.
-
-        Raises:
-            RuntimeError: if the current task already holds a token.
-        """
-        backend = current_backend()
-        await self._acquire(backend, backend.current_task_id())
-
     async def acquire_on_behalf_of(self, borrower: object) -> None:
         """Borrow a token for ``borrower``, waiting for one if none is free.
 
@@ -814,33 +891,47 @@ class CapacityLimiter:
         Raises:
             RuntimeError: if ``borrower`` already holds a token or waits for one.
         """
-        await self._acquire(current_backend(), borrower)
-
-    async def _acquire(self, backend: Backend, borrower: object) -> None:
-        borrowers = self._borrowers
-        if borrower in borrowers:
-            raise RuntimeError(_ALREADY_BORROWING)
-        if len(borrowers) < self._total_tokens:
-            borrowers.add(borrower)
+        backend = current_backend()
+        if self._take(borrower):
             try:
                 await backend.checkpoint()
             except BaseException:
                 self._give_back(backend, borrower)
                 raise
             return
+        waiter = self._enqueue(backend, borrower)
+        try:
+            await backend.wait(waiter)
+        except BaseException:
+            self._leave_queue(backend, borrower, waiter)
+            raise
+
+    def _take(self, borrower: object) -> bool:
+        """Lend ``borrower`` a free token, if there is one."""
+        borrowers = self._borrowers
+        if borrower in borrowers:
+            raise RuntimeError(_ALREADY_BORROWING)
+        if len(borrowers) < self._total_tokens:
+            borrowers.add(borrower)
+            return True
+        return False
+
+    def _enqueue(self, backend: Backend, borrower: object) -> Any:
+        """Queue a new waiter for ``borrower``; the caller must await it at once."""
         waiters = self._waiters
         if borrower in waiters:
             raise RuntimeError(_ALREADY_BORROWING)
         waiter = waiters[borrower] = backend.create_waiter()
-        try:
-            await backend.wait(waiter)
-        except BaseException:
-            if backend.abandon(waiter):
-                if waiters.get(borrower) is waiter:
-                    del waiters[borrower]
-            else:
-                self._give_back(backend, borrower)  # we got a token: pass it on
-            raise
+        self._backend = backend
+        return waiter
+
+    def _leave_queue(self, backend: Backend, borrower: object, waiter: Any) -> None:
+        """Withdraw a waiter whose wait raised, passing on the token if it got one."""
+        if backend.abandon(waiter):
+            if self._waiters.get(borrower) is waiter:
+                del self._waiters[borrower]
+        else:
+            self._give_back(backend, borrower)
 
     def acquire_nowait(self) -> None:
         """Borrow a token for the current task if one is free, without waiting.
@@ -888,7 +979,8 @@ class CapacityLimiter:
         except KeyError:
             raise RuntimeError(_NOT_BORROWING) from None
         if self._waiters:
-            self._hand_over(current_backend())
+            assert self._backend is not None
+            self._hand_over(self._backend)
 
     def _give_back(self, backend: Backend, borrower: object) -> None:
         self._borrowers.discard(borrower)
