@@ -31,6 +31,7 @@ from anyio import (
     WouldBlock,
     create_task_group,
     fail_after,
+    get_cancelled_exc_class,
     get_current_task,
     wait_all_tasks_blocked,
 )
@@ -887,8 +888,33 @@ class TestCondition:
         assert order == ["cancelled", "other"]
 
     async def test_notification_is_not_lost_to_a_cancellation(self) -> None:
-        # The first waiter is cancelled as it is notified: either it consumes the
-        # notification (its wait returns) or the second waiter gets it.
+        # The first waiter is cancelled just after it is notified, before it has
+        # the lock back: it passes the notification on to the second one.
+        condition = Condition()
+        woken: list[str] = []
+        held_when_cancelled: list[bool] = []
+
+        async def waiter(name: str) -> None:
+            async with condition:
+                try:
+                    await condition.wait()
+                except get_cancelled_exc_class():
+                    held_when_cancelled.append(condition.locked())
+                    raise
+                woken.append(name)
+
+        first = Cancellable(lambda: waiter("first"))
+        async with task_group() as tg:
+            await start_in_order(tg, first)
+            await start_in_order(tg, waiter, "second")
+            async with condition:
+                condition.notify()
+                first.cancel()
+        assert woken == ["second"]
+        assert held_when_cancelled == [True]
+        assert condition.statistics().tasks_waiting == 0
+
+    async def test_notified_and_cancelled_while_another_task_holds_the_lock(self) -> None:
         condition = Condition()
         woken: list[str] = []
 
@@ -903,12 +929,39 @@ class TestCondition:
             await start_in_order(tg, waiter, "second")
             async with condition:
                 condition.notify()
+                await wait_all_tasks_blocked()
                 first.cancel()
-            await wait_all_tasks_blocked()
-            assert len(woken) == 1
+                await wait_all_tasks_blocked()
+                # Still waiting for the lock, shielded, with nothing to show yet.
+                assert woken == []
+                assert not first.finished
+        assert woken == ["second"]
+        assert not first.finished
+        assert not condition.locked()
+
+    async def test_notified_waiter_queues_behind_earlier_lock_waiters(self) -> None:
+        condition = Condition()
+        order: list[str] = []
+
+        async def wait_for_notification() -> None:
             async with condition:
-                condition.notify_all()
-        assert sorted(woken) in (["first", "second"], ["second"])
+                await condition.wait()
+                order.append("notified waiter")
+
+        async def take_lock() -> None:
+            async with condition:
+                order.append("lock waiter")
+
+        async with task_group() as tg:
+            await start_in_order(tg, wait_for_notification)
+            await condition.acquire()
+            await start_in_order(tg, take_lock)
+            condition.notify()
+            assert condition.statistics() == ConditionStatistics(
+                0, LockStatistics(True, get_current_task(), 2)
+            )
+            condition.release()
+        assert order == ["lock waiter", "notified waiter"]
 
     async def test_native_cancel_after_notify_passes_it_on(self, asyncio_only: None) -> None:
         condition = Condition()
