@@ -29,6 +29,7 @@ import contextlib
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -52,6 +53,11 @@ TOOL_REQUIREMENTS = ("hatch==1.18.2", "uv==0.13.9")
 DEFAULT_PYENV_VERSION = "3.11.7:3.13.0:3.12.1:3.10.13"
 MAIN_PYTHON = "3.11"
 OTHER_PYTHONS = ("3.10", "3.12", "3.13")
+
+# CI stops a run after 90 minutes. One pytest stage (env creation included) normally takes well
+# under a minute; one that hangs is killed after this many seconds, so that the other stages
+# still run and report. Each test also has a 60 s limit (pytest-timeout, see hatch.toml).
+PYTEST_STAGE_TIMEOUT = 12 * 60
 
 IS_WINDOWS = sys.platform == "win32"
 BIN = "Scripts" if IS_WINDOWS else "bin"
@@ -154,18 +160,55 @@ def python_available(minor: str) -> bool:
     return probe.returncode == 0 and probe.stdout.strip() == minor
 
 
-def run(cmd: Sequence[str], *, env: dict[str, str] | None = None) -> None:
-    """Run `cmd` from the repository root; raise `StageFailed` on a non-zero exit."""
+def run(
+    cmd: Sequence[str], *, env: dict[str, str] | None = None, timeout: float | None = None
+) -> None:
+    """Run `cmd` from the repository root; raise `StageFailed` on a non-zero exit.
+
+    With a `timeout` (seconds), the command runs in its own process group, which is killed
+    when the time is up: a hung test run must not eat CI's whole time budget.
+    """
     print("$ " + " ".join(cmd), flush=True)
-    code = subprocess.call(list(cmd), cwd=ROOT, env=env)
+    if timeout is None:
+        code = subprocess.call(list(cmd), cwd=ROOT, env=env)
+    else:
+        code = _call_with_deadline(cmd, env, timeout)
     if code != 0:
-        raise StageFailed(f"{cmd[0]} exited with status {code}")
+        raise StageFailed(f"{Path(cmd[0]).name} exited with status {code}")
 
 
-def hatch(*args: str) -> None:
+def _call_with_deadline(cmd: Sequence[str], env: dict[str, str] | None, timeout: float) -> int:
+    proc = subprocess.Popen(list(cmd), cwd=ROOT, env=env, start_new_session=not IS_WINDOWS)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_tree(proc)
+        raise StageFailed(
+            f"{Path(cmd[0]).name} did not finish in {timeout:.0f} s; killed"
+        ) from None
+    except BaseException:  # Ctrl-C: the child is in another process group, stop it too
+        _kill_tree(proc)
+        raise
+
+
+def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
+    if IS_WINDOWS:
+        proc.kill()
+        return
+    for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+        return
+
+
+def hatch(*args: str, timeout: float | None = None) -> None:
     """Run the pinned Hatch with `args` from the repository root."""
     ensure_tools()
-    run([str(_tool("hatch")), *args], env=hatch_environ())
+    run([str(_tool("hatch")), *args], env=hatch_environ(), timeout=timeout)
 
 
 # --------------------------------------------------------------------------------------------
@@ -184,13 +227,13 @@ def types() -> None:
     hatch("run", "types:check")
 
 
-def pytest(python: str, args: Sequence[str] = ()) -> None:
+def pytest(python: str, args: Sequence[str] = (), timeout: float | None = None) -> None:
     if not python_available(python):
         raise StageFailed(
             f"no Python {python} found (looked on PATH and in pyenv's versions); "
             f"install it, e.g. `pyenv install {python}`"
         )
-    hatch("run", f"test.py{python}:run", *args)
+    hatch("run", f"test.py{python}:run", *args, timeout=timeout)
 
 
 def dists() -> None:
@@ -236,9 +279,11 @@ def test_all() -> int:
         ("ruff check + ruff format --check", lint),
         ("mypy --strict", types),
         ("wheels and sdists", dists),
-        (f"pytest on Python {MAIN_PYTHON}", lambda: pytest(MAIN_PYTHON)),
     ]
-    stages += [(f"pytest on Python {v}", functools.partial(pytest, v)) for v in OTHER_PYTHONS]
+    stages += [
+        (f"pytest on Python {v}", functools.partial(pytest, v, timeout=PYTEST_STAGE_TIMEOUT))
+        for v in (MAIN_PYTHON, *OTHER_PYTHONS)
+    ]
     results: list[tuple[str, str, float]] = []
     for title, stage in stages:
         _log(title)
