@@ -43,7 +43,7 @@ class ThreadedIterator(Generic[T]):
         prefetch: fetch items in growing batches (`False`: one item per thread call).
     """
 
-    __slots__ = ("_batch", "_buffer", "_done", "_iterator", "_make", "_prefetch")
+    __slots__ = ("_abandoned", "_batch", "_buffer", "_done", "_iterator", "_make", "_prefetch")
 
     def __init__(self, make: Callable[[], Iterable[T]], *, prefetch: bool = True) -> None:
         self._make = make
@@ -54,6 +54,12 @@ class ThreadedIterator(Generic[T]):
         self._buffer: deque[T] = deque()
         self._batch = 1
         self._done = False
+        # True once a worker call was abandoned (the caller was cancelled): that worker may
+        # still be advancing `_iterator`, so this iterator must not start another one.
+        self._abandoned = False
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__qualname__} over {self._make!r}>"
 
     def __aiter__(self) -> Self:
         return self
@@ -63,10 +69,22 @@ class ThreadedIterator(Generic[T]):
             # Items already fetched: no thread hop, but still honour a cancellation.
             await checkpoint_if_cancelled()
             return self._buffer.popleft()
+        if self._abandoned:
+            raise RuntimeError(
+                f"{self!r} was cancelled while a worker thread was reading from it; "
+                "start a new iteration"
+            )
         if self._done:
             raise StopAsyncIteration
         batch = self._batch
-        items = await to_thread.run_sync(self._fill, batch, abandon_on_cancel=True)
+        try:
+            items = await to_thread.run_sync(self._fill, batch, abandon_on_cancel=True)
+        except Exception:
+            self._done = True  # the blocking iterator raised: it is finished
+            raise
+        except BaseException:
+            self._abandoned = True  # cancelled: the worker may still be running
+            raise
         if len(items) < batch:
             self._done = True
         if self._prefetch:
