@@ -38,30 +38,6 @@ _NOT_REWRITTEN = "core bug: __module__ not rewritten to the public module"
 #: (test, module, name, member) -> why.
 KNOWN_MISMATCHES: dict[tuple[str, str, str, str], str] = {
     **{
-        ("reported_module", "anyio", name, ""): _NOT_REWRITTEN
-        for name in (
-            "create_task_group",
-            "current_effective_deadline",
-            "current_time",
-            "fail_after",
-            "get_all_backends",
-            "get_available_backends",
-            "get_cancelled_exc_class",
-            "get_current_task",
-            "get_running_tasks",
-            "move_on_after",
-            "run",
-            "sleep",
-            "sleep_forever",
-            "sleep_until",
-            "wait_all_tasks_blocked",
-        )
-    },
-    **{
-        ("reported_module", "anyio.abc", name, ""): _NOT_REWRITTEN
-        for name in ("TaskGroup", "TaskStatus", "TestRunner")
-    },
-    **{
         ("method", "anyio", name, member): (
             "anyio-path difference: a plain method returning an async iterator, where "
             "AnyIO 4.13 has an async generator function"

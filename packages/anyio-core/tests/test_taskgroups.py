@@ -591,8 +591,6 @@ class TestCancellation:
     ) -> None:
         # Trio's rule (GOTCHAS 4, anyio#1069): the host waiting in __aexit__
         # is not hit by the cancellation unless a child raised one.
-        if anyio_backend_name == "asyncio":
-            xfail_core_bug(request, "TaskGroup.__aexit__ injects a cancellation (anyio#1069)")
         cancelled = get_cancelled_exc_class()
         log = []
 
@@ -728,7 +726,6 @@ class TestHygiene:
         assert referrers(error) == []
 
     async def test_error_before_started(self, request: pytest.FixtureRequest) -> None:
-        xfail_core_bug(request, "start() leaves a cycle: exception -> frame -> future")
 
         async def child(*, task_status: TaskStatus[None]) -> None:
             await checkpoint()

@@ -180,14 +180,6 @@ class TestWaitAllTasksBlocked:
     ) -> None:
         # A task blocked inside a freshly cancelled scope is not blocked: it
         # still has to receive the cancellation and run on.
-        if anyio_backend_name == "asyncio":
-            request.applymarker(
-                pytest.mark.xfail(
-                    reason="core bug: wait_all_tasks_blocked() returns while a "
-                    "cancellation is still on its way to a waiting task",
-                    strict=True,
-                )
-            )
         log = []
 
         async def child() -> None:
@@ -224,14 +216,6 @@ class TestWaitAllTasksBlocked:
     async def test_several_waiters_at_once(
         self, request: pytest.FixtureRequest, anyio_backend_name: str
     ) -> None:
-        if anyio_backend_name == "asyncio":
-            request.applymarker(
-                pytest.mark.xfail(
-                    reason="core bug: concurrent wait_all_tasks_blocked() calls livelock "
-                    "on asyncio (each sees the other as runnable)",
-                    strict=True,
-                )
-            )
         returned = []
 
         async def waiter(name: str) -> None:

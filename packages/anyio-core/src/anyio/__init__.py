@@ -12,6 +12,7 @@ raises `MissingDistributionError`, which says what to install.
 from __future__ import annotations
 
 import pkgutil as _pkgutil
+from contextlib import suppress as _suppress
 from importlib import import_module as _import_module
 from typing import TYPE_CHECKING, Any
 
@@ -133,6 +134,10 @@ def _load(name: str) -> Any:
             raise
         raise _missing(name, module_name, dist) from None
     value = module if attribute is None else getattr(module, attribute)
+    if attribute is not None and getattr(value, "__module__", "").startswith("anyio._"):
+        # Reprs and the API reference say anyio.X, not where X is implemented.
+        with _suppress(AttributeError, TypeError):
+            value.__module__ = __name__
     globals()[name] = value
     return value
 

@@ -105,3 +105,7 @@ class TaskGroup(metaclass=ABCMeta):
         exc_tb: TracebackType | None,
     ) -> bool:
         """Wait for every task in the group, then raise their errors, if any."""
+
+
+TaskGroup.__module__ = "anyio.abc"
+TaskStatus.__module__ = "anyio.abc"

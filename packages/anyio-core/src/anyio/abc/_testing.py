@@ -66,3 +66,6 @@ class TestRunner(metaclass=ABCMeta):
         self, test_func: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any]
     ) -> None:
         """Run a test function to completion, raising what it raises."""
+
+
+TestRunner.__module__ = "anyio.abc"

@@ -26,7 +26,6 @@ guarantees that anyio code relies on.
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import weakref
 from asyncio import (
@@ -109,14 +108,18 @@ class TaskStatus:
     __slots__ = ("_future", "_group")
 
     def __init__(self, future: Future[Any], group: TaskGroup) -> None:
-        self._future = future
+        # None once the task has finished (see TaskGroup._on_child_done).
+        self._future: Future[Any] | None = future
         self._group = group
 
     def started(self, value: object = None) -> None:
+        future = self._future
         try:
-            self._future.set_result(value)
+            if future is None:
+                raise InvalidStateError
+            future.set_result(value)
         except InvalidStateError:
-            if not self._future.cancelled():
+            if future is None or not future.cancelled():
                 raise RuntimeError("called 'started' twice on the same task status") from None
         task = current_task()
         state = task_states.get(task) if task is not None else None
@@ -136,10 +139,12 @@ class TaskGroup(AbstractTaskGroup):
         self._num_tasks = 0
         self._make_task: Callable[..., Task[Any]] = Task
         # Children started with start() whose started() was not called yet.
-        self._starting: dict[Task[Any], Future[Any]] = {}
+        self._starting: dict[Task[Any], TaskStatus] = {}
         self._errors: list[BaseException] = []
         self._waiter: Future[None] | None = None
         self._on_done = self._on_child_done  # one bound method for every child
+        # Whether a child ended with a cancellation exception.
+        self._child_cancelled = False
 
     def __repr__(self) -> str:
         state = "active" if self._active else ("finished" if self._entered else "new")
@@ -175,9 +180,16 @@ class TaskGroup(AbstractTaskGroup):
             # caller's cancellation cancels it; wait for it to go away.
             if not task.done():
                 task.cancel()
-                with CancelScope(shield=True), contextlib.suppress(BaseException):
-                    await task
+                with CancelScope(shield=True):
+                    try:
+                        await task
+                    except BaseException:
+                        pass
             raise
+        finally:
+            # The error's traceback holds this frame: drop the references to the
+            # future and the task, which hold the error (no reference cycle).
+            del future, task
 
     def _spawn(
         self,
@@ -191,7 +203,8 @@ class TaskGroup(AbstractTaskGroup):
                 "This task group is not active; no new tasks can be started. "
                 "Start tasks inside the 'async with' block of the group."
             )
-        coro = func(*args) if status is None else func(*args, task_status=TaskStatus(status, self))
+        task_status = None if status is None else TaskStatus(status, self)
+        coro = func(*args) if task_status is None else func(*args, task_status=task_status)
         if not iscoroutine(coro):
             raise _not_a_coroutine(func, coro)
 
@@ -202,7 +215,7 @@ class TaskGroup(AbstractTaskGroup):
         scope._tasks.add(task)
         self._num_tasks += 1
         if status is not None:
-            self._starting[task] = status
+            self._starting[task] = task_status  # type: ignore[assignment]  # set with status
         task.add_done_callback(self._on_done)
         if cancelled_origin(scope) is not None:
             deliver(task)  # it will see the cancellation at its first checkpoint
@@ -216,11 +229,17 @@ class TaskGroup(AbstractTaskGroup):
         if not self._num_tasks and self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
-        status = self._starting.pop(task, None) if self._starting else None
+        task_status = self._starting.pop(task, None) if self._starting else None
+        status = None
+        if task_status is not None:
+            # The child's finished frame keeps its task_status, and its error's
+            # traceback keeps that frame: forget the future to avoid a cycle.
+            status, task_status._future = task_status._future, None
         if status is not None and status.cancelled():
             return  # the start() call was cancelled and cancelled the child
         if task.cancelled():
-            self._child_cancelled(task, status)
+            self._child_cancelled = True
+            self._on_child_cancelled(task, status)
             return
         exc = task.exception()
         if status is not None and not status.done():
@@ -234,7 +253,7 @@ class TaskGroup(AbstractTaskGroup):
             if cancelled_origin(self.cancel_scope) is None:
                 self.cancel_scope.cancel()
 
-    def _child_cancelled(self, task: Task[Any], status: Future[Any] | None) -> None:
+    def _on_child_cancelled(self, task: Task[Any], status: Future[Any] | None) -> None:
         if status is not None and not status.done():
             try:
                 task.result()
@@ -263,6 +282,12 @@ class TaskGroup(AbstractTaskGroup):
                 raise BaseExceptionGroup("unhandled errors in a TaskGroup", self._errors) from None
             if exc_val is not None:
                 raise exc_val
+            if self._child_cancelled:
+                origin = cancelled_origin(self.cancel_scope)
+                if origin is not None:
+                    # A child ended with a cancellation coming from outside the
+                    # group: pass it on, as a nursery does on Trio.
+                    raise CancelledError(origin._cancel_msg)
         except BaseException as exc:
             if self.cancel_scope.__exit__(type(exc), exc, exc.__traceback__):
                 return True
@@ -286,9 +311,12 @@ class TaskGroup(AbstractTaskGroup):
                     if shield is None:
                         shield = CancelScope(shield=True)
                         shield.__enter__()
-                    # Keep a native cancellation rather than one of ours.
-                    if exc_val is None or (
-                        isinstance(exc_val, CancelledError) and not is_scope_cancellation(exc)
+                    # A native cancellation must propagate. One of ours does
+                    # not: as on Trio (and unlike AnyIO 4.13, anyio#1069), the
+                    # host waiting here is not hit by a cancellation unless a
+                    # child raised one; its next checkpoint raises it anyway.
+                    if not is_scope_cancellation(exc) and (
+                        exc_val is None or is_scope_cancellation(exc_val)
                     ):
                         exc_val = exc
         finally:
@@ -333,19 +361,32 @@ async def cancel_shielded_checkpoint() -> None:
         await _YIELD
 
 
+#: Tasks inside wait_all_tasks_blocked(): they count as blocked for each other.
+_waiting_for_blocked: set[Task[Any]] = set()
+
+
+def _is_blocked(task: Task[Any]) -> bool:
+    waiter = task._fut_waiter  # type: ignore[attr-defined]  # asyncio internal
+    if waiter is None or waiter.done():
+        return False  # running or ready to run
+    # A poke still due may cancel its wait: it is not blocked until it ran.
+    state = task_states.get(task)
+    return state is None or not state.poke_pending
+
+
 async def wait_all_tasks_blocked() -> None:
-    await _YIELD
     this_task = current_task()
-    while True:
-        for task in all_tasks():
-            if task is this_task:
-                continue
-            waiter = task._fut_waiter  # type: ignore[attr-defined]  # asyncio internal
-            if waiter is None or waiter.done():
-                break
-        else:
-            return
+    assert this_task is not None
+    _waiting_for_blocked.add(this_task)
+    try:
         await _YIELD
+        while not all(
+            task is this_task or task in _waiting_for_blocked or _is_blocked(task)
+            for task in all_tasks()
+        ):
+            await _YIELD
+    finally:
+        _waiting_for_blocked.discard(this_task)
 
 
 # -- introspection -------------------------------------------------------------------
