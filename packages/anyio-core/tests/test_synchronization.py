@@ -993,6 +993,35 @@ class TestCondition:
         assert held_when_cancelled == [True]
         assert not condition.locked()
 
+    async def test_native_cancel_after_getting_the_lock_back(self, asyncio_only: None) -> None:
+        # Notified and handed the lock, then cancelled before it could run: the
+        # waiter leaves holding the lock, and passes the notification on.
+        condition = Condition()
+        woken: list[int] = []
+        held_when_cancelled: list[bool] = []
+
+        async def waiter(i: int) -> None:
+            async with condition:
+                try:
+                    await condition.wait()
+                except BaseException:
+                    held_when_cancelled.append(condition.locked())
+                    raise
+                woken.append(i)
+
+        first = await start_native(waiter, 0)
+        async with task_group() as tg:
+            await start_in_order(tg, waiter, 1)
+            async with condition:
+                condition.notify()
+            # The lock went to waiter 0 on release; it has not run yet.
+            assert condition.statistics().lock_statistics.locked
+            first.cancel()
+        assert await was_cancelled(first)
+        assert woken == [1]
+        assert held_when_cancelled == [True]
+        assert not condition.locked()
+
     async def test_native_cancel_while_reacquiring(self, asyncio_only: None) -> None:
         condition = Condition()
         held_when_cancelled: list[bool] = []

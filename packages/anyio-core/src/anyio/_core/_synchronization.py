@@ -635,16 +635,17 @@ class Condition:
         """
         backend = current_backend()
         self._check_holding(backend)
-        self._notify(backend, n)
+        self._notify(n)
 
-    def _notify(self, backend: Backend, n: int) -> None:
+    def _notify(self, n: int) -> None:
         """Move up to ``n`` waiters to the lock's queue.
 
         A notified waiter does not wake up to find the lock taken: it waits in
         the lock's queue, and `Lock._hand_over()` wakes it as the new owner (the
-        waiter's entry has the lock's shape: waiter, task id). Normally the
-        notifier holds the lock; when a notification is passed on by a waiter
-        that is leaving, the lock may be free, and then it is handed over here.
+        waiter's entry has the lock's shape: waiter, task id). The lock is held
+        here (by the notifier, or by a leaving waiter that passes a notification
+        on), or about to be taken by the leaving waiter (see `_leave()`), so the
+        moved waiters are not stranded behind a free lock.
         """
         waiters = self._waiters
         if waiters and n > 0:
@@ -652,8 +653,6 @@ class Condition:
             while n > 0 and waiters:
                 lock_waiters.append(waiters.popleft())
                 n -= 1
-        if self._lock._owner is None:
-            self._lock._hand_over(backend)
 
     def notify_all(self) -> None:
         """Wake every waiting task (see `notify()`).
@@ -663,7 +662,7 @@ class Condition:
         """
         backend = current_backend()
         self._check_holding(backend)
-        self._notify(backend, len(self._waiters))
+        self._notify(len(self._waiters))
 
     async def wait(self) -> None:
         """Release the lock, wait for a notification, then acquire the lock again.
@@ -694,14 +693,15 @@ class Condition:
         """Clean up after a wait that raised; return holding the lock."""
         if not backend.abandon(entry[0]):
             # Notified and handed the lock, then cancelled (natively, on asyncio).
-            self._notify(backend, 1)
+            self._notify(1)
             return
         try:
             self._waiters.remove(entry)
         except ValueError:
-            # Notified (moved to the lock's queue) but leaving: pass it on.
+            # Notified (moved to the lock's queue) but leaving: pass it on. If the
+            # lock is free, _reacquire() takes it at once, with no await between.
             _remove(self._lock._waiters, entry)
-            self._notify(backend, 1)
+            self._notify(1)
         await self._reacquire(backend, entry[1])
 
     async def _reacquire(self, backend: Backend, task: int) -> None:
