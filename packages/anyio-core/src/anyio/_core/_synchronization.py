@@ -824,17 +824,24 @@ class CapacityLimiter:
         Raises:
             RuntimeError: if the current task already holds a token.
         """
-        # Same body as acquire_on_behalf_of(), repeated to save a coroutine frame.
+        # The body of acquire_on_behalf_of(), repeated to save a coroutine frame
+        # and two calls on the hot path. A task cannot wait twice at once, so
+        # the check for a borrower that is already waiting is left out.
         backend = current_backend()
         borrower = backend.current_task_id()
-        if self._take(borrower):
+        borrowers = self._borrowers
+        if borrower in borrowers:
+            raise RuntimeError(_ALREADY_BORROWING)
+        if len(borrowers) < self._total_tokens:
+            borrowers.add(borrower)
             try:
                 await backend.checkpoint()
             except BaseException:
                 self._give_back(backend, borrower)
                 raise
             return
-        waiter = self._enqueue(backend, borrower)
+        waiter = self._waiters[borrower] = backend.create_waiter()
+        self._backend = backend
         try:
             await backend.wait(waiter)
         except BaseException:
@@ -892,38 +899,27 @@ class CapacityLimiter:
             RuntimeError: if ``borrower`` already holds a token or waits for one.
         """
         backend = current_backend()
-        if self._take(borrower):
+        borrowers = self._borrowers
+        if borrower in borrowers:
+            raise RuntimeError(_ALREADY_BORROWING)
+        if len(borrowers) < self._total_tokens:
+            borrowers.add(borrower)
             try:
                 await backend.checkpoint()
             except BaseException:
                 self._give_back(backend, borrower)
                 raise
             return
-        waiter = self._enqueue(backend, borrower)
-        try:
-            await backend.wait(waiter)
-        except BaseException:
-            self._leave_queue(backend, borrower, waiter)
-            raise
-
-    def _take(self, borrower: object) -> bool:
-        """Lend ``borrower`` a free token, if there is one."""
-        borrowers = self._borrowers
-        if borrower in borrowers:
-            raise RuntimeError(_ALREADY_BORROWING)
-        if len(borrowers) < self._total_tokens:
-            borrowers.add(borrower)
-            return True
-        return False
-
-    def _enqueue(self, backend: Backend, borrower: object) -> Any:
-        """Queue a new waiter for ``borrower``; the caller must await it at once."""
         waiters = self._waiters
         if borrower in waiters:
             raise RuntimeError(_ALREADY_BORROWING)
         waiter = waiters[borrower] = backend.create_waiter()
         self._backend = backend
-        return waiter
+        try:
+            await backend.wait(waiter)
+        except BaseException:
+            self._leave_queue(backend, borrower, waiter)
+            raise
 
     def _leave_queue(self, backend: Backend, borrower: object, waiter: Any) -> None:
         """Withdraw a waiter whose wait raised, passing on the token if it got one."""
@@ -966,7 +962,14 @@ class CapacityLimiter:
         Raises:
             RuntimeError: if the current task holds no token.
         """
-        self.release_on_behalf_of(current_backend().current_task_id())
+        borrower = current_backend().current_task_id()
+        try:
+            self._borrowers.remove(borrower)
+        except KeyError:
+            raise RuntimeError(_NOT_BORROWING) from None
+        if self._waiters:
+            assert self._backend is not None
+            self._hand_over(self._backend)
 
     def release_on_behalf_of(self, borrower: object) -> None:
         """Return ``borrower``'s token; the longest-waiting borrower gets it.
