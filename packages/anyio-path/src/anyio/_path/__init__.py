@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ._files import AsyncFile, open_file, wrap_file
 from ._pathlib import Path
+from ._spooled import SpooledTemporaryFile
 from ._tempfile import (
     NamedTemporaryFile,
-    SpooledTemporaryFile,
     TemporaryDirectory,
     TemporaryFile,
     gettempdir,

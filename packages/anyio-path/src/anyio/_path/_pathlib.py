@@ -20,6 +20,10 @@ happened.
 Methods and keyword arguments follow the running Python's `pathlib` (version branches
 below); the tests compare the method set and the signatures with `pathlib.Path`, so a new
 Python release that adds a method fails them until it is classified here.
+
+Why this module is long: it mirrors pathlib's seventy-odd members one by one, several of
+them in one version per Python that changed their signature. Each method is a few lines;
+splitting the class over modules would only scatter it.
 """
 
 from __future__ import annotations
