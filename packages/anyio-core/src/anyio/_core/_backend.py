@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from sys import get_asyncgen_hooks as _asyncgen_hooks
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ._exceptions import NoEventLoopError
@@ -204,17 +205,33 @@ _probes: list[Callable[[], Backend | None]] = []
 _loaded: dict[str, Backend] = {}
 
 
-# The fast paths of current_backend(): each backend module installs a function
-# answering "does my loop run in this thread?" (asyncio's is a C function) and
-# itself. Until then they answer "no" for free.
-def _no() -> object:
+# The fast paths of current_backend()
+# --------------------------------------
+# Trio keeps its run in a thread-local object that has a ``runner`` attribute
+# exactly while a run is active in this thread: one ``hasattr``.
+#
+# asyncio's own answer, ``_get_running_loop()``, makes a getpid() system call
+# on Python < 3.12. But a running asyncio loop (uvloop too) installs its bound
+# method as this thread's async generator ``firstiter`` hook, and removes it
+# when it stops; so the hook's owner *is* the running loop. We accept an owner
+# whose type was confirmed once as the running loop's type; anything else
+# (no loop, custom hooks) takes the slow path, which asks asyncio itself.
+class _NoTrioRun:
+    pass
+
+
+_trio_run_context: object = _NoTrioRun()
+_trio_backend: Backend | None = None
+
+
+def _no_loop() -> object:
     return None
 
 
-_asyncio_running: Callable[[], object] = _no
+_asyncio_running: Callable[[], object] = _no_loop
 _asyncio_backend: Backend | None = None
-_trio_running: Callable[[], object] = _no
-_trio_backend: Backend | None = None
+#: Types of asyncio loops seen running: their instances are recognised by the hook.
+asyncio_loop_types: set[type] = set()
 
 
 def register_backend(name: str, backend: Backend, probe: Callable[[], Backend | None]) -> None:
@@ -223,20 +240,26 @@ def register_backend(name: str, backend: Backend, probe: Callable[[], Backend | 
     _probes.append(probe)
 
 
-def register_fast_path(name: str, running: Callable[[], object], backend: Backend) -> None:
-    """Let `current_backend()` recognise a backend's loop with one call.
+def register_fast_path(name: str, running: object, backend: Backend) -> None:
+    """Let `current_backend()` recognise a backend's loop cheaply.
 
     Args:
-        name: ``"asyncio"`` (``running`` returns the running loop or None) or
-            ``"trio"`` (``running`` returns whether a run is active).
-        running: the check.
-        backend: the backend to return when the check succeeds.
+        name: ``"asyncio"`` or ``"trio"``.
+        running: for asyncio, the function returning the running loop (or
+            None); for Trio, its thread-local run context object.
+        backend: the backend to return.
     """
-    global _asyncio_running, _asyncio_backend, _trio_running, _trio_backend
+    global _asyncio_running, _asyncio_backend, _trio_run_context, _trio_backend
     if name == "asyncio":
-        _asyncio_backend, _asyncio_running = backend, running
+        _asyncio_backend, _asyncio_running = backend, running  # type: ignore[assignment]
     else:
-        _trio_backend, _trio_running = backend, running
+        _trio_backend, _trio_run_context = backend, running
+
+
+def running_asyncio_loop_from_hooks() -> object:
+    """Return the running asyncio loop if the async generator hook shows it, else None."""
+    owner = getattr(_asyncgen_hooks().firstiter, "__self__", None)
+    return owner if type(owner) in asyncio_loop_types else None
 
 
 def current_backend() -> Backend:
@@ -245,10 +268,15 @@ def current_backend() -> Backend:
     Raises:
         NoEventLoopError: if no event loop known to anyio runs in this thread.
     """
-    if _asyncio_running() is not None:
-        return _asyncio_backend  # type: ignore[return-value]  # set together
-    if _trio_running():
+    if hasattr(_trio_run_context, "runner"):
         return _trio_backend  # type: ignore[return-value]  # set together
+    if type(getattr(_asyncgen_hooks().firstiter, "__self__", None)) in asyncio_loop_types:
+        return _asyncio_backend  # type: ignore[return-value]  # set together
+    loop = _asyncio_running()
+    if loop is not None:
+        if getattr(_asyncgen_hooks().firstiter, "__self__", None) is loop:
+            asyncio_loop_types.add(type(loop))
+        return _asyncio_backend  # type: ignore[return-value]  # set together
     for probe in _probes:
         backend = probe()
         if backend is not None:

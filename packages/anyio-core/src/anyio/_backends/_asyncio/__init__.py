@@ -13,7 +13,12 @@ import math
 from asyncio import CancelledError, _get_running_loop
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..._core._backend import Backend, register_backend, register_fast_path
+from ..._core._backend import (
+    Backend,
+    register_backend,
+    register_fast_path,
+    running_asyncio_loop_from_hooks,
+)
 from . import _runner, _tasks, _token
 from ._cancel import (
     CANCEL_MSG_PREFIX,
@@ -83,7 +88,8 @@ class AsyncioBackend:
 
     # -- time
     def current_time(self) -> float:
-        return asyncio.get_running_loop().time()
+        loop: Any = running_asyncio_loop_from_hooks() or asyncio.get_running_loop()
+        return loop.time()  # type: ignore[no-any-return]
 
     def sleep(self, delay: float) -> Awaitable[None]:
         if delay == math.inf:
@@ -95,7 +101,8 @@ class AsyncioBackend:
 
     # -- parking tasks
     def create_waiter(self) -> asyncio.Future[Any]:
-        return asyncio.get_running_loop().create_future()
+        loop: Any = running_asyncio_loop_from_hooks() or asyncio.get_running_loop()
+        return loop.create_future()  # type: ignore[no-any-return]
 
     def wait(self, waiter: asyncio.Future[Any]) -> Awaitable[Any]:
         return waiter

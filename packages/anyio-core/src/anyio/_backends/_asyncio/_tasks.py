@@ -39,6 +39,7 @@ from asyncio import (
     get_running_loop,
     iscoroutine,
 )
+from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -180,11 +181,8 @@ class TaskGroup(AbstractTaskGroup):
             # caller's cancellation cancels it; wait for it to go away.
             if not task.done():
                 task.cancel()
-                with CancelScope(shield=True):
-                    try:
-                        await task
-                    except BaseException:
-                        pass
+                with CancelScope(shield=True), suppress(BaseException):
+                    await task  # its outcome is ours to drop
             raise
         finally:
             # The error's traceback holds this frame: drop the references to the

@@ -10,7 +10,7 @@ from ..._core._exceptions import RunFinishedError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
-from contextvars import Context
+    from contextvars import Context
 
 _run_vars: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[object, Any]] = WeakKeyDictionary()
 
