@@ -33,7 +33,6 @@ MODULES = ("anyio", "anyio.lowlevel", "anyio.abc")
 PACKAGES = Path(__file__).resolve().parents[2]
 CORE_SRC = PACKAGES / "anyio-core" / "src"
 
-_NOT_REWRITTEN = "core bug: __module__ not rewritten to the public module"
 #: Known differences from AnyIO 4.13, reported to their owners:
 #: (test, module, name, member) -> why.
 KNOWN_MISMATCHES: dict[tuple[str, str, str, str], str] = {

@@ -55,10 +55,6 @@ def leaves(exc: BaseException) -> Iterator[BaseException]:
         yield exc
 
 
-def xfail_core_bug(request: pytest.FixtureRequest, reason: str) -> None:
-    request.applymarker(pytest.mark.xfail(reason=f"core bug: {reason}", strict=True))
-
-
 def default_name(func: Any) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
@@ -586,9 +582,7 @@ class TestCancellation:
         assert log == ["after group"]
         assert not scope.cancelled_caught
 
-    async def test_exit_injects_no_cancellation_when_children_end_normally(
-        self, request: pytest.FixtureRequest, anyio_backend_name: str
-    ) -> None:
+    async def test_exit_injects_no_cancellation_when_children_end_normally(self) -> None:
         # Trio's rule (GOTCHAS 4, anyio#1069): the host waiting in __aexit__
         # is not hit by the cancellation unless a child raised one.
         cancelled = get_cancelled_exc_class()
@@ -725,8 +719,7 @@ class TestHygiene:
         assert isinstance(error, ValueError)
         assert referrers(error) == []
 
-    async def test_error_before_started(self, request: pytest.FixtureRequest) -> None:
-
+    async def test_error_before_started(self) -> None:
         async def child(*, task_status: TaskStatus[None]) -> None:
             await checkpoint()
             raise KeyError("setup")

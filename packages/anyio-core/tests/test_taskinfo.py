@@ -175,9 +175,7 @@ class TestWaitAllTasksBlocked:
             assert steps == list(range(10))
             tg.cancel_scope.cancel()
 
-    async def test_waits_for_a_pending_cancellation_to_be_delivered(
-        self, request: pytest.FixtureRequest, anyio_backend_name: str
-    ) -> None:
+    async def test_waits_for_a_pending_cancellation_to_be_delivered(self) -> None:
         # A task blocked inside a freshly cancelled scope is not blocked: it
         # still has to receive the cancellation and run on.
         log = []
@@ -213,9 +211,7 @@ class TestWaitAllTasksBlocked:
         with fail_after(5):
             await wait_all_tasks_blocked()
 
-    async def test_several_waiters_at_once(
-        self, request: pytest.FixtureRequest, anyio_backend_name: str
-    ) -> None:
+    async def test_several_waiters_at_once(self) -> None:
         returned = []
 
         async def waiter(name: str) -> None:
