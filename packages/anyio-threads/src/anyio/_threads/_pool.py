@@ -98,7 +98,7 @@ class Worker:
         while True:
             try:
                 return self.jobs.get(timeout=IDLE_TIMEOUT)
-            except Empty:
+            except Empty:  # noqa: PERF203 - the timeout is the rare path
                 with self.pool.lock:
                     if self.jobs.empty():
                         self.retired = True
