@@ -34,6 +34,14 @@ with a woken waiter. A waiter whose ``wait()`` raised calls ``abandon()``:
 * False: it had been woken first, so it owns what was handed to it (the lock,
   a permit, a token, a notification) and passes that on before re-raising.
 
+`Condition.notify()` does not wake anybody: it moves the notified waiters to
+the end of the lock's queue (their entries have the lock's shape), so each
+wakes up as the lock's owner, with no second wait and no need to shield a
+re-acquisition (Trio's design too). A waiter that is cancelled after it was
+notified but before it got the lock passes the notification on to the next
+waiter; only the rare cancelled-and-not-yet-holding waiter re-acquires the
+lock in a shielded scope before it re-raises.
+
 The objects store no loop and no task object: plain state, a queue of waiters
 (empty outside a run, and created on first use: an empty deque takes 760
 bytes) and task *ids*. That makes creating them outside a loop free and
