@@ -70,11 +70,16 @@ def get_all_backends() -> tuple[str, ...]:
 
 def get_available_backends() -> tuple[str, ...]:
     """Return the names of the backends whose libraries are installed."""
-    return tuple(
-        name
-        for name in BACKENDS
-        if name in sys.modules or importlib.util.find_spec(name) is not None
-    )
+    return tuple(name for name in BACKENDS if _importable(name))
+
+
+def _importable(name: str) -> bool:
+    if name in sys.modules:
+        return sys.modules[name] is not None  # None: imports are blocked
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def get_cancelled_exc_class() -> type[BaseException]:
