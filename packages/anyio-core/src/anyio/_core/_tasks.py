@@ -53,7 +53,9 @@ class CancelScope:
 
     __slots__ = ()
 
-    def __new__(cls, *, deadline: float = math.inf, shield: bool = False) -> Self:
+    def __new__(  # noqa: PYI034 - returns the backend's subclass, not cls
+        cls, *, deadline: float = math.inf, shield: bool = False
+    ) -> CancelScope:
         # The backend class's __init__ runs after this, with the same arguments.
         return object.__new__(current_backend().cancel_scope_class)
 

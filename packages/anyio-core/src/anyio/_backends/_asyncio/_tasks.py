@@ -41,7 +41,7 @@ from asyncio import (
 )
 from contextlib import suppress
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..._core._taskinfo import TaskInfo
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
@@ -399,7 +399,7 @@ class AsyncioTaskInfo(TaskInfo):
             id(task),
             state.parent_id if state is not None else None,
             task.get_name(),
-            task.get_coro(),
+            cast("Awaitable[Any]", task.get_coro()),  # None only for eager tasks on 3.12+
         )
         self._task = weakref.ref(task)
 
