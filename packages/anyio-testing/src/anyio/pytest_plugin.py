@@ -1,94 +1,75 @@
-"""The anyio pytest plugin: runs async tests and fixtures on every anyio backend.
+"""The anyio pytest plugin: run async tests and fixtures on every anyio backend.
 
 Registered under the name ``anyio`` (entry point ``pytest11``), so ``-p anyio``
 and ``-p no:anyio`` work. Mark a coroutine test with ``@pytest.mark.anyio``
-(or set ``anyio_mode = auto``) and it runs once per value of the
-``anyio_backend`` fixture. Async fixtures used by such tests run on the same
-event loop, in the same task, as the test. How each backend keeps one loop
-alive across fixtures and tests is the backend's business: this plugin only
-talks to the test runner from the backend protocol.
+(or its class, or its module with ``pytestmark``; or set ``anyio_mode = auto``)
+and it runs once per value of the ``anyio_backend`` fixture. Async fixtures
+used by such tests run on the same event loop, in the same task, as the test.
+
+How each backend keeps one loop alive across fixtures and tests is the
+backend's business: this plugin only talks to the `anyio.abc.TestRunner` of
+the backend protocol and never imports asyncio or trio. The machinery lives in
+`anyio._testing`; this module holds pytest's hooks and the public fixtures.
 """
 
 from __future__ import annotations
 
-import inspect
-from contextlib import contextmanager
+import socket
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from anyio._core._backend import get_backend
 from anyio._core._eventloop import get_available_backends
+from anyio._testing._calls import backend_of, run_test
+from anyio._testing._collect import (
+    LATE_BACKEND_FIXTURE,
+    auto_mode,
+    coroutine_test_function,
+    late_backend,
+    marked_at_collection,
+    wants_backend_late,
+)
+from anyio._testing._fixtures import wrap_async_fixture
+from anyio._testing._ports import FreePortFactory
+from anyio._testing._runners import extract_backend_and_options, get_runner
+from anyio.abc import TestRunner
 
 if TYPE_CHECKING:
-    from collections.abc import Generator, Iterator
-
-    from anyio.abc import TestRunner
+    from collections.abc import Callable, Generator
 
 __all__ = (
+    "FreePortFactory",
     "anyio_backend",
     "anyio_backend_name",
     "anyio_backend_options",
     "extract_backend_and_options",
+    "free_tcp_port",
+    "free_tcp_port_factory",
+    "free_udp_port",
+    "free_udp_port_factory",
     "get_runner",
+    "pytest_addoption",
+    "pytest_collection_modifyitems",
+    "pytest_configure",
+    "pytest_fixture_setup",
+    "pytest_pycollect_makeitem",
+    "pytest_pyfunc_call",
 )
 
-_runner_key: tuple[str, tuple[tuple[str, Any], ...]] | None = None
-_runner: TestRunner | None = None
-_runner_leases = 0
+for _obj in (FreePortFactory, extract_backend_and_options, get_runner):
+    _obj.__module__ = __name__
+del _obj
+
+# Imported for the hooks' sake (pytest finds fixtures among a plugin's attributes) and,
+# like AnyIO's module, re-exported for convenience.
+_ = (late_backend, TestRunner, get_available_backends)
 
 
-def extract_backend_and_options(backend: object) -> tuple[str, dict[str, Any]]:
-    """Split an ``anyio_backend`` value into a backend name and its options.
-
-    Args:
-        backend: a backend name, or a ``(name, options)`` tuple.
-
-    Raises:
-        TypeError: for anything else.
-    """
-    if isinstance(backend, str):
-        return backend, {}
-    if isinstance(backend, tuple) and len(backend) == 2:
-        name, options = backend
-        if isinstance(name, str) and isinstance(options, dict):
-            return name, options
-    raise TypeError(
-        f"anyio_backend must be a backend name or a (name, options dict) tuple, not {backend!r}"
-    )
-
-
-@contextmanager
-def get_runner(backend_name: str, backend_options: dict[str, Any]) -> Iterator[TestRunner]:
-    """Lend the test runner for a backend, starting it if nobody holds it.
-
-    The runner (and its event loop) lives as long as any fixture or test
-    holds it, so a module-scoped async fixture keeps one loop alive for all
-    the tests of its module.
-    """
-    global _runner, _runner_key, _runner_leases
-    key = (backend_name, tuple(sorted(backend_options.items(), key=lambda kv: kv[0])))
-    if _runner is None:
-        runner = get_backend(backend_name).create_test_runner(backend_options)
-        runner.__enter__()
-        _runner, _runner_key = runner, key
-    elif key != _runner_key:
-        raise RuntimeError(
-            f"A test runner for {_runner_key!r} is still in use (by a fixture of "
-            f"a wider scope) while {backend_name!r} was requested; give the "
-            "fixture the same anyio_backend"
-        )
-    _runner_leases += 1
-    try:
-        yield _runner
-    finally:
-        _runner_leases -= 1
-        if _runner_leases == 0:
-            runner, _runner, _runner_key = _runner, None, None
-            runner.__exit__(None, None, None)
+# -- hooks -----------------------------------------------------------------------------------
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """Declare the ``anyio_mode`` ini option."""
     parser.addini(
         "anyio_mode",
         default="strict",
@@ -98,116 +79,111 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Declare the ``anyio`` marker, and check ``anyio_mode``."""
+    auto_mode(config)
     config.addinivalue_line(
         "markers",
         "anyio: run the marked coroutine test (or every coroutine test of the "
-        "marked class or module) on each anyio backend of the anyio_backend fixture",
+        "marked class or module) on each backend of the anyio_backend fixture",
     )
-
-
-def _is_coroutine_test(obj: object) -> bool:
-    return inspect.iscoroutinefunction(obj)
-
-
-def _wants_anyio(collector: pytest.Collector, obj: object) -> bool:
-    if collector.config.getini("anyio_mode") == "auto":
-        return True
-    own_marks = getattr(obj, "pytestmark", [])
-    if any(mark.name == "anyio" for mark in own_marks):
-        return True
-    return any(True for _ in collector.iter_markers(name="anyio"))
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pycollect_makeitem(
     collector: pytest.Module | pytest.Class, name: str, obj: object
 ) -> None:
+    """Make pytest parametrize each anyio test over the ``anyio_backend`` fixture."""
     if (
         collector.istestfunction(obj, name)
-        and _is_coroutine_test(obj)
-        and _wants_anyio(collector, obj)
+        and coroutine_test_function(obj) is not None
+        and marked_at_collection(collector, obj)
     ):
-        # Requesting the fixture makes pytest parametrize the test over it.
         pytest.mark.usefixtures("anyio_backend")(obj)
 
 
-def _test_arguments(pyfuncitem: pytest.Function) -> dict[str, Any]:
-    parameters = inspect.signature(pyfuncitem.obj).parameters
-    return {name: pyfuncitem.funcargs[name] for name in parameters if name in pyfuncitem.funcargs}
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Give the tests marked by other ``pytest_collection_modifyitems`` hooks a backend.
+
+    They run once, see `anyio._testing._collect` for which backend.
+    """
+    for item in items:
+        if wants_backend_late(item):
+            assert isinstance(item, pytest.Function)
+            item.fixturenames.insert(0, LATE_BACKEND_FIXTURE)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    if "anyio_backend" not in pyfuncitem.funcargs or not _is_coroutine_test(pyfuncitem.obj):
+    """Run a coroutine test that has a backend on that backend's test runner."""
+    __tracebackhide__ = True
+    if coroutine_test_function(pyfuncitem.obj) is None:
         return None
-    name, options = extract_backend_and_options(pyfuncitem.funcargs["anyio_backend"])
-    with get_runner(name, options) as runner:
-        runner.run_test(pyfuncitem.obj, _test_arguments(pyfuncitem))
+    backend = backend_of(pyfuncitem)
+    if backend is None:
+        return None
+    run_test(pyfuncitem, backend)
     return True
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> None:
-    original = getattr(fixturedef.func, "__anyio_original__", fixturedef.func)
-    is_asyncgen = inspect.isasyncgenfunction(original)
-    if not (is_asyncgen or inspect.iscoroutinefunction(original)):
-        return
-    if "anyio_backend" not in request.fixturenames:
-        return
-    target = _rebind(original, request.instance)
-    wants_backend = "anyio_backend" in inspect.signature(original).parameters
-
-    def runner_args(kwargs: dict[str, Any]) -> tuple[str, dict[str, Any], Any]:
-        backend = kwargs["anyio_backend"] if wants_backend else kwargs.pop("anyio_backend")
-        name, options = extract_backend_and_options(backend)
-        return name, options, target
-
-    if is_asyncgen:
-
-        def asyncgen_wrapper(**kwargs: Any) -> Generator[Any, None, None]:
-            name, options, func = runner_args(kwargs)
-            with get_runner(name, options) as runner:
-                yield from runner.run_asyncgen_fixture(func, kwargs)
-
-        wrapper: Any = asyncgen_wrapper
-    else:
-
-        def wrapper(**kwargs: Any) -> Any:
-            name, options, func = runner_args(kwargs)
-            with get_runner(name, options) as runner:
-                return runner.run_fixture(func, kwargs)
-
-    wrapper.__anyio_original__ = original
-    fixturedef.func = wrapper
-    if "anyio_backend" not in fixturedef.argnames:
-        fixturedef.argnames = (*fixturedef.argnames, "anyio_backend")
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, object, object]:
+    """Run an async fixture used by an anyio test on the test's runner."""
+    with wrap_async_fixture(fixturedef, request):
+        return (yield)
 
 
-def _rebind(func: Any, instance: object) -> Any:
-    """Bind a fixture defined in a test class to the instance running the test."""
-    self = getattr(func, "__self__", None)
-    if instance is not None and self is not None and isinstance(instance, type(self)):
-        return func.__func__.__get__(instance)
-    return func
+# -- fixtures --------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module", params=get_available_backends())
 def anyio_backend(request: pytest.FixtureRequest) -> Any:
-    """The backend to run async tests on: a name or a ``(name, options)`` tuple.
+    """The backend to run anyio tests on: a name, or a ``(name, options)`` tuple.
 
-    Runs each test on every installed backend by default; override it in a
-    ``conftest.py`` to choose.
+    By default, each anyio test runs on every installed backend. Override the
+    fixture (in a ``conftest.py``, a module or a class) to choose, e.g. to
+    return ``"trio"`` or ``("asyncio", {"debug": True})``, or parametrize it
+    with ``pytest.mark.parametrize("anyio_backend", [...])``. An async fixture
+    of a scope wider than the module needs an ``anyio_backend`` of that scope.
     """
     return request.param
 
 
 @pytest.fixture
 def anyio_backend_name(anyio_backend: Any) -> str:
-    """The name of the backend of `anyio_backend`."""
+    """The name of the backend of ``anyio_backend``."""
     return extract_backend_and_options(anyio_backend)[0]
 
 
 @pytest.fixture
 def anyio_backend_options(anyio_backend: Any) -> dict[str, Any]:
-    """The options of the backend of `anyio_backend`."""
+    """The options of the backend of ``anyio_backend`` (empty if there are none)."""
     return extract_backend_and_options(anyio_backend)[1]
+
+
+@pytest.fixture(scope="session")
+def free_tcp_port_factory() -> FreePortFactory:
+    """A callable returning a free TCP port, a different one on each call of the session."""
+    return FreePortFactory(socket.SOCK_STREAM)
+
+
+@pytest.fixture(scope="session")
+def free_udp_port_factory() -> FreePortFactory:
+    """A callable returning a free UDP port, a different one on each call of the session."""
+    return FreePortFactory(socket.SOCK_DGRAM)
+
+
+@pytest.fixture
+def free_tcp_port(free_tcp_port_factory: Callable[[], int]) -> int:
+    """A free TCP port, not handed out before in this session."""
+    return free_tcp_port_factory()
+
+
+@pytest.fixture
+def free_udp_port(free_udp_port_factory: Callable[[], int]) -> int:
+    """A free UDP port, not handed out before in this session."""
+    return free_udp_port_factory()
