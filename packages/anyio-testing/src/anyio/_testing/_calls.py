@@ -45,13 +45,34 @@ def _run_hypothesis_test(item: pytest.Function, runner: TestRunner, inner: Any) 
     hypothesis = item.obj.hypothesis
 
     def run_example(*args: Any, **kwargs: Any) -> None:
-        runner.run_test(functools.partial(inner, *args), kwargs)
+        __tracebackhide__ = True
+        try:
+            runner.run_test(functools.partial(inner, *args), kwargs)
+        except BaseException as exc:
+            raise _from_frame_of(exc, inner) from exc.__cause__
+
+    # Hypothesis reports a failing example as a call of this function.
+    run_example.__name__, run_example.__qualname__ = inner.__name__, inner.__qualname__
 
     hypothesis.inner_test = run_example
     try:
         item.obj(**_test_arguments(item))
     finally:
         hypothesis.inner_test = inner
+
+
+def _from_frame_of(exc: BaseException, func: Any) -> BaseException:
+    """Drop the test runner's frames from ``exc``'s traceback, up to ``func``'s own.
+
+    pytest cuts a failing test's traceback at the test function, and hides our
+    frames; for a Hypothesis test that function is Hypothesis's wrapper, which
+    calls us, so the runner's frames would show between it and the user's code.
+    """
+    code = getattr(func, "__code__", None)
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code is not code:
+        tb = tb.tb_next
+    return exc.with_traceback(tb) if tb is not None else exc
 
 
 def run_test(item: pytest.Function, backend: object) -> None:
