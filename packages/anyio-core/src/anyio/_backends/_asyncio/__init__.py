@@ -25,6 +25,7 @@ from ._cancel import (
     CancelScope,
     cancelled_origin,
     current_effective_deadline,
+    fast_current_task,
 )
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class AsyncioBackend:
         return _tasks.cancel_shielded_checkpoint()
 
     def current_task_id(self) -> int:
-        return id(asyncio.current_task())
+        return id(fast_current_task())
 
     def get_current_task(self) -> TaskInfo:
         return _tasks.get_current_task()

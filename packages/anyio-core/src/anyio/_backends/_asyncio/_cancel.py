@@ -76,6 +76,7 @@ import threading
 from asyncio import CancelledError, Task, TimerHandle, current_task, get_running_loop
 from typing import TYPE_CHECKING, Any
 
+from ..._core._backend import running_asyncio_loop_from_hooks
 from ..._core._tasks import CancelScope as PublicCancelScope
 
 if TYPE_CHECKING:
@@ -87,6 +88,25 @@ if sys.version_info < (3, 11):
     from exceptiongroup import BaseExceptionGroup
 
 CANCEL_MSG_PREFIX = "Cancelled via cancel scope "
+
+if sys.version_info >= (3, 12):
+    fast_current_task = current_task  # no system call since 3.12
+else:
+    import asyncio.tasks
+
+    _current_tasks: dict[object, Task[Any]] = asyncio.tasks._current_tasks  # type: ignore[attr-defined]
+
+    def fast_current_task() -> Task[Any] | None:
+        """Return the running task, like ``asyncio.current_task()``.
+
+        Before 3.12, ``current_task()`` finds the loop with a getpid() system
+        call; the loop shown by the async-generator hook is as good and free.
+        """
+        loop = running_asyncio_loop_from_hooks()
+        if loop is None:
+            return current_task()
+        return _current_tasks.get(loop)
+
 
 _UNENTERED, _ACTIVE, _EXITED = 0, 1, 2
 _STATE_NAMES = ("unentered", "active", "exited")
@@ -168,7 +188,7 @@ def deliver(task: Task[Any]) -> None:
 
     waiter: Any = task._fut_waiter  # type: ignore[attr-defined]  # asyncio internal
     if (
-        task is not current_task()
+        task is not fast_current_task()
         and not task._must_cancel  # type: ignore[attr-defined]  # asyncio internal
         # A task with a pending waiter has started; one without a waiter is
         # ready to run, and must have started (or its coroutine would be
@@ -255,7 +275,7 @@ class CancelScope(PublicCancelScope):
                 f"{self!r} was already entered; a cancel scope can be used for "
                 "one 'with' block only, so create a new one"
             )
-        task = current_task()
+        task = fast_current_task()
         if task is None:
             raise RuntimeError("A cancel scope can only be entered inside a task")
         state = task_states.get(task) or state_of(task)
@@ -314,7 +334,7 @@ class CancelScope(PublicCancelScope):
                 f"{self!r} is not active (it is {_STATE_NAMES[self._state]}); "
                 "only an entered cancel scope can be exited"
             )
-        task = current_task()
+        task = fast_current_task()
         if task is None or task is not self._host:
             raise RuntimeError(
                 "Attempted to exit cancel scope in a different task than it was "

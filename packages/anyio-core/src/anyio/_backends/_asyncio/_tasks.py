@@ -50,6 +50,7 @@ from ._cancel import (
     TaskState,
     cancelled_origin,
     deliver,
+    fast_current_task,
     is_scope_cancellation,
     task_states,
 )
@@ -156,7 +157,7 @@ class TaskGroup(AbstractTaskGroup):
             raise RuntimeError(f"{self!r} was already entered; create a new one")
         self._entered = True
         self.cancel_scope.__enter__()
-        self._host = current_task()
+        self._host = fast_current_task()
         self._make_task = _task_maker(get_running_loop())
         self._active = True
         return self
@@ -208,7 +209,7 @@ class TaskGroup(AbstractTaskGroup):
 
         task = self._make_task(coro, name=callable_name(func) if name is None else str(name))
         scope = self.cancel_scope
-        parent = self._host if status is None else current_task()
+        parent = self._host if status is None else fast_current_task()
         task_states[task] = TaskState(id(parent), scope)
         scope._tasks.add(task)
         self._num_tasks += 1

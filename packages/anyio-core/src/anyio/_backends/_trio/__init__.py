@@ -81,18 +81,11 @@ class TrioBackend:
     def sleep_forever(self) -> Awaitable[None]:
         return trio.sleep_forever()  # noqa: ASYNC105 - the caller awaits it
 
-    # -- parking tasks
-    def create_waiter(self) -> _sync.Waiter:
-        return _sync.Waiter()
-
-    def wait(self, waiter: _sync.Waiter) -> Awaitable[Any]:
-        return waiter.wait()
-
-    def wake(self, waiter: _sync.Waiter, value: object = None) -> bool:
-        return waiter.wake(value)
-
-    def abandon(self, waiter: _sync.Waiter) -> bool:
-        return waiter.abandon()
+    # -- parking tasks (plain functions: no bound methods on the hot path)
+    create_waiter = staticmethod(_sync.Waiter)
+    wait = staticmethod(_sync.wait)
+    wake = staticmethod(_sync.wake)
+    abandon = staticmethod(_sync.abandon)
 
     # -- the loop token
     def current_native_token(self) -> object:

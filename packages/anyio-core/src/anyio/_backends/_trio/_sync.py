@@ -20,22 +20,27 @@ class Waiter:
         self._task = trio.lowlevel.current_task()
         self._state = _WAITING
 
-    async def wait(self) -> Any:
-        return await trio.lowlevel.wait_task_rescheduled(self._abort)
-
     def _abort(self, raise_cancel: Any) -> trio.lowlevel.Abort:
         self._state = _ABANDONED
         return trio.lowlevel.Abort.SUCCEEDED
 
-    def wake(self, value: object = None) -> bool:
-        if self._state != _WAITING:
-            return False
-        self._state = _WOKEN
-        trio.lowlevel.reschedule(self._task, outcome.Value(value))
-        return True
 
-    def abandon(self) -> bool:
-        if self._state == _WOKEN:
-            return False
-        self._state = _ABANDONED
-        return True
+# Module functions rather than methods: the backend exposes them directly, so
+# a wait or a wake costs no bound-method object and no wrapper coroutine.
+def wait(waiter: Waiter) -> Any:
+    return trio.lowlevel.wait_task_rescheduled(waiter._abort)  # noqa: ASYNC105 - awaited by the caller
+
+
+def wake(waiter: Waiter, value: object = None) -> bool:
+    if waiter._state != _WAITING:
+        return False
+    waiter._state = _WOKEN
+    trio.lowlevel.reschedule(waiter._task, outcome.Value(value))
+    return True
+
+
+def abandon(waiter: Waiter) -> bool:
+    if waiter._state == _WOKEN:
+        return False
+    waiter._state = _ABANDONED
+    return True
