@@ -230,6 +230,12 @@ def _no_loop() -> object:
 
 _asyncio_running: Callable[[], object] = _no_loop
 _asyncio_backend: Backend | None = None
+#: Makes the asyncio backend object bound to a loop (set by the asyncio backend).
+_asyncio_bind: Callable[[object], Backend]
+#: The last loop seen by current_backend() and its bound backend.
+_asyncio_last: tuple[object, Backend] = (object(), None)  # type: ignore[assignment]
+#: Since 3.12 asyncio's running-loop lookup is a cheap C call (no getpid()).
+_CHEAP_RUNNING_LOOP = sys.version_info >= (3, 12)
 #: Types of asyncio loops seen running: their instances are recognised by the hook.
 asyncio_loop_types: set[type] = set()
 
@@ -238,6 +244,12 @@ def register_backend(name: str, backend: Backend, probe: Callable[[], Backend | 
     """Record a backend implementation (called once by each backend module)."""
     _loaded[name] = backend
     _probes.append(probe)
+
+
+def register_asyncio_binder(bind: Callable[[object], Backend]) -> None:
+    """Set how `current_backend()` gets the asyncio backend bound to a loop."""
+    global _asyncio_bind
+    _asyncio_bind = bind
 
 
 def register_fast_path(name: str, running: object, backend: Backend) -> None:
@@ -265,17 +277,30 @@ def running_asyncio_loop_from_hooks() -> object:
 def current_backend() -> Backend:
     """Return the backend of the event loop running in this thread.
 
+    On asyncio this is a backend object bound to the running loop (made once
+    per loop), so that its methods need not look the loop up again.
+
     Raises:
         NoEventLoopError: if no event loop known to anyio runs in this thread.
     """
     if hasattr(_trio_run_context, "runner"):
         return _trio_backend  # type: ignore[return-value]  # set together
-    if type(getattr(_asyncgen_hooks().firstiter, "__self__", None)) in asyncio_loop_types:
-        return _asyncio_backend  # type: ignore[return-value]  # set together
+    last = _asyncio_last  # one read: the pair stays consistent across threads
+    if _CHEAP_RUNNING_LOOP:
+        owner = _asyncio_running()
+        if owner is not None and last[0] is owner:
+            return last[1]
+    else:
+        owner = getattr(_asyncgen_hooks().firstiter, "__self__", None)
+        if last[0] is owner:
+            return last[1]
+    if type(owner) in asyncio_loop_types:
+        return _bind_asyncio(owner)
     loop = _asyncio_running()
     if loop is not None:
-        if getattr(_asyncgen_hooks().firstiter, "__self__", None) is loop:
+        if owner is loop:
             asyncio_loop_types.add(type(loop))
+            return _bind_asyncio(loop)
         return _asyncio_backend  # type: ignore[return-value]  # set together
     for probe in _probes:
         backend = probe()
@@ -290,6 +315,13 @@ def current_backend() -> Backend:
         "with anyio.run() (or asyncio.run()/trio.run()), or pass a token from "
         "anyio.lowlevel.current_token() when calling from another thread"
     )
+
+
+def _bind_asyncio(loop: object) -> Backend:
+    global _asyncio_last
+    backend = _asyncio_bind(loop)
+    _asyncio_last = (loop, backend)
+    return backend
 
 
 def _import_running_backends() -> bool:

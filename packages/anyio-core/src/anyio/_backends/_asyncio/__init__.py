@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import math
 from asyncio import CancelledError, _get_running_loop
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._core._backend import (
     Backend,
+    register_asyncio_binder,
     register_backend,
     register_fast_path,
-    running_asyncio_loop_from_hooks,
 )
 from . import _runner, _tasks, _token
 from ._cancel import (
@@ -53,6 +54,10 @@ class AsyncioBackend:
     name = "asyncio"
     cancel_scope_class = CancelScope
 
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        # The loop this object serves (None: look it up on each call).
+        self._loop = loop
+
     # -- tasks and cancellation
     def cancelled_exception_class(self) -> type[BaseException]:
         return CancelledError
@@ -76,6 +81,8 @@ class AsyncioBackend:
         return _tasks.cancel_shielded_checkpoint()
 
     def current_task_id(self) -> int:
+        if self._loop is not None:
+            return id(asyncio.current_task(self._loop))  # with a loop: no lookup
         return id(fast_current_task())
 
     def get_current_task(self) -> TaskInfo:
@@ -89,8 +96,7 @@ class AsyncioBackend:
 
     # -- time
     def current_time(self) -> float:
-        loop: Any = running_asyncio_loop_from_hooks() or asyncio.get_running_loop()
-        return loop.time()  # type: ignore[no-any-return]
+        return (self._loop or asyncio.get_running_loop()).time()
 
     def sleep(self, delay: float) -> Awaitable[None]:
         if delay == math.inf:
@@ -102,8 +108,7 @@ class AsyncioBackend:
 
     # -- parking tasks
     def create_waiter(self) -> asyncio.Future[Any]:
-        loop: Any = running_asyncio_loop_from_hooks() or asyncio.get_running_loop()
-        return loop.create_future()  # type: ignore[no-any-return]
+        return (self._loop or asyncio.get_running_loop()).create_future()
 
     def wait(self, waiter: asyncio.Future[Any]) -> Awaitable[Any]:
         return waiter
@@ -169,3 +174,18 @@ def _probe() -> Backend | None:
 
 register_backend("asyncio", backend, _probe)
 register_fast_path("asyncio", _get_running_loop, backend)
+
+
+def _bind(loop: object) -> Backend:
+    """Return the backend object bound to ``loop``, made once per loop."""
+    try:
+        bound: AsyncioBackend = loop._anyio_backend  # type: ignore[attr-defined]
+    except AttributeError:
+        assert isinstance(loop, asyncio.AbstractEventLoop)
+        bound = AsyncioBackend(loop)
+        with suppress(AttributeError):  # a loop class without attributes: no cache
+            loop._anyio_backend = bound  # type: ignore[attr-defined]
+    return bound
+
+
+register_asyncio_binder(_bind)
