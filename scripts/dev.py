@@ -8,7 +8,8 @@ and CI behave the same way. The test environments themselves are described in `h
 Commands:
 
 * `test`: the whole CI suite. Lint and format check (ruff), `mypy --strict`, build and
-  inspect every wheel and sdist, then pytest on Python 3.11 (every backend variant that the
+  inspect every wheel and sdist, check the release shape (see `release`), build the
+  documentation site with `--strict`, then pytest on Python 3.11 (every backend variant that the
   `anyio_backend` fixture offers) and one pytest pass each on 3.10, 3.12 and 3.13.
   Every stage runs even if an earlier one failed; the exit status is non-zero if any failed.
 * `demo`: run `examples/demo.py` on asyncio, then on Trio.
@@ -18,7 +19,12 @@ Commands:
   every supported Python.
 * `dists`: build every wheel and sdist into `dist/`, check their contents and install the
   wheels into a scratch virtualenv.
-* `docs-build`, `docs-serve`: the documentation site (mkdocs).
+* `release`: install the umbrella `anyio[trio]` from the files in `dist/` into a fresh
+  virtualenv and run a quickstart on asyncio and Trio; install only `anyio-core` and
+  `anyio-streams` and check the missing-part error; check the umbrella's version and pins
+  (`scripts/check_release.py`).
+* `docs-build`, `docs-serve`: build the documentation site into `.docs-build/site` with
+  `mkdocs build --strict` / serve it at http://127.0.0.1:8000 with live reload.
 * `hatch ARGS`: any other Hatch command, with the same setup.
 * `clean`: delete `.tools/`, `.hatch/` and `dist/`.
 """
@@ -242,6 +248,12 @@ def dists() -> None:
     run([str(_tool("python")), str(ROOT / "scripts" / "check_dists.py")], env=hatch_environ())
 
 
+def release() -> None:
+    """Check what users install (scripts/check_release.py; reuses the wheels in dist/)."""
+    ensure_tools()
+    run([str(_tool("python")), str(ROOT / "scripts" / "check_release.py")], env=hatch_environ())
+
+
 def demo() -> None:
     demo_file = ROOT / "examples" / "demo.py"
     if not demo_file.is_file():
@@ -260,10 +272,11 @@ def bench(args: Sequence[str]) -> None:
 
 
 def docs(script: str, args: Sequence[str]) -> None:
-    if not (ROOT / "mkdocs.yml").is_file():
-        print("mkdocs.yml does not exist yet: there is no documentation site to build.")
-        return
-    hatch("run", f"docs:{script}", *args)
+    """Build (`build`) or serve (`serve`) the site; mkdocs.yml's hook assembles the package."""
+    env = hatch_environ()
+    env.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs prints an advert for its successor
+    ensure_tools()
+    run([str(_tool("hatch")), "run", f"docs:{script}", *args], env=env)
 
 
 def clean() -> None:
@@ -279,6 +292,8 @@ def test_all() -> int:
         ("ruff check + ruff format --check", lint),
         ("mypy --strict", types),
         ("wheels and sdists", dists),
+        ("release shape", release),
+        ("docs: mkdocs build --strict", functools.partial(docs, "build", ())),
     ]
     stages += [
         (f"pytest on Python {v}", functools.partial(pytest, v, timeout=PYTEST_STAGE_TIMEOUT))
@@ -320,6 +335,7 @@ def main(argv: Sequence[str]) -> int:
         "fix": fix,
         "types": types,
         "dists": dists,
+        "release": release,
         "demo": demo,
         "clean": clean,
     }
