@@ -40,14 +40,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-async def _sleep_forever() -> None:
-    await get_loop().create_future()
-
-
-def get_loop() -> asyncio.AbstractEventLoop:
-    return asyncio.get_running_loop()
-
-
 class AsyncioBackend:
     """anyio on asyncio (and on loops that implement its API, such as uvloop)."""
 
@@ -100,11 +92,12 @@ class AsyncioBackend:
 
     def sleep(self, delay: float) -> Awaitable[None]:
         if delay == math.inf:
-            return _sleep_forever()
+            return self.sleep_forever()
         return asyncio.sleep(delay)
 
     def sleep_forever(self) -> Awaitable[None]:
-        return _sleep_forever()
+        # A future nobody completes: awaited directly, no coroutine frame.
+        return (self._loop or asyncio.get_running_loop()).create_future()
 
     # -- parking tasks
     def create_waiter(self) -> asyncio.Future[Any]:

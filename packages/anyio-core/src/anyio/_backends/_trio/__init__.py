@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+
+def _abort_ok(raise_cancel: object) -> trio.lowlevel.Abort:
+    return trio.lowlevel.Abort.SUCCEEDED
+
+
 _run_vars: trio.lowlevel.RunVar[dict[object, Any]] = trio.lowlevel.RunVar("anyio")
 
 
@@ -79,7 +84,8 @@ class TrioBackend:
         return trio.sleep(delay)  # noqa: ASYNC105 - the caller awaits it
 
     def sleep_forever(self) -> Awaitable[None]:
-        return trio.sleep_forever()  # noqa: ASYNC105 - the caller awaits it
+        # What trio.sleep_forever() awaits, minus its own coroutine frame.
+        return trio.lowlevel.wait_task_rescheduled(_abort_ok)  # noqa: ASYNC105 - awaited by the caller
 
     # -- parking tasks (plain functions: no bound methods on the hot path)
     create_waiter = staticmethod(_sync.Waiter)
