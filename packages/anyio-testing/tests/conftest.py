@@ -12,6 +12,7 @@ found during collection still gets it).
 
 from __future__ import annotations
 
+import contextlib
 from textwrap import dedent
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,9 +30,12 @@ BACKENDS: tuple[str, ...] = get_available_backends()
 N = len(BACKENDS)
 
 # Import each backend module now: pytester's in-process runs unload the modules first
-# imported inside them, and a backend module must not be imported twice.
+# imported inside them, and a backend module must not be imported twice. Hypothesis's
+# plugin imports all of Hypothesis (0.7 s, with assertion rewriting): once is enough.
 for _name in BACKENDS:
     get_backend(_name)
+with contextlib.suppress(ImportError):
+    import hypothesis  # noqa: F401
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -188,17 +188,21 @@ class TestScopes:
             TASK
             + dedent("""
             @pytest.fixture(scope="module")
-            async def stream():
-                send, receive = anyio.create_memory_object_stream(10)
-                async with send, receive:
-                    yield send, receive
+            async def semaphore():
+                semaphore = anyio.Semaphore(1)
+                await semaphore.acquire()
+                yield semaphore
 
             @pytest.mark.anyio
             @pytest.mark.parametrize("item", [1, 2, 3])
-            async def test_x(stream, item):
-                send, receive = stream
-                await send.send(item)
-                assert await receive.receive() == item
+            async def test_x(semaphore, item):
+                # A waiter parks on the fixture's semaphore, on this test's loop.
+                assert semaphore.value == 0
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(semaphore.acquire)
+                    await anyio.wait_all_tasks_blocked()
+                    semaphore.release()
+                assert semaphore.value == 0
             """),
         )
         result.assert_outcomes(passed=3 * N)
