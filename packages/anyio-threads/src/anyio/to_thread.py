@@ -8,6 +8,7 @@ from contextvars import copy_context
 from typing import TYPE_CHECKING, TypeVar
 
 from ._core._backend import current_backend
+from ._core._exceptions import WouldBlock
 from ._core._lowlevel import RunVar
 from ._threads._pool import Job, current_pool
 
@@ -71,7 +72,15 @@ async def run_sync(
     backend = current_backend()
     if limiter is None:
         limiter = current_default_thread_limiter()
-    async with limiter:
+    # Waiting for the thread is this call's schedule point, so a free token is
+    # taken without the extra yield of `async with limiter`; a cancelled caller
+    # still never starts the function.
+    await backend.checkpoint_if_cancelled()
+    try:
+        limiter.acquire_nowait()
+    except WouldBlock:
+        await limiter.acquire()
+    try:
         with backend.cancel_scope_class(shield=not abandon_on_cancel) as scope:
             waiter = backend.create_waiter()
             current_pool(backend).submit(Job(func, args, copy_context(), waiter, scope))
@@ -80,6 +89,8 @@ async def run_sync(
             except BaseException:
                 backend.abandon(waiter)
                 raise
+    finally:
+        limiter.release()
     if ok:
         result: T_Retval = value
         return result

@@ -347,7 +347,7 @@ def checkpoint() -> Awaitable[None]:
 
 
 async def checkpoint_if_cancelled() -> None:
-    task = current_task()
+    task = fast_current_task()
     state = task_states.get(task) if task is not None else None
     if state is not None and cancelled_origin(state.scope) is not None:
         assert task is not None
