@@ -45,6 +45,9 @@ KNOWN_MISMATCHES: dict[tuple[str, str, str, str], str] = {
     },
 }
 
+#: The Python version the API file was read on (see its "note").
+RECORDED_ON = (3, 11)
+
 P = inspect.Parameter
 Shape = list[tuple[str, Any]]
 
@@ -207,6 +210,10 @@ class TestSignatures:
     )
     def test_method(self, module: str, name: str, member: str) -> None:
         spec = API[module][name]["members"][member]
+        if name == "Path" and sys.version_info[:2] != RECORDED_ON:
+            # anyio.Path follows the running Python's pathlib (anyio-path checks
+            # that against pathlib itself); the API file was read on 3.11.
+            pytest.skip("anyio.Path signatures follow the running Python's pathlib")
         cls = lookup(module, name)
         raw = inspect.getattr_static(cls, member)
         if member == "__new__" and raw is object.__new__:
