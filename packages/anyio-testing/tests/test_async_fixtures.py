@@ -356,3 +356,23 @@ class TestTeardown:
         result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=10)
         assert result.ret == pytest.ExitCode.INTERRUPTED
         assert (pytester.path / "teardowns.txt").read_text() == "done\n"
+
+
+class TestSniffio:
+    def test_sniffio_names_the_backend_in_fixtures_and_tests(self, run_tests: RunTests) -> None:
+        pytest.importorskip("sniffio")
+        result = run_tests(
+            TASK
+            + dedent("""
+            import sniffio
+
+            @pytest.fixture
+            async def library():
+                yield sniffio.current_async_library()
+
+            @pytest.mark.anyio
+            async def test_x(library, anyio_backend_name):
+                assert library == sniffio.current_async_library() == anyio_backend_name
+            """),
+        )
+        result.assert_outcomes(passed=N)

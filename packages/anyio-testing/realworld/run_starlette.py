@@ -1,0 +1,134 @@
+"""Run Starlette's own test suite on this project's anyio (and its pytest plugin).
+
+Starlette's tests use the anyio pytest plugin throughout (``anyio_backend``,
+``anyio_backend_name``, ``anyio_backend_options``, ``@pytest.mark.anyio``) and a
+good part of anyio's API (task groups, memory object streams, blocking
+portals, worker threads). Passing them as they pass with AnyIO 4.13 is the
+check that the plugin works for real users.
+
+Everything happens in a throwaway virtualenv (never the dev environment):
+
+1. our distributions, built from this checkout and installed non-editable, the
+   umbrella ``anyio`` 4.13.0 among them, so that Starlette's ``anyio`` requirement
+   is met by ours and pip never fetches the original AnyIO;
+2. Starlette's sdist (it ships its tests), installed with ``--no-deps``;
+3. Starlette's runtime and test requirements (without ``anyio``);
+4. a check that ``anyio`` is ours, then pytest on Starlette's ``tests/``.
+
+Usage (Python 3.11+, PyPI reachable)::
+
+    python3 packages/anyio-testing/realworld/run_starlette.py [--starlette 1.10.0]
+        [--workdir DIR] [--reference] [PYTEST ARGS...]
+
+``--reference`` installs the original AnyIO 4.13.0 from PyPI instead of ours
+(in its own venv, as always), to see which failures are Starlette's or the
+machine's own (e.g. permission tests fail when run as root).
+
+Exits with pytest's exit status; prints how long each step took.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+OUR_DISTS = ["anyio-core[trio]", "anyio-streams", "anyio-threads", "anyio-path", "anyio-testing"]
+# Starlette's [full] extra and the test tools of its dev group that its tests import
+# (anyio left out: ours provides it). Linters, coverage and docs tools are not needed.
+STARLETTE_REQUIREMENTS = [
+    "typing_extensions>=4.10.0",
+    "itsdangerous",
+    "jinja2",
+    "opentelemetry-api",
+    "opentelemetry-sdk",
+    "python-multipart>=0.0.18",
+    "pyyaml",
+    "httpx>=0.27.0,<0.29.0",
+    "httpx2[zstd]>=2.0.0",
+    "blockbuster>=1.5.23",
+    "importlib-metadata",
+    "pytest>=8.4",
+    "trio>=0.32",
+]
+CHECK_OURS = (
+    "import importlib.metadata as m, anyio, anyio._core, anyio.pytest_plugin as p; "
+    "assert m.version('anyio') == '4.13.0', m.version('anyio'); "
+    "print('anyio', m.version('anyio'), 'anyio-core', m.version('anyio-core'), p.__file__)"
+)
+
+
+def step(title: str, *cmd: str | Path, cwd: Path | None = None) -> None:
+    print(f"\n==> {title}", flush=True)
+    started = time.monotonic()
+    subprocess.run([str(part) for part in cmd], check=True, cwd=cwd)
+    print(f"    ({time.monotonic() - started:.1f} s)", flush=True)
+
+
+def _local(requirement: str) -> str:
+    """``anyio-core[trio]`` -> ``/path/to/packages/anyio-core[trio]``."""
+    name, bracket, extras = requirement.partition("[")
+    return f"{ROOT / 'packages' / name}{bracket}{extras}"
+
+
+def fetch_sdist(python: Path, version: str | None, into: Path) -> Path:
+    spec = f"starlette=={version}" if version else "starlette"
+    pip_download = ("-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:")
+    step(f"download the {spec} sdist", python, *pip_download, "-d", into, spec)
+    (archive,) = into.glob("starlette-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    return into / archive.name.removesuffix(".tar.gz")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
+    parser.add_argument("--starlette", help="Starlette version (default: the newest)")
+    parser.add_argument("--workdir", type=Path, help="keep the venv and sources here")
+    parser.add_argument(
+        "--reference", action="store_true", help="use AnyIO 4.13.0 from PyPI, not ours"
+    )
+    args, pytest_args = parser.parse_known_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="anyio-starlette-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+
+    env_dir = workdir / "venv"
+    print(f"==> virtualenv in {env_dir}", flush=True)
+    venv.create(env_dir, with_pip=True, clear=True)
+    python = env_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    pip = (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
+
+    if args.reference:
+        step("install AnyIO 4.13.0 from PyPI (reference run)", *pip, "anyio[trio]==4.13.0")
+    else:
+        ours = [_local(name) for name in OUR_DISTS]
+        step("install our distributions (non-editable)", *pip, *ours, _local("anyio"))
+    source = fetch_sdist(python, args.starlette, workdir)
+    step("install Starlette without dependencies", *pip, "--no-deps", source)
+    requirements = STARLETTE_REQUIREMENTS
+    if args.reference:
+        # AnyIO 4.13's plugin imports pytest's CallSpec2, which pytest 9.2 deprecates: with
+        # Starlette's filterwarnings = error the plugin would not even load.
+        requirements = [*requirements, "pytest<9.2"]
+    step("install Starlette's requirements (anyio excluded)", *pip, *requirements)
+    if not args.reference:
+        step("check that anyio is ours", python, "-c", CHECK_OURS)
+
+    print("\n==> Starlette's test suite", flush=True)
+    test_started = time.monotonic()
+    command = [python, "-m", "pytest", "tests", "-p", "no:cacheprovider", "-q", *pytest_args]
+    status = subprocess.run([str(part) for part in command], cwd=source).returncode
+    print(f"\n    pytest: exit status {status}, {time.monotonic() - test_started:.1f} s")
+    print(f"    total: {time.monotonic() - started:.1f} s (work dir: {workdir})")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
