@@ -318,13 +318,7 @@ class TestTeardown:
     @pytest.mark.parametrize(
         "backend",
         [
-            pytest.param(
-                "asyncio",
-                marks=pytest.mark.xfail(
-                    reason="core's asyncio TestRunner hangs once a call raised KeyboardInterrupt",
-                    strict=True,
-                ),
-            ),
+            "asyncio",
             pytest.param(
                 "trio",
                 marks=pytest.mark.skipif("trio" not in BACKENDS, reason="needs trio"),

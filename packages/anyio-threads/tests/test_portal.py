@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import CancelledError, Future
 from contextlib import asynccontextmanager, suppress
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -249,6 +250,14 @@ class TestStop:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+CALLER_VAR: ContextVar[str] = ContextVar("CALLER_VAR")
+
+
+async def started_then_read(*, task_status: Any) -> str:
+    task_status.started()
+    return CALLER_VAR.get("missing")
+
+
 class TestStartBlockingPortal:
     def test_no_thread_left_behind(self, backend: str) -> None:
         before = threading.active_count()
@@ -262,6 +271,24 @@ class TestStartBlockingPortal:
         with start_blocking_portal(backend) as portal:
             assert portal.call(to_thread.run_sync, pow, 2, 2) == 4
         assert threading.active_count() == before
+
+    def test_calls_see_the_calling_threads_context(self, backend: str) -> None:
+        # What a web framework's test client relies on (starlette: context
+        # variables set by the test are visible to the app it drives).
+        def read_in_thread() -> str:
+            return CALLER_VAR.get("missing")
+
+        async def read() -> tuple[str, str]:
+            return CALLER_VAR.get("missing"), await to_thread.run_sync(read_in_thread)
+
+        token = CALLER_VAR.set("set by the caller")
+        try:
+            with start_blocking_portal(backend) as portal:
+                assert portal.call(read) == ("set by the caller", "set by the caller")
+                future, _ = portal.start_task(started_then_read)
+                assert future.result(5) == "set by the caller"
+        finally:
+            CALLER_VAR.reset(token)
 
     def test_thread_name_and_daemon(self, backend: str) -> None:
         with start_blocking_portal(backend, name="my portal") as portal:

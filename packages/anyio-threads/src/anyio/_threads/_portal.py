@@ -19,6 +19,7 @@ from contextlib import (
     contextmanager,
     suppress,
 )
+from contextvars import copy_context
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -167,7 +168,11 @@ class BlockingPortal:
         """
         self._check_running()
         future: Future[T_Retval] = Future()
-        self._backend.run_sync_soon(self._token, self._spawn, func, args, future, None, name)
+        # The task runs in a copy of the calling thread's context (as on asyncio,
+        # whose call_soon_threadsafe does that by itself; Trio's token does not).
+        self._backend.run_sync_soon(
+            self._token, copy_context().run, self._spawn, func, args, future, None, name
+        )
         return future
 
     def start_task(
@@ -184,7 +189,9 @@ class BlockingPortal:
         self._check_running()
         future: Future[T_Retval] = Future()
         started: Future[Any] = Future()
-        self._backend.run_sync_soon(self._token, self._spawn, func, args, future, started, name)
+        self._backend.run_sync_soon(
+            self._token, copy_context().run, self._spawn, func, args, future, started, name
+        )
         return future, started.result()
 
     def _spawn(

@@ -136,6 +136,10 @@ class TestRunner(AbstractTestRunner):
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
         loop = self._runner.get_loop()
+        if self._worker is not None and self._worker.done():
+            # A KeyboardInterrupt or SystemExit ended the worker task: start a
+            # new one, so that the teardown of fixtures still runs.
+            self._worker = loop.create_task(self._work(), name="anyio test runner")
         future: asyncio.Future[T] = loop.create_future()
         self._jobs.put_nowait((coro, future))
         try:
