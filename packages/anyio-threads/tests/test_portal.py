@@ -249,7 +249,6 @@ class TestStop:
             future.result(0)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
 CALLER_VAR: ContextVar[str] = ContextVar("CALLER_VAR")
 
 
@@ -258,6 +257,7 @@ async def started_then_read(*, task_status: Any) -> str:
     return CALLER_VAR.get("missing")
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 class TestStartBlockingPortal:
     def test_no_thread_left_behind(self, backend: str) -> None:
         before = threading.active_count()
