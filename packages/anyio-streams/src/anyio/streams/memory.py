@@ -335,32 +335,19 @@ class MemoryObjectReceiveStream(ObjectReceiveStream[T_co]):
         """
         # The hot path of every consumer, in one frame; `__anext__` is its twin.
         backend = current_backend()
+        # As in AnyIO: the checkpoint comes first and taking an item does not
+        # yield afterwards, so a sender woken by this receive runs only after
+        # the receiver has gone on with the item (code relies on that order,
+        # e.g. a test client that sets an event right after receiving).
+        await backend.checkpoint()
+        if self._closed:
+            raise ClosedResourceError
         state = self._state
-        try:
-            if self._closed:
-                raise ClosedResourceError
-            item: T_co = state.try_take() if state.buffer or state.waiting_senders else _NOTHING
-            if item is _NOTHING and not state.open_send_streams:
-                raise EndOfStream
-        except Exception:
-            await backend.checkpoint()  # no busy loop on a closed or ended stream
-            raise
+        item: T_co = state.try_take() if state.buffer or state.waiting_senders else _NOTHING
         if item is not _NOTHING:
-            try:
-                await backend.checkpoint()
-            except BaseException:
-                state.give_back(item)  # cancelled: the item was not taken
-                raise
             return item
-        if state.max_buffer_size:
-            await backend.checkpoint()  # let the senders refill the buffer first
-            if self._closed:
-                raise ClosedResourceError
-            item = state.try_take()
-            if item is not _NOTHING:
-                return item
-            if not state.open_send_streams:
-                raise EndOfStream
+        if not state.open_send_streams:
+            raise EndOfStream
         parked = state.park_receiver(backend, self)
         try:
             error = await backend.wait(parked.waiter)
@@ -377,32 +364,16 @@ class MemoryObjectReceiveStream(ObjectReceiveStream[T_co]):
         # how most consumers receive, and one more coroutine per item costs a
         # few percent. Keep the two in step; the tests run both.
         backend = current_backend()
+        # Checkpoint first, no yield after taking an item: see receive().
+        await backend.checkpoint()
+        if self._closed:
+            raise ClosedResourceError
         state = self._state
-        try:
-            if self._closed:
-                raise ClosedResourceError
-            item: T_co = state.try_take() if state.buffer or state.waiting_senders else _NOTHING
-            if item is _NOTHING and not state.open_send_streams:
-                raise StopAsyncIteration
-        except Exception:
-            await backend.checkpoint()  # no busy loop on a closed or ended stream
-            raise
+        item: T_co = state.try_take() if state.buffer or state.waiting_senders else _NOTHING
         if item is not _NOTHING:
-            try:
-                await backend.checkpoint()
-            except BaseException:
-                state.give_back(item)  # cancelled: the item was not taken
-                raise
             return item
-        if state.max_buffer_size:
-            await backend.checkpoint()  # let the senders refill the buffer first
-            if self._closed:
-                raise ClosedResourceError
-            item = state.try_take()
-            if item is not _NOTHING:
-                return item
-            if not state.open_send_streams:
-                raise StopAsyncIteration
+        if not state.open_send_streams:
+            raise StopAsyncIteration
         parked = state.park_receiver(backend, self)
         try:
             error = await backend.wait(parked.waiter)
