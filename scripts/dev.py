@@ -13,6 +13,7 @@ Commands:
   `anyio_backend` fixture offers) and one pytest pass each on 3.10, 3.12 and 3.13.
   Every stage runs even if an earlier one failed; the exit status is non-zero if any failed.
 * `demo`: run `examples/demo.py` on asyncio, then on Trio.
+* `starlette`: Starlette's own test suite with our packages as its anyio (also a `test` stage).
 * `bench [ARGS]`: run `benchmarks/run.py` (e.g. `bench --quick`); it builds its own venvs.
 * `lint`, `fix`, `types`: the single checks (`fix` rewrites files with ruff).
 * `pytest [ARGS]`: pytest on Python 3.11 with your arguments; `pytest-all [ARGS]` runs it on
@@ -254,6 +255,27 @@ def release() -> None:
     run([str(_tool("python")), str(ROOT / "scripts" / "check_release.py")], env=hatch_environ())
 
 
+#: Starlette's own test suite on our packages (issue 7: proven on real users).
+STARLETTE_VERSION = "1.10.0"
+#: Tests that assume an unprivileged user: root may read any directory.
+STARLETTE_ROOT_ONLY_FAILURES = (
+    "tests/test_staticfiles.py::test_staticfiles_with_invalid_dir_permissions_returns_401",
+)
+
+
+def starlette() -> None:
+    """Run Starlette's test suite in a throwaway venv with our packages as its anyio."""
+    args = ["--starlette", STARLETTE_VERSION, "-x"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args += [
+            f"--deselect={test}[{backend}]"
+            for test in STARLETTE_ROOT_ONLY_FAILURES
+            for backend in ("asyncio", "trio")
+        ]
+    script = ROOT / "packages" / "anyio-testing" / "realworld" / "run_starlette.py"
+    run([sys.executable, str(script), *args], timeout=600)
+
+
 def demo() -> None:
     demo_file = ROOT / "examples" / "demo.py"
     if not demo_file.is_file():
@@ -294,6 +316,7 @@ def test_all() -> int:
         ("wheels and sdists", dists),
         ("release shape", release),
         ("docs: mkdocs build --strict", functools.partial(docs, "build", ())),
+        (f"starlette {STARLETTE_VERSION} test suite on our anyio", starlette),
     ]
     stages += [
         (f"pytest on Python {v}", functools.partial(pytest, v, timeout=PYTEST_STAGE_TIMEOUT))
@@ -336,6 +359,7 @@ def main(argv: Sequence[str]) -> int:
         "types": types,
         "dists": dists,
         "release": release,
+        "starlette": starlette,
         "demo": demo,
         "clean": clean,
     }
