@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from ._exceptions import NoEventLoopError
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+    from collections.abc import Awaitable, Callable, Coroutine, Mapping
     from contextvars import Context
 
     from ..abc._tasks import TaskGroup
@@ -364,7 +364,3 @@ def get_backend(name: str) -> Backend:
             name=name,
         ) from exc
     return _loaded[name]
-
-
-def iter_backend_names() -> Iterable[str]:
-    return iter(BACKENDS)
