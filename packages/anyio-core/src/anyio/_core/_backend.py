@@ -23,11 +23,11 @@ it must be cheap and it must also work when anyio did not start the loop (a
 library called from a plain ``asyncio.run()`` or ``trio.run()``). A context
 variable set by `anyio.run` would be cheap but wrong in a worker thread that
 copied the caller's context and then started an event loop of another kind.
-So we ask the loops themselves, in a fixed order: asyncio keeps its running
-loop in a C-level thread-local (`asyncio._get_running_loop`), which costs tens
-of nanoseconds; if no asyncio loop runs in this thread we ask Trio (only if it
-was imported). Each backend registers a "probe" for that when its module is
-imported; probes of backends that were never imported cannot be running.
+So we ask the loops themselves: Trio through its thread-local run context,
+asyncio through the running loop (see "The fast paths" below). Each backend
+module, when imported, installs its check with `register_fast_path()`; a
+library that was never imported cannot be running, and one that is imported
+but whose backend module is not yet gets it imported on the slow path.
 """
 
 from __future__ import annotations
@@ -200,8 +200,7 @@ class Backend(TaskBackend, TimeBackend, SyncBackend, TokenBackend, RunnerBackend
     """Everything a backend provides; see the module docstring."""
 
 
-# Probes: functions returning the backend whose loop runs in this thread, or None.
-_probes: list[Callable[[], Backend | None]] = []
+#: Backend implementations imported so far, by name.
 _loaded: dict[str, Backend] = {}
 
 
@@ -240,10 +239,9 @@ _CHEAP_RUNNING_LOOP = sys.version_info >= (3, 12)
 asyncio_loop_types: set[type] = set()
 
 
-def register_backend(name: str, backend: Backend, probe: Callable[[], Backend | None]) -> None:
+def register_backend(name: str, backend: Backend) -> None:
     """Record a backend implementation (called once by each backend module)."""
     _loaded[name] = backend
-    _probes.append(probe)
 
 
 def register_asyncio_binder(bind: Callable[[object], Backend]) -> None:
@@ -302,10 +300,6 @@ def current_backend() -> Backend:
             asyncio_loop_types.add(type(loop))
             return _bind_asyncio(loop)
         return _asyncio_backend  # type: ignore[return-value]  # set together
-    for probe in _probes:
-        backend = probe()
-        if backend is not None:
-            return backend
     # A backend module may be importable but not yet imported while its loop
     # runs (a plain asyncio.run() in a program that never called anyio.run()).
     if _import_running_backends():

@@ -161,11 +161,7 @@ backend = AsyncioBackend()
 _typecheck: Backend = backend  # mypy reports any gap in the protocol here
 
 
-def _probe() -> Backend | None:
-    return backend if _get_running_loop() is not None else None
-
-
-register_backend("asyncio", backend, _probe)
+register_backend("asyncio", backend)
 register_fast_path("asyncio", _get_running_loop, backend)
 
 

@@ -151,11 +151,7 @@ backend = TrioBackend()
 _typecheck: Backend = backend  # mypy reports any gap in the protocol here
 
 
-def _probe() -> Backend | None:
-    return backend if trio.lowlevel.in_trio_run() else None
-
-
-register_backend("trio", backend, _probe)
+register_backend("trio", backend)
 # Trio's thread-local run context: it has a "runner" attribute during a run
 # (what trio.lowlevel.in_trio_run() checks, without the function call).
 register_fast_path("trio", trio._core._run.GLOBAL_RUN_CONTEXT, backend)
