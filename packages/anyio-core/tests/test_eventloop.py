@@ -376,6 +376,48 @@ class TestNoEventLoop:
         with pytest.raises(NoEventLoopError):
             current_time()
 
+    def test_outside_a_loop_after_a_failed_run(self) -> None:
+        async def main() -> None:
+            await checkpoint()
+            raise ZeroDivisionError
+
+        with pytest.raises(ZeroDivisionError):
+            anyio.run(main)
+        with pytest.raises(NoEventLoopError):
+            current_time()
+
+    def test_outside_a_loop_between_test_runner_calls(self) -> None:
+        # The pytest runner keeps its loop between calls, but it is not running.
+        async def job() -> str:
+            await checkpoint()
+            return get_cancelled_exc_class().__name__
+
+        backend = _backend.get_backend("asyncio")
+        with backend.create_test_runner({}) as runner:
+            assert runner.run_fixture(job, {}) == "CancelledError"
+            with pytest.raises(NoEventLoopError):
+                current_time()
+            assert runner.run_fixture(job, {}) == "CancelledError"
+        with pytest.raises(NoEventLoopError):
+            current_time()
+
+    def test_trio_run_nested_in_an_asyncio_run(self) -> None:
+        # A Trio run started (blocking) from inside anyio's asyncio loop is the
+        # running loop for its own duration, and asyncio's is again afterwards.
+        async def in_trio() -> str:
+            await checkpoint()
+            with move_on_after(0):
+                await sleep_forever()
+            return get_cancelled_exc_class().__name__
+
+        async def main() -> tuple[str, str, str]:
+            before = get_cancelled_exc_class().__name__
+            inner = trio.run(in_trio)
+            await checkpoint()
+            return before, inner, get_cancelled_exc_class().__name__
+
+        assert anyio.run(main) == ("CancelledError", "Cancelled", "CancelledError")
+
 
 async def _foreign_main() -> list[object]:
     """Use anyio inside an event loop that anyio did not start."""

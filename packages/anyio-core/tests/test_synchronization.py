@@ -1117,11 +1117,29 @@ class TestCapacityLimiter:
             assert limiter.borrowed_tokens == 1
         assert limiter.borrowed_tokens == 0
 
-    async def test_default_borrower_is_the_current_task_id(self) -> None:
-        limiter = CapacityLimiter(1)
+    async def test_default_borrower_is_the_native_task(self, anyio_backend_name: str) -> None:
+        # As in AnyIO: the borrower is the loop library's task object.
+        if anyio_backend_name == "trio":
+            import trio
+
+            task: object = trio.lowlevel.current_task()
+        else:
+            import asyncio
+
+            task = asyncio.current_task()
+        limiter = CapacityLimiter(2)
         limiter.acquire_nowait()
-        assert limiter.statistics().borrowers == (get_current_task().id,)
-        limiter.release_on_behalf_of(get_current_task().id)
+        (borrower,) = limiter.statistics().borrowers
+        assert borrower is task
+        assert id(borrower) == get_current_task().id
+        limiter.release_on_behalf_of(task)
+        # ...and the other way round: a token borrowed on behalf of the task is
+        # the task's own token.
+        await limiter.acquire_on_behalf_of(task)
+        with pytest.raises(RuntimeError, match="already holding"):
+            limiter.acquire_nowait()
+        limiter.release()
+        assert limiter.borrowed_tokens == 0
 
     @pytest.mark.parametrize("value", [0, 1, 10**12, math.inf, float("inf")])
     def test_total_tokens_accepts(self, value: float) -> None:

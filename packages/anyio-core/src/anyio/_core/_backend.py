@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 from sys import get_asyncgen_hooks as _asyncgen_hooks
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -80,7 +81,9 @@ class TaskBackend(Protocol):
 
     def cancel_shielded_checkpoint(self) -> Awaitable[None]: ...
 
-    def current_task_id(self) -> int: ...
+    def current_native_task(self) -> object:
+        """Return the running task object of the loop library (hashable)."""
+        ...
 
     def get_current_task(self) -> TaskInfo: ...
 
@@ -215,12 +218,45 @@ _loaded: dict[str, Backend] = {}
 # when it stops; so the hook's owner *is* the running loop. We accept an owner
 # whose type was confirmed once as the running loop's type; anything else
 # (no loop, custom hooks) takes the slow path, which asks asyncio itself.
-class _NoTrioRun:
-    pass
-
-
-_trio_run_context: object = _NoTrioRun()
+#
+# Fastest of all: while anyio's own runner drives an asyncio loop in this
+# thread (`anyio.run()`, the pytest runner), it records the loop's bound
+# backend in a thread-local for exactly as long as the loop runs
+# (`running_here()`). No other asyncio loop can run in this thread meanwhile
+# (asyncio refuses to nest loops), so the record is right whenever it is set;
+# Trio is still asked first, since a Trio run (guest or nested) may start
+# inside it. Everything else takes the paths above.
+_trio_run_context: object | None = None  # Trio's run context, once its backend is loaded
 _trio_backend: Backend | None = None
+
+
+class _RunningHere(threading.local):
+    #: The backend of the loop that anyio's runner drives in this thread now.
+    backend: Backend | None = None
+
+
+_running_here = _RunningHere()
+
+
+class running_here:  # a context manager, named like a function
+    """Record ``backend`` as this thread's running backend inside ``with``.
+
+    Only for code that runs the loop itself, wrapped tightly around the call
+    that runs it, so that the record never outlives the running loop.
+    """
+
+    __slots__ = ("_backend", "_previous")
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._previous: Backend | None = None
+
+    def __enter__(self) -> None:
+        self._previous = _running_here.backend
+        _running_here.backend = self._backend
+
+    def __exit__(self, *exc_info: object) -> None:
+        _running_here.backend = self._previous
 
 
 def _no_loop() -> object:
@@ -281,8 +317,11 @@ def current_backend() -> Backend:
     Raises:
         NoEventLoopError: if no event loop known to anyio runs in this thread.
     """
-    if hasattr(_trio_run_context, "runner"):
+    if _trio_run_context is not None and hasattr(_trio_run_context, "runner"):
         return _trio_backend  # type: ignore[return-value]  # set together
+    backend = _running_here.backend
+    if backend is not None:
+        return backend
     last = _asyncio_last  # one read: the pair stays consistent across threads
     if _CHEAP_RUNNING_LOOP:
         owner = _asyncio_running()
@@ -293,12 +332,12 @@ def current_backend() -> Backend:
         if last[0] is owner:
             return last[1]
     if type(owner) in asyncio_loop_types:
-        return _bind_asyncio(owner)
+        return bind_asyncio_loop(owner)
     loop = _asyncio_running()
     if loop is not None:
         if owner is loop:
             asyncio_loop_types.add(type(loop))
-            return _bind_asyncio(loop)
+            return bind_asyncio_loop(loop)
         return _asyncio_backend  # type: ignore[return-value]  # set together
     # A backend module may be importable but not yet imported while its loop
     # runs (a plain asyncio.run() in a program that never called anyio.run()).
@@ -311,7 +350,8 @@ def current_backend() -> Backend:
     )
 
 
-def _bind_asyncio(loop: object) -> Backend:
+def bind_asyncio_loop(loop: object) -> Backend:
+    """Return the asyncio backend bound to ``loop`` (and remember the pair)."""
     global _asyncio_last
     backend = _asyncio_bind(loop)
     _asyncio_last = (loop, backend)

@@ -42,9 +42,9 @@ notified but before it got the lock passes the notification on to the next
 waiter; only the rare cancelled-and-not-yet-holding waiter re-acquires the
 lock in a shielded scope before it re-raises.
 
-The objects store no loop and no task object: plain state, a queue of waiters
-(empty outside a run, and created on first use: an empty deque takes 760
-bytes) and task *ids*. That makes creating them outside a loop free and
+The objects store no loop: plain state, a queue of waiters (empty outside a
+run, and created on first use: an empty deque takes 760 bytes) and the tasks
+that hold them (only while they hold them). That makes creating them outside a loop free and
 reusing them across runs safe. The one exception is an optimisation: the
 backend that made the queued waiters is kept next to them, so that a wake-up
 from `Event.set()`, `Semaphore.release()` or `CapacityLimiter.release_on_behalf_of()`
@@ -60,9 +60,12 @@ and re-raises, so a cancelled acquire never holds anything. With
 does not yield (AnyIO's contract for that flag).
 
 Task identity: the owner of a `Lock` and the default borrower of a
-`CapacityLimiter` are the current task's id (`current_task_id()`), an int
-that is unique among the tasks alive at a time. ``LockStatistics.owner`` is
-looked up from that id only when `Lock.statistics()` is called.
+`CapacityLimiter` are the loop library's own task object
+(`current_native_task()`: an ``asyncio.Task`` or a ``trio.lowlevel.Task``), as
+in AnyIO, so ``CapacityLimiter.statistics().borrowers`` lists tasks and
+``acquire_on_behalf_of(task)`` pairs with ``release()`` in that task.
+``LockStatistics.owner`` is looked up from it only when `Lock.statistics()`
+is called.
 """
 
 from __future__ import annotations
@@ -149,7 +152,7 @@ class CapacityLimiterStatistics:
         borrowed_tokens: the number of tokens borrowed.
         total_tokens: the number of tokens in total.
         borrowers: who holds the borrowed tokens (for the default borrower,
-            the holding task's id, as in `TaskInfo.id`).
+            the holding task: an ``asyncio.Task`` or a ``trio.lowlevel.Task``).
         tasks_waiting: the number of tasks blocked waiting for a token.
     """
 
@@ -274,12 +277,12 @@ class Lock:
 
     def __init__(self, *, fast_acquire: bool = False) -> None:
         self._fast_acquire = fast_acquire
-        # The id of the owning task. Invariant: None only if no live waiter is
-        # queued (release() hands the lock to the next waiter directly).
-        self._owner: int | None = None
-        # (waiter, id of the waiting task), first come first served. Created on
+        # The owning task. Invariant: None only if no live waiter is queued
+        # (release() hands the lock to the next waiter directly).
+        self._owner: object = None
+        # (waiter, the waiting task), first come first served. Created on
         # first use: an empty deque takes 760 bytes, and most locks never wait.
-        self._waiters: deque[tuple[Any, int]] | None = None
+        self._waiters: deque[tuple[Any, object]] | None = None
 
     def __repr__(self) -> str:
         return f"<Lock locked={self._owner is not None} tasks_waiting={self._waiting()}>"
@@ -291,7 +294,7 @@ class Lock:
             RuntimeError: if the current task already holds the lock.
         """
         backend = current_backend()
-        task = backend.current_task_id()
+        task = backend.current_native_task()
         if self._fast_acquire:
             await backend.checkpoint_if_cancelled()
             if self._owner is None:
@@ -305,7 +308,7 @@ class Lock:
                 self._hand_over(backend)
                 raise
             return
-        if self._owner == task:
+        if self._owner is task:
             raise RuntimeError(_ALREADY_HELD)
         # `_park()`, inlined: one coroutine frame less on every contended acquire.
         entry = (backend.create_waiter(), task)
@@ -325,10 +328,18 @@ class Lock:
         exc_val: BaseException | None,
         exc_tb: TracebackType | None,
     ) -> None:
-        self.release()
+        # release(), inlined: one call less on every ``async with``.
+        backend = current_backend()
+        owner = self._owner
+        if owner is None or owner is not backend.current_native_task():
+            raise RuntimeError(_NOT_HOLDING_LOCK)
+        if self._waiters:
+            self._hand_over(backend)
+        else:
+            self._owner = None
 
-    async def _park(self, backend: Backend, entry: tuple[Any, int]) -> None:
-        """Queue ``entry`` (a fresh waiter, a task id); return once it owns the lock."""
+    async def _park(self, backend: Backend, entry: tuple[Any, object]) -> None:
+        """Queue ``entry`` (a fresh waiter, its task); return once it owns the lock."""
         self._queue().append(entry)
         try:
             await backend.wait(entry[0])
@@ -336,7 +347,7 @@ class Lock:
             self._leave_queue(backend, entry)
             raise
 
-    def _queue(self) -> deque[tuple[Any, int]]:
+    def _queue(self) -> deque[tuple[Any, object]]:
         waiters = self._waiters
         if waiters is None:
             waiters = self._waiters = deque()
@@ -345,7 +356,7 @@ class Lock:
     def _waiting(self) -> int:
         return 0 if self._waiters is None else len(self._waiters)
 
-    def _leave_queue(self, backend: Backend, entry: tuple[Any, int]) -> None:
+    def _leave_queue(self, backend: Backend, entry: tuple[Any, object]) -> None:
         """Withdraw a waiter whose wait raised, passing on the lock if it got it."""
         if backend.abandon(entry[0]):
             _remove(self._waiters, entry)
@@ -359,10 +370,10 @@ class Lock:
             WouldBlock: if another task holds the lock.
             RuntimeError: if the current task already holds the lock.
         """
-        task = current_backend().current_task_id()
+        task = current_backend().current_native_task()
         if self._owner is None:
             self._owner = task
-        elif self._owner == task:
+        elif self._owner is task:
             raise RuntimeError(_ALREADY_HELD)
         else:
             raise WouldBlock
@@ -374,9 +385,13 @@ class Lock:
             RuntimeError: if the current task does not hold the lock.
         """
         backend = current_backend()
-        if self._owner != backend.current_task_id():
+        owner = self._owner
+        if owner is None or owner is not backend.current_native_task():
             raise RuntimeError(_NOT_HOLDING_LOCK)
-        self._hand_over(backend)
+        if self._waiters:
+            self._hand_over(backend)
+        else:
+            self._owner = None
 
     def _hand_over(self, backend: Backend) -> None:
         """Make the next live waiter the owner and wake it; free the lock if none."""
@@ -402,14 +417,15 @@ class Lock:
         return LockStatistics(self._owner is not None, owner, self._waiting())
 
 
-def _task_info(task_id: int) -> TaskInfo | None:
-    """Return what is known about the running task with this id, if any."""
+def _task_info(task: object) -> TaskInfo | None:
+    """Return the `TaskInfo` of ``task`` (a native task) if it runs in this thread."""
     try:
         backend = current_backend()
     except NoEventLoopError:
         return None
-    if backend.current_task_id() == task_id:
+    if backend.current_native_task() is task:
         return backend.get_current_task()
+    task_id = id(task)
     for info in backend.get_running_tasks():
         if info.id == task_id:
             return info
@@ -625,10 +641,10 @@ class Condition:
         """Return whether some task holds the underlying lock."""
         return self._lock.locked()
 
-    def _check_holding(self, backend: Backend) -> int:
-        """Return the current task's id, if it holds the lock."""
-        task = backend.current_task_id()
-        if self._lock._owner != task:
+    def _check_holding(self, backend: Backend) -> object:
+        """Return the current task, if it holds the lock."""
+        task = backend.current_native_task()
+        if task is None or self._lock._owner is not task:
             raise RuntimeError(_NOT_HOLDING_UNDERLYING)
         return task
 
@@ -650,7 +666,7 @@ class Condition:
 
         A notified waiter does not wake up to find the lock taken: it waits in
         the lock's queue, and `Lock._hand_over()` wakes it as the new owner (the
-        waiter's entry has the lock's shape: waiter, task id). The lock is held
+        waiter's entry has the lock's shape: waiter, task). The lock is held
         here (by the notifier, or by a leaving waiter that passes a notification
         on), or about to be taken by the leaving waiter (see `_leave()`), so the
         moved waiters are not stranded behind a free lock.
@@ -697,7 +713,7 @@ class Condition:
             await self._leave(backend, entry)
             raise
 
-    async def _leave(self, backend: Backend, entry: tuple[Any, int]) -> None:
+    async def _leave(self, backend: Backend, entry: tuple[Any, object]) -> None:
         """Clean up after a wait that raised; return holding the lock."""
         if not backend.abandon(entry[0]):
             # Notified and handed the lock, then cancelled (natively, on asyncio).
@@ -712,7 +728,7 @@ class Condition:
             self._notify(1)
         await self._reacquire(backend, entry[1])
 
-    async def _reacquire(self, backend: Backend, task: int) -> None:
+    async def _reacquire(self, backend: Backend, task: object) -> None:
         """Take the lock back after a wait that raised, whatever happens meanwhile.
 
         No checkpoint when the lock is free: the wait was one. Otherwise wait in
@@ -757,7 +773,7 @@ class Condition:
         return ConditionStatistics(len(self._waiters), self._lock.statistics())
 
 
-async def _park_shielded(lock: Lock, backend: Backend, task: int) -> BaseException | None:
+async def _park_shielded(lock: Lock, backend: Backend, task: object) -> BaseException | None:
     """Wait for ``lock`` shielded from cancel scopes.
 
     Returns:
@@ -791,8 +807,9 @@ class CapacityLimiter:
     Waiting borrowers get tokens in the order they asked for them.
 
     The default borrower of `acquire()`, `acquire_nowait()` and `release()` is
-    the current task's id (the ``id`` of its `TaskInfo`); `statistics()` lists
-    those ids among the borrowers.
+    the current task object of the loop library (an ``asyncio.Task`` or a
+    ``trio.lowlevel.Task``), as in AnyIO; `statistics()` lists it among the
+    borrowers.
 
     Args:
         total_tokens: the number of tokens: an int (0 included) or ``math.inf``.
@@ -836,7 +853,7 @@ class CapacityLimiter:
         # and two calls on the hot path. A task cannot wait twice at once, so
         # the check for a borrower that is already waiting is left out.
         backend = current_backend()
-        borrower = backend.current_task_id()
+        borrower = backend.current_native_task()
         borrowers = self._borrowers
         if borrower in borrowers:
             raise RuntimeError(_ALREADY_BORROWING)
@@ -944,7 +961,7 @@ class CapacityLimiter:
             WouldBlock: if no token is free.
             RuntimeError: if the current task already holds a token.
         """
-        self.acquire_on_behalf_of_nowait(current_backend().current_task_id())
+        self.acquire_on_behalf_of_nowait(current_backend().current_native_task())
 
     def acquire_on_behalf_of_nowait(self, borrower: object) -> None:
         """Borrow a token for ``borrower`` if one is free, without waiting.
@@ -970,7 +987,7 @@ class CapacityLimiter:
         Raises:
             RuntimeError: if the current task holds no token.
         """
-        borrower = current_backend().current_task_id()
+        borrower = current_backend().current_native_task()
         try:
             self._borrowers.remove(borrower)
         except KeyError:

@@ -30,23 +30,23 @@ item on (to the next parked receiver, or back to the front of the buffer) and
 re-raises; a sender's item was taken, so its send did happen, and it
 re-raises.
 
-Checkpoints, and why the two sides differ
------------------------------------------
+Checkpoints
+-----------
 Every ``send()``/``receive()`` is a checkpoint (a cancel point and a schedule
-point), on the fast path too, and yields to the event loop once:
+point), on the fast path too, and yields to the event loop exactly once:
 
-* ``send()`` checkpoints first and acts after: a cancellation at the
-  checkpoint then leaves no trace. (Acting first would need a cancel-shielded
-  yield afterwards, which costs twice as much on asyncio.)
-* ``receive()`` acts first and checkpoints after; if that checkpoint is
-  cancelled, the item goes back to the front of the stream. When there is
-  nothing to take, it parks at once, and parking is its schedule point: a
-  rendezvous (no buffer) works only if receivers wait where senders find
-  them. On a buffered stream it first lets the senders run once, which
-  usually refills the buffer and is cheaper than parking.
-
-With these rules a producer and a consumer each run once per item, in the same
-turn of the event loop, which keeps the cost close to a raw queue's.
+* When it can act (an item or a parked sender to take from; room in the
+  buffer or a parked receiver to give to), it checkpoints first and acts
+  after, as AnyIO does. A cancellation at the checkpoint then leaves no trace,
+  and a task woken by the hand-over runs only after this one has gone on with
+  its next step; code relies on that order (Starlette's test client sets an
+  event right after it receives, before the woken sender may look at it).
+  After the checkpoint the state is looked at again: it may have changed.
+* When it cannot act, it parks at once: parking is its checkpoint, and it
+  wakes nobody, so the order above is not at stake. A checkpoint first would
+  only cost a second trip through the event loop, and on a rendezvous stream
+  (no buffer) it would make the two sides miss each other every other item:
+  a producer and a consumer would then each run twice per item, not once.
 
 Invariants
 ----------
@@ -335,19 +335,18 @@ class MemoryObjectReceiveStream(ObjectReceiveStream[T_co]):
         """
         # The hot path of every consumer, in one frame; `__anext__` is its twin.
         backend = current_backend()
-        # As in AnyIO: the checkpoint comes first and taking an item does not
-        # yield afterwards, so a sender woken by this receive runs only after
-        # the receiver has gone on with the item (code relies on that order,
-        # e.g. a test client that sets an event right after receiving).
-        await backend.checkpoint()
-        if self._closed:
-            raise ClosedResourceError
         state = self._state
-        item: T_co = state.try_take() if state.buffer or state.waiting_senders else _NOTHING
-        if item is not _NOTHING:
-            return item
-        if not state.open_send_streams:
-            raise EndOfStream
+        # Nothing to take: park at once (see "Checkpoints" in the module docstring).
+        if self._closed or state.buffer or state.waiting_senders or not state.open_send_streams:
+            await backend.checkpoint()
+            if self._closed:
+                raise ClosedResourceError
+            if state.buffer or state.waiting_senders:
+                item: T_co = state.try_take()
+                if item is not _NOTHING:
+                    return item
+            if not state.open_send_streams:
+                raise EndOfStream
         parked = state.park_receiver(backend, self)
         try:
             error = await backend.wait(parked.waiter)
@@ -364,16 +363,17 @@ class MemoryObjectReceiveStream(ObjectReceiveStream[T_co]):
         # how most consumers receive, and one more coroutine per item costs a
         # few percent. Keep the two in step; the tests run both.
         backend = current_backend()
-        # Checkpoint first, no yield after taking an item: see receive().
-        await backend.checkpoint()
-        if self._closed:
-            raise ClosedResourceError
         state = self._state
-        item: T_co = state.try_take() if state.buffer or state.waiting_senders else _NOTHING
-        if item is not _NOTHING:
-            return item
-        if not state.open_send_streams:
-            raise StopAsyncIteration
+        if self._closed or state.buffer or state.waiting_senders or not state.open_send_streams:
+            await backend.checkpoint()
+            if self._closed:
+                raise ClosedResourceError
+            if state.buffer or state.waiting_senders:
+                item: T_co = state.try_take()
+                if item is not _NOTHING:
+                    return item
+            if not state.open_send_streams:
+                raise StopAsyncIteration
         parked = state.park_receiver(backend, self)
         try:
             error = await backend.wait(parked.waiter)
@@ -498,7 +498,8 @@ class MemoryObjectSendStream(ObjectSendStream[T_contra]):
                 while waiting (the item was then not delivered).
         """
         backend = current_backend()
-        await backend.checkpoint()  # first: a cancellation here leaves no trace
+        # Always a checkpoint first (see "Checkpoints" in the module docstring).
+        await backend.checkpoint()
         if self._closed:
             raise ClosedResourceError
         state = self._state

@@ -9,6 +9,7 @@ introspection), ``_runner`` (starting loops, the test runner) and
 from __future__ import annotations
 
 import asyncio
+import asyncio.tasks
 import math
 from asyncio import CancelledError, _get_running_loop
 from contextlib import suppress
@@ -38,6 +39,13 @@ if TYPE_CHECKING:
     from ...abc._testing import TestRunner
 
 T = TypeVar("T")
+
+_current_tasks = getattr(asyncio.tasks, "_current_tasks", None)
+#: The task running in a given loop: a plain dict lookup where asyncio keeps
+#: one (3.10 to 3.13), else asyncio's own function.
+_task_of_loop: Callable[[asyncio.AbstractEventLoop], object] = (
+    _current_tasks.get if isinstance(_current_tasks, dict) else asyncio.current_task
+)
 
 
 class AsyncioBackend:
@@ -72,10 +80,10 @@ class AsyncioBackend:
     def cancel_shielded_checkpoint(self) -> Awaitable[None]:
         return _tasks.cancel_shielded_checkpoint()
 
-    def current_task_id(self) -> int:
+    def current_native_task(self) -> object:
         if self._loop is not None:
-            return id(asyncio.current_task(self._loop))  # with a loop: no lookup
-        return id(fast_current_task())
+            return _task_of_loop(self._loop)  # with a loop: no lookup
+        return fast_current_task()
 
     def get_current_task(self) -> TaskInfo:
         return _tasks.get_current_task()

@@ -64,8 +64,8 @@ class TrioBackend:
     def cancel_shielded_checkpoint(self) -> Awaitable[None]:
         return trio.lowlevel.cancel_shielded_checkpoint()  # noqa: ASYNC105 - the caller awaits it
 
-    def current_task_id(self) -> int:
-        return id(trio.lowlevel.current_task())
+    def current_native_task(self) -> object:
+        return trio.lowlevel.current_task()
 
     def get_current_task(self) -> TaskInfo:
         return _tasks.get_current_task()
