@@ -34,6 +34,47 @@ async def receive_all(stream: MemoryObjectReceiveStream[Any]) -> list[Any]:
     return [item async for item in stream]
 
 
+async def _sender_sees_receiver_go_on(buffer: int) -> bool:
+    """Whether a parked sender, once a receive took its item, saw the receiver go on."""
+    send, receive = create_memory_object_stream[int](buffer)
+    received = False
+    seen: list[bool] = []
+
+    async def sender() -> None:
+        await send.send(1)
+        seen.append(received)
+
+    with send, receive:
+        async with create_task_group() as tg:
+            for _ in range(buffer):
+                send.send_nowait(0)
+            tg.start_soon(sender)
+            await wait_all_tasks_blocked()
+            assert send.statistics().tasks_waiting_send == 1
+            await receive.receive()
+            received = True
+    return seen == [True]
+
+
+async def _receiver_sees_sender_go_on() -> bool:
+    """Whether a parked receiver, once handed an item, saw the sender go on."""
+    send, receive = create_memory_object_stream[int]()
+    sent = False
+    seen: list[bool] = []
+
+    async def receiver() -> None:
+        await receive.receive()
+        seen.append(sent)
+
+    with send, receive:
+        async with create_task_group() as tg:
+            tg.start_soon(receiver)
+            await wait_all_tasks_blocked()
+            await send.send(1)
+            sent = True
+    return seen == [True]
+
+
 class TestCreate:
     def test_returns_connected_pair(self) -> None:
         send, receive = create_memory_object_stream[int](3)
@@ -272,6 +313,18 @@ class TestSendReceive:
                     await wait_all_tasks_blocked()
                 assert send.statistics().tasks_waiting_send == 3
                 assert [await receive.receive() for _ in range(5)] == [0, 1, 2, 3, 4]
+
+    # As in AnyIO: a task woken by a hand-over runs only after the task that
+    # woke it has gone on to its next schedule point. Repeated, because Trio
+    # runs the tasks of each turn of its loop in a random order.
+    @pytest.mark.parametrize("buffer", [0, 1])
+    async def test_woken_sender_runs_after_the_receiver_goes_on(self, buffer: int) -> None:
+        for _ in range(20):
+            assert await _sender_sees_receiver_go_on(buffer)
+
+    async def test_woken_receiver_runs_after_the_sender_goes_on(self) -> None:
+        for _ in range(20):
+            assert await _receiver_sees_sender_go_on()
 
     async def test_receivers_are_served_first_in_first_out(self) -> None:
         send, receive = create_memory_object_stream[int]()

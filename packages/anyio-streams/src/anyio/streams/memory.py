@@ -38,15 +38,25 @@ point), on the fast path too, and yields to the event loop exactly once:
 * When it can act (an item or a parked sender to take from; room in the
   buffer or a parked receiver to give to), it checkpoints first and acts
   after, as AnyIO does. A cancellation at the checkpoint then leaves no trace,
-  and a task woken by the hand-over runs only after this one has gone on with
-  its next step; code relies on that order (Starlette's test client sets an
-  event right after it receives, before the woken sender may look at it).
-  After the checkpoint the state is looked at again: it may have changed.
-* When it cannot act, it parks at once: parking is its checkpoint, and it
-  wakes nobody, so the order above is not at stake. A checkpoint first would
-  only cost a second trip through the event loop, and on a rendezvous stream
-  (no buffer) it would make the two sides miss each other every other item:
-  a producer and a consumer would then each run twice per item, not once.
+  and a task woken by the hand-over runs only after this one has gone on to
+  its next schedule point; code relies on that order (Starlette's test client
+  sets an event right after it receives, before the woken sender may look at
+  it). After the checkpoint the state is looked at again: it may have changed.
+* A ``receive()`` with nothing to take parks at once: parking is its
+  checkpoint, and it wakes nobody, so the order above is not at stake.
+* A ``send()`` checkpoints first even when it will have to park. On a
+  rendezvous stream (no buffer) that is what lets a producer and a consumer
+  meet once per turn of the event loop: the producer hands an item to the
+  parked consumer and goes on to its next ``send()``, whose checkpoint lets
+  the consumer take the item and park again before the producer looks for it.
+  Parking at once there would leave the producer parked when the consumer
+  comes back, and each item would cost two turns.
+
+On Trio the last point holds only half the time: Trio runs the tasks of each
+turn in reverse order at random, and when the producer runs first it parks.
+Trio's own channels act first and yield after (so the woken task may run
+before the waker goes on), which is why they meet every turn whatever the
+order; we keep AnyIO's order instead (see docs/performance.md).
 
 Invariants
 ----------
@@ -498,7 +508,8 @@ class MemoryObjectSendStream(ObjectSendStream[T_contra]):
                 while waiting (the item was then not delivered).
         """
         backend = current_backend()
-        # Always a checkpoint first (see "Checkpoints" in the module docstring).
+        # Always a checkpoint first, even if it will park: see "Checkpoints"
+        # in the module docstring.
         await backend.checkpoint()
         if self._closed:
             raise ClosedResourceError
