@@ -61,12 +61,17 @@ _add(
     "TaskInfo get_current_task get_running_tasks wait_all_tasks_blocked",
 )
 _add(
-    "anyio._core._synchronization",
+    "anyio._core._sync._statistics",
     _CORE,
-    "Event EventStatistics Lock LockStatistics Semaphore SemaphoreStatistics "
-    "Condition ConditionStatistics CapacityLimiter CapacityLimiterStatistics "
-    "ResourceGuard",
+    "EventStatistics LockStatistics SemaphoreStatistics ConditionStatistics "
+    "CapacityLimiterStatistics",
 )
+_add("anyio._core._sync._event", _CORE, "Event")
+_add("anyio._core._sync._lock", _CORE, "Lock")
+_add("anyio._core._sync._semaphore", _CORE, "Semaphore")
+_add("anyio._core._sync._condition", _CORE, "Condition")
+_add("anyio._core._sync._limiter", _CORE, "CapacityLimiter")
+_add("anyio._core._sync._guard", _CORE, "ResourceGuard")
 _add(
     "anyio._core._typedattr",
     _CORE,
@@ -207,19 +212,19 @@ if TYPE_CHECKING:
     )
     from anyio._core._exceptions import WouldBlock as WouldBlock
     from anyio._core._resources import aclose_forcefully as aclose_forcefully
-    from anyio._core._synchronization import CapacityLimiter as CapacityLimiter
-    from anyio._core._synchronization import (
+    from anyio._core._sync._condition import Condition as Condition
+    from anyio._core._sync._event import Event as Event
+    from anyio._core._sync._guard import ResourceGuard as ResourceGuard
+    from anyio._core._sync._limiter import CapacityLimiter as CapacityLimiter
+    from anyio._core._sync._lock import Lock as Lock
+    from anyio._core._sync._semaphore import Semaphore as Semaphore
+    from anyio._core._sync._statistics import (
         CapacityLimiterStatistics as CapacityLimiterStatistics,
     )
-    from anyio._core._synchronization import Condition as Condition
-    from anyio._core._synchronization import ConditionStatistics as ConditionStatistics
-    from anyio._core._synchronization import Event as Event
-    from anyio._core._synchronization import EventStatistics as EventStatistics
-    from anyio._core._synchronization import Lock as Lock
-    from anyio._core._synchronization import LockStatistics as LockStatistics
-    from anyio._core._synchronization import ResourceGuard as ResourceGuard
-    from anyio._core._synchronization import Semaphore as Semaphore
-    from anyio._core._synchronization import SemaphoreStatistics as SemaphoreStatistics
+    from anyio._core._sync._statistics import ConditionStatistics as ConditionStatistics
+    from anyio._core._sync._statistics import EventStatistics as EventStatistics
+    from anyio._core._sync._statistics import LockStatistics as LockStatistics
+    from anyio._core._sync._statistics import SemaphoreStatistics as SemaphoreStatistics
     from anyio._core._taskinfo import TaskInfo as TaskInfo
     from anyio._core._taskinfo import get_current_task as get_current_task
     from anyio._core._taskinfo import get_running_tasks as get_running_tasks

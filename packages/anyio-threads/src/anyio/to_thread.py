@@ -20,7 +20,7 @@ else:
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ._core._synchronization import CapacityLimiter
+    from ._core._sync._limiter import CapacityLimiter
 
 __all__ = ("current_default_thread_limiter", "run_sync")
 
@@ -109,7 +109,7 @@ def current_default_thread_limiter() -> CapacityLimiter:
     try:
         return _default_limiter.get()
     except LookupError:
-        from ._core._synchronization import CapacityLimiter
+        from ._core._sync._limiter import CapacityLimiter
 
         limiter = CapacityLimiter(DEFAULT_THREAD_LIMIT)
         _default_limiter.set(limiter)

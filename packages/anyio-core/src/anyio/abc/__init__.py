@@ -50,11 +50,11 @@ from ._streams import UnreliableObjectStream as UnreliableObjectStream
 from ._subprocesses import Process as Process
 
 if TYPE_CHECKING:
-    from anyio._core._synchronization import CapacityLimiter as CapacityLimiter
-    from anyio._core._synchronization import Condition as Condition
-    from anyio._core._synchronization import Event as Event
-    from anyio._core._synchronization import Lock as Lock
-    from anyio._core._synchronization import Semaphore as Semaphore
+    from anyio._core._sync._condition import Condition as Condition
+    from anyio._core._sync._event import Event as Event
+    from anyio._core._sync._limiter import CapacityLimiter as CapacityLimiter
+    from anyio._core._sync._lock import Lock as Lock
+    from anyio._core._sync._semaphore import Semaphore as Semaphore
     from anyio._core._tasks import CancelScope as CancelScope
     from anyio.abc._eventloop import AsyncBackend as AsyncBackend
     from anyio.abc._tasks import TaskGroup as TaskGroup
@@ -80,11 +80,11 @@ _LAZY: dict[str, tuple[str, str]] = {
     "TaskStatus": ("anyio.abc._tasks", _CORE),
     "TestRunner": ("anyio.abc._testing", _CORE),
     "CancelScope": ("anyio._core._tasks", _CORE),
-    "CapacityLimiter": ("anyio._core._synchronization", _CORE),
-    "Condition": ("anyio._core._synchronization", _CORE),
-    "Event": ("anyio._core._synchronization", _CORE),
-    "Lock": ("anyio._core._synchronization", _CORE),
-    "Semaphore": ("anyio._core._synchronization", _CORE),
+    "CapacityLimiter": ("anyio._core._sync._limiter", _CORE),
+    "Condition": ("anyio._core._sync._condition", _CORE),
+    "Event": ("anyio._core._sync._event", _CORE),
+    "Lock": ("anyio._core._sync._lock", _CORE),
+    "Semaphore": ("anyio._core._sync._semaphore", _CORE),
     "BlockingPortal": ("anyio.from_thread", "anyio-threads"),
 }
 

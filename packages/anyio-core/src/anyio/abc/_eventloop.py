@@ -30,12 +30,10 @@ if TYPE_CHECKING:
 
     from _typeshed import FileDescriptorLike, StrOrBytesPath
 
-    from .._core._synchronization import (
-        CapacityLimiter,
-        Event,
-        Lock,
-        Semaphore,
-    )
+    from .._core._sync._event import Event
+    from .._core._sync._limiter import CapacityLimiter
+    from .._core._sync._lock import Lock
+    from .._core._sync._semaphore import Semaphore
     from .._core._taskinfo import TaskInfo
     from .._core._tasks import CancelScope
     from ._sockets import (
