@@ -233,30 +233,34 @@ _trio_backend: Backend | None = None
 class _RunningHere(threading.local):
     #: The backend of the loop that anyio's runner drives in this thread now.
     backend: Backend | None = None
+    #: That loop, if it is an asyncio loop.
+    asyncio_loop: object = None
 
 
 _running_here = _RunningHere()
 
 
 class running_here:  # a context manager, named like a function
-    """Record ``backend`` as this thread's running backend inside ``with``.
+    """Record the asyncio ``loop`` as running in this thread inside ``with``.
 
     Only for code that runs the loop itself, wrapped tightly around the call
     that runs it, so that the record never outlives the running loop.
     """
 
-    __slots__ = ("_backend", "_previous")
+    __slots__ = ("_loop", "_previous")
 
-    def __init__(self, backend: Backend) -> None:
-        self._backend = backend
-        self._previous: Backend | None = None
+    def __init__(self, loop: object) -> None:
+        self._loop = loop
+        self._previous: tuple[Backend | None, object] = (None, None)
 
     def __enter__(self) -> None:
-        self._previous = _running_here.backend
-        _running_here.backend = self._backend
+        here = _running_here
+        self._previous = (here.backend, here.asyncio_loop)
+        here.backend = bind_asyncio_loop(self._loop)
+        here.asyncio_loop = self._loop
 
     def __exit__(self, *exc_info: object) -> None:
-        _running_here.backend = self._previous
+        _running_here.backend, _running_here.asyncio_loop = self._previous
 
 
 def _no_loop() -> object:
@@ -302,8 +306,15 @@ def register_fast_path(name: str, running: object, backend: Backend) -> None:
         _trio_backend, _trio_run_context = backend, running
 
 
-def running_asyncio_loop_from_hooks() -> object:
-    """Return the running asyncio loop if the async generator hook shows it, else None."""
+def running_asyncio_loop() -> Any:
+    """Return the running asyncio loop if a cheap check shows it, else None.
+
+    The record of `running_here()` first, then the async generator hook; None
+    means "ask asyncio" (no loop, or one these checks do not recognise).
+    """
+    loop = _running_here.asyncio_loop
+    if loop is not None:
+        return loop
     owner = getattr(_asyncgen_hooks().firstiter, "__self__", None)
     return owner if type(owner) in asyncio_loop_types else None
 
@@ -355,6 +366,8 @@ def bind_asyncio_loop(loop: object) -> Backend:
     global _asyncio_last
     backend = _asyncio_bind(loop)
     _asyncio_last = (loop, backend)
+    # Any real loop type: when its bound method is the hook, that loop runs.
+    asyncio_loop_types.add(type(loop))
     return backend
 
 

@@ -73,10 +73,17 @@ from __future__ import annotations
 import math
 import sys
 import threading
-from asyncio import CancelledError, Task, TimerHandle, current_task, get_running_loop
+from asyncio import (
+    AbstractEventLoop,
+    CancelledError,
+    Task,
+    TimerHandle,
+    current_task,
+    get_running_loop,
+)
 from typing import TYPE_CHECKING, Any
 
-from ..._core._backend import running_asyncio_loop_from_hooks
+from ..._core._backend import running_asyncio_loop
 from ..._core._tasks import CancelScope as PublicCancelScope
 
 if TYPE_CHECKING:
@@ -91,6 +98,7 @@ CANCEL_MSG_PREFIX = "Cancelled via cancel scope "
 
 if sys.version_info >= (3, 12):
     fast_current_task = current_task  # no system call since 3.12
+    fast_running_loop = get_running_loop
 else:
     import asyncio.tasks
 
@@ -102,10 +110,15 @@ else:
         Before 3.12, ``current_task()`` finds the loop with a getpid() system
         call; the loop shown by the async-generator hook is as good and free.
         """
-        loop = running_asyncio_loop_from_hooks()
+        loop = running_asyncio_loop()
         if loop is None:
             return current_task()
         return _current_tasks.get(loop)
+
+    def fast_running_loop() -> AbstractEventLoop:
+        """Return the running loop, like ``asyncio.get_running_loop()`` (see above)."""
+        loop = running_asyncio_loop()
+        return get_running_loop() if loop is None else loop
 
 
 _UNENTERED, _ACTIVE, _EXITED = 0, 1, 2
@@ -379,7 +392,7 @@ class CancelScope(PublicCancelScope):
             pending.extend(child for child in scope._children if not child._shield)
 
     def _arm_timer(self) -> None:
-        loop = get_running_loop()
+        loop = fast_running_loop()
         if self._deadline <= loop.time():
             self._on_deadline()
         else:

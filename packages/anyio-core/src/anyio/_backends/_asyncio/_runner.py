@@ -17,7 +17,7 @@ import sys
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..._core._backend import bind_asyncio_loop, running_here
+from ..._core._backend import running_here
 from ...abc._testing import TestRunner as AbstractTestRunner
 from ._cancel import TaskState, task_states
 
@@ -77,7 +77,7 @@ def run(
     runner = _make_runner(options)
     # The record of running_here() is set only while run() drives the loop;
     # the clean-up that closing the runner does takes the slower lookups.
-    with runner, running_here(bind_asyncio_loop(runner.get_loop())):
+    with runner, running_here(runner.get_loop()):
         return runner.run(_main(func, args))
 
 
@@ -147,7 +147,7 @@ class TestRunner(AbstractTestRunner):
         future: asyncio.Future[T] = loop.create_future()
         self._jobs.put_nowait((coro, future))
         try:
-            with running_here(bind_asyncio_loop(loop)):
+            with running_here(loop):
                 loop.run_until_complete(future)
         except BaseException:
             if not future.done():

@@ -36,7 +36,6 @@ from asyncio import (
     Task,
     all_tasks,
     current_task,
-    get_running_loop,
     iscoroutine,
 )
 from contextlib import suppress
@@ -51,6 +50,7 @@ from ._cancel import (
     cancelled_origin,
     deliver,
     fast_current_task,
+    fast_running_loop,
     is_scope_cancellation,
     task_states,
 )
@@ -158,7 +158,7 @@ class TaskGroup(AbstractTaskGroup):
         self._entered = True
         self.cancel_scope.__enter__()
         self._host = fast_current_task()
-        self._make_task = _task_maker(get_running_loop())
+        self._make_task = _task_maker(fast_running_loop())
         self._active = True
         return self
 
@@ -173,7 +173,7 @@ class TaskGroup(AbstractTaskGroup):
     async def start(
         self, func: Callable[..., Awaitable[Any]], *args: object, name: object = None
     ) -> Any:
-        future: Future[Any] = get_running_loop().create_future()
+        future: Future[Any] = fast_running_loop().create_future()
         task = self._spawn(func, args, name, future)
         try:
             return await future
@@ -298,7 +298,7 @@ class TaskGroup(AbstractTaskGroup):
         return self.cancel_scope.__exit__(None, None, None)
 
     async def _wait_for_children(self, exc_val: BaseException | None) -> BaseException | None:
-        loop = get_running_loop()
+        loop = fast_running_loop()
         shield: CancelScope | None = None
         try:
             while self._num_tasks:

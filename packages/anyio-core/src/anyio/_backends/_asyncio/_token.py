@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from ..._core._exceptions import RunFinishedError
+from ._cancel import fast_running_loop
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -34,7 +35,7 @@ def spawn_system_task(
     *args: object,
     context: Context | None = None,
 ) -> None:
-    loop = asyncio.get_running_loop()
+    loop = fast_running_loop()
     if context is None:
         task = loop.create_task(func(*args))
     else:  # create_task(context=) is new in 3.11; this works everywhere
@@ -44,7 +45,7 @@ def spawn_system_task(
 
 
 def run_vars() -> dict[object, Any]:
-    loop = asyncio.get_running_loop()
+    loop = fast_running_loop()
     try:
         return _run_vars[loop]
     except KeyError:
