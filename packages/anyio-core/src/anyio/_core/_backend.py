@@ -134,6 +134,14 @@ class SyncBackend(Protocol):
         """
         ...
 
+    def woken_value(self, waiter: Any) -> object:
+        """Return the value that `wake()` gave to a woken waiter.
+
+        For the caller of `abandon()` that got False: its `wait()` raised, so
+        this is how it learns what it was handed.
+        """
+        ...
+
 
 class TokenBackend(Protocol):
     """A thread-safe handle on the running loop."""

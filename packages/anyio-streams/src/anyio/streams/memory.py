@@ -42,8 +42,11 @@ point), on the fast path too, and yields to the event loop exactly once:
   its next schedule point; code relies on that order (Starlette's test client
   sets an event right after it receives, before the woken sender may look at
   it). After the checkpoint the state is looked at again: it may have changed.
-* A ``receive()`` with nothing to take parks at once: parking is its
-  checkpoint, and it wakes nobody, so the order above is not at stake.
+* On a rendezvous stream (no buffer), a ``receive()`` with nothing to take
+  parks at once: parking is its checkpoint, and it wakes nobody, so the order
+  above is not at stake. On a buffered stream it checkpoints first, like any
+  other call: that lets the senders run once, which usually refills the
+  buffer, and taking from the buffer is cheaper than parking and being woken.
 * A ``send()`` checkpoints first even when it will have to park. On a
   rendezvous stream (no buffer) that is what lets a producer and a consumer
   meet once per turn of the event loop: the producer hands an item to the
@@ -94,9 +97,22 @@ T_Item = TypeVar("T_Item")
 T_co = TypeVar("T_co", covariant=True)
 T_contra = TypeVar("T_contra", contravariant=True)
 
-#: "No item": what `try_take()` returns when it would block, and the empty
-#: value of `_Parked.item`. Private, so it never clashes with a user's item.
+#: "No item": what `try_take()` returns when it would block. Private, so it
+#: never clashes with a user's item.
 _NOTHING: Any = object()
+
+
+class _Raise:
+    """What a parked task is woken with when it must raise ``error`` instead.
+
+    A parked receiver is woken with the item itself, so the wake value of a
+    failure must be something no user can send: an instance of this class.
+    """
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: type[Exception]) -> None:
+        self.error = error
 
 
 class MemoryObjectStreamStatistics(NamedTuple):
@@ -116,31 +132,11 @@ class MemoryObjectStreamStatistics(NamedTuple):
     tasks_waiting_receive: int
 
 
-class _Parked:
-    """A task blocked in ``send()`` or ``receive()`` on ``stream``.
-
-    For a sender, ``item`` is what it sends; for a receiver, the waker stores
-    the item it hands over there (`_NOTHING` until then, and also when the
-    receiver is woken to be told that the stream ended or was closed).
-    """
-
-    __slots__ = ("backend", "item", "stream", "waiter")
-
-    def __init__(self, backend: Backend, stream: object, item: Any) -> None:
-        self.backend = backend
-        self.waiter = backend.create_waiter()
-        self.stream = stream
-        self.item = item
-
-    def wake(self, error: type[Exception] | None = None) -> bool:
-        """Wake the task; it raises ``error`` if given. False if it is gone."""
-        return self.backend.wake(self.waiter, error)
-
-
 class _MemoryObjectStreamState(Generic[T_Item]):
     """What the ends of one memory object stream share."""
 
     __slots__ = (
+        "backend",
         "buffer",
         "max_buffer_size",
         "open_receive_streams",
@@ -154,10 +150,16 @@ class _MemoryObjectStreamState(Generic[T_Item]):
         self.buffer: deque[T_Item] = deque()
         self.open_send_streams = 0
         self.open_receive_streams = 0
-        # Ordered sets (the values are always None): FIFO order, and O(1)
-        # removal of a cancelled waiter from the middle.
-        self.waiting_senders: OrderedDict[_Parked, None] = OrderedDict()
-        self.waiting_receivers: OrderedDict[_Parked, None] = OrderedDict()
+        # Parked tasks by waiter (core's parking API), first come first served,
+        # with O(1) removal of a cancelled one from the middle. A receiver's
+        # entry is the end it waits on; it is woken with the item itself. A
+        # sender's entry is its end and its item; it is woken with None once a
+        # receiver took the item. Either is woken with a `_Raise` to fail.
+        self.waiting_senders: OrderedDict[Any, tuple[object, T_Item]] = OrderedDict()
+        self.waiting_receivers: OrderedDict[Any, object] = OrderedDict()
+        # The backend of the parked tasks: a stream is used by one event loop
+        # at a time, so it is right whenever a task is parked.
+        self.backend: Backend | None = None
 
     def statistics(self) -> MemoryObjectStreamStatistics:
         return MemoryObjectStreamStatistics(
@@ -202,23 +204,25 @@ class _MemoryObjectStreamState(Generic[T_Item]):
     def hand_to_receiver(self, item: T_Item) -> bool:
         """Give ``item`` to the first parked receiver still waiting, if any."""
         receivers = self.waiting_receivers
-        while receivers:
-            parked = receivers.popitem(last=False)[0]
-            parked.item = item
-            if parked.backend.wake(parked.waiter):
-                return True
-            parked.item = _NOTHING  # cancelled meanwhile: try the next one
+        if receivers:
+            assert self.backend is not None
+            wake = self.backend.wake
+            while receivers:
+                if wake(receivers.popitem(last=False)[0], item):
+                    return True
+                # Its task was cancelled meanwhile: try the next one.
         return False
 
     def take_from_sender(self) -> T_Item:
         """Take the item of the first parked sender still waiting (or `_NOTHING`)."""
         senders = self.waiting_senders
-        while senders:
-            parked = senders.popitem(last=False)[0]
-            if parked.backend.wake(parked.waiter):
-                item: T_Item = parked.item
-                parked.item = _NOTHING
-                return item
+        if senders:
+            assert self.backend is not None
+            wake = self.backend.wake
+            while senders:
+                waiter, (_, item) = senders.popitem(last=False)
+                if wake(waiter):
+                    return item
         return _NOTHING  # type: ignore[no-any-return]  # the sentinel is Any
 
     def give_back(self, item: T_Item) -> None:
@@ -232,48 +236,62 @@ class _MemoryObjectStreamState(Generic[T_Item]):
 
     # -- parking -----------------------------------------------------------------
 
-    def park_receiver(self, backend: Backend, stream: object) -> _Parked:
-        parked = _Parked(backend, stream, _NOTHING)
-        self.waiting_receivers[parked] = None
-        return parked
+    def park_receiver(self, backend: Backend, stream: object) -> Any:
+        """Queue the current task as a receiver on ``stream``; return its waiter."""
+        waiter = backend.create_waiter()
+        self.waiting_receivers[waiter] = stream
+        self.backend = backend
+        return waiter
 
-    def withdraw_receiver(self, parked: _Parked) -> None:
+    def withdraw_receiver(self, backend: Backend, waiter: Any) -> None:
         """Clean up after a parked receiver's wait raised (cancellation)."""
-        if parked.backend.abandon(parked.waiter):
-            self.waiting_receivers.pop(parked, None)
-        elif parked.item is not _NOTHING:
-            # Woken with an item, then cancelled natively before it ran.
-            item, parked.item = parked.item, _NOTHING
-            self.give_back(item)
+        if backend.abandon(waiter):
+            self.waiting_receivers.pop(waiter, None)
+            return
+        # Woken, then cancelled natively (asyncio) before it ran: an item it
+        # was handed goes back to the stream.
+        value = backend.woken_value(waiter)
+        if type(value) is not _Raise:
+            self.give_back(value)  # type: ignore[arg-type]  # an item
 
-    def park_sender(self, backend: Backend, stream: object, item: T_Item) -> _Parked:
-        parked = _Parked(backend, stream, item)
-        self.waiting_senders[parked] = None
-        return parked
+    def park_sender(self, backend: Backend, stream: object, item: T_Item) -> Any:
+        """Queue the current task as a sender of ``item``; return its waiter."""
+        waiter = backend.create_waiter()
+        self.waiting_senders[waiter] = (stream, item)
+        self.backend = backend
+        return waiter
 
-    def withdraw_sender(self, parked: _Parked) -> None:
+    def withdraw_sender(self, backend: Backend, waiter: Any) -> None:
         """Clean up after a parked sender's wait raised (cancellation)."""
-        if parked.backend.abandon(parked.waiter):
-            self.waiting_senders.pop(parked, None)
+        if backend.abandon(waiter):
+            self.waiting_senders.pop(waiter, None)
         # Else a receiver took the item before a native cancellation hit the
         # sender: the send happened, but the cancellation must propagate.
 
     # -- closing -----------------------------------------------------------------
 
-    @staticmethod
-    def wake_all(queue: OrderedDict[_Parked, None], error: type[Exception]) -> None:
-        """Wake every task in ``queue`` with ``error``, emptying it."""
-        while queue:
-            queue.popitem(last=False)[0].wake(error)
+    def fail_receivers(self, stream: object | None, error: type[Exception]) -> None:
+        """Wake the receivers parked on ``stream`` (None: all) to raise ``error``."""
+        queue = self.waiting_receivers
+        self._fail(
+            [w for w, end in queue.items() if stream is None or end is stream], queue, error
+        )
 
-    @staticmethod
-    def wake_stream(
-        queue: OrderedDict[_Parked, None], stream: object, error: type[Exception]
+    def fail_senders(self, stream: object | None, error: type[Exception]) -> None:
+        """Wake the senders parked on ``stream`` (None: all) to raise ``error``."""
+        queue = self.waiting_senders
+        self._fail([w for w, e in queue.items() if stream is None or e[0] is stream], queue, error)
+
+    def _fail(
+        self, waiters: list[Any], queue: OrderedDict[Any, Any], error: type[Exception]
     ) -> None:
-        """Wake the tasks in ``queue`` that wait on ``stream`` with ``error``."""
-        for parked in [parked for parked in queue if parked.stream is stream]:
-            del queue[parked]
-            parked.wake(error)
+        if not waiters:
+            return
+        assert self.backend is not None
+        failure = _Raise(error)
+        for waiter in waiters:
+            del queue[waiter]
+            self.backend.wake(waiter, failure)
 
 
 def _warn_unclosed(stream: object) -> None:
@@ -346,27 +364,36 @@ class MemoryObjectReceiveStream(ObjectReceiveStream[T_co]):
         # The hot path of every consumer, in one frame; `__anext__` is its twin.
         backend = current_backend()
         state = self._state
-        # Nothing to take: park at once (see "Checkpoints" in the module docstring).
-        if self._closed or state.buffer or state.waiting_senders or not state.open_send_streams:
+        buffer = state.buffer
+        # Nothing to take on a rendezvous stream: park at once (see "Checkpoints"
+        # in the module docstring).
+        if (
+            buffer
+            or state.max_buffer_size
+            or state.waiting_senders
+            or self._closed
+            or not state.open_send_streams
+        ):
             await backend.checkpoint()
             if self._closed:
                 raise ClosedResourceError
-            if state.buffer or state.waiting_senders:
+            if buffer and not state.waiting_senders:
+                return buffer.popleft()  # try_take(), its common case inlined
+            if buffer or state.waiting_senders:
                 item: T_co = state.try_take()
                 if item is not _NOTHING:
                     return item
             if not state.open_send_streams:
                 raise EndOfStream
-        parked = state.park_receiver(backend, self)
+        waiter = state.park_receiver(backend, self)
         try:
-            error = await backend.wait(parked.waiter)
+            value = await backend.wait(waiter)
         except BaseException:
-            state.withdraw_receiver(parked)
+            state.withdraw_receiver(backend, waiter)
             raise
-        if error is not None:
-            raise error
-        item = parked.item
-        return item
+        if type(value) is _Raise:
+            raise value.error
+        return value  # type: ignore[no-any-return]  # the item
 
     async def __anext__(self) -> T_co:
         # The body of receive(), repeated rather than awaited: `async for` is
@@ -374,28 +401,38 @@ class MemoryObjectReceiveStream(ObjectReceiveStream[T_co]):
         # few percent. Keep the two in step; the tests run both.
         backend = current_backend()
         state = self._state
-        if self._closed or state.buffer or state.waiting_senders or not state.open_send_streams:
+        buffer = state.buffer
+        # Nothing to take on a rendezvous stream: park at once (see "Checkpoints"
+        # in the module docstring).
+        if (
+            buffer
+            or state.max_buffer_size
+            or state.waiting_senders
+            or self._closed
+            or not state.open_send_streams
+        ):
             await backend.checkpoint()
             if self._closed:
                 raise ClosedResourceError
-            if state.buffer or state.waiting_senders:
+            if buffer and not state.waiting_senders:
+                return buffer.popleft()  # try_take(), its common case inlined
+            if buffer or state.waiting_senders:
                 item: T_co = state.try_take()
                 if item is not _NOTHING:
                     return item
             if not state.open_send_streams:
                 raise StopAsyncIteration
-        parked = state.park_receiver(backend, self)
+        waiter = state.park_receiver(backend, self)
         try:
-            error = await backend.wait(parked.waiter)
+            value = await backend.wait(waiter)
         except BaseException:
-            state.withdraw_receiver(parked)
+            state.withdraw_receiver(backend, waiter)
             raise
-        if error is EndOfStream:
-            raise StopAsyncIteration
-        if error is not None:
-            raise error
-        item = parked.item
-        return item
+        if type(value) is _Raise:
+            if value.error is EndOfStream:
+                raise StopAsyncIteration
+            raise value.error
+        return value  # type: ignore[no-any-return]  # the item
 
     def clone(self) -> MemoryObjectReceiveStream[T_co]:
         """Create another receive end of the same stream.
@@ -423,9 +460,9 @@ class MemoryObjectReceiveStream(ObjectReceiveStream[T_co]):
         self._closed = True
         state = self._state
         state.open_receive_streams -= 1
-        state.wake_stream(state.waiting_receivers, self, ClosedResourceError)
+        state.fail_receivers(self, ClosedResourceError)
         if not state.open_receive_streams:
-            state.wake_all(state.waiting_senders, BrokenResourceError)
+            state.fail_senders(None, BrokenResourceError)
 
     async def aclose(self) -> None:
         """Close this receive end (see `close()`); this does not wait."""
@@ -514,16 +551,24 @@ class MemoryObjectSendStream(ObjectSendStream[T_contra]):
         if self._closed:
             raise ClosedResourceError
         state = self._state
+        buffer = state.buffer
+        if (
+            len(buffer) < state.max_buffer_size
+            and not state.waiting_receivers
+            and state.open_receive_streams
+        ):
+            buffer.append(item)  # try_put(), its common case inlined
+            return
         if state.try_put(item):
             return
-        parked = state.park_sender(backend, self, item)
+        waiter = state.park_sender(backend, self, item)
         try:
-            error = await backend.wait(parked.waiter)
+            failure = await backend.wait(waiter)
         except BaseException:
-            state.withdraw_sender(parked)
+            state.withdraw_sender(backend, waiter)
             raise
-        if error is not None:
-            raise error
+        if failure is not None:
+            raise failure.error
 
     def clone(self) -> MemoryObjectSendStream[T_contra]:
         """Create another send end of the same stream.
@@ -551,9 +596,9 @@ class MemoryObjectSendStream(ObjectSendStream[T_contra]):
         self._closed = True
         state = self._state
         state.open_send_streams -= 1
-        state.wake_stream(state.waiting_senders, self, ClosedResourceError)
+        state.fail_senders(self, ClosedResourceError)
         if not state.open_send_streams:
-            state.wake_all(state.waiting_receivers, EndOfStream)
+            state.fail_receivers(None, EndOfStream)
 
     async def aclose(self) -> None:
         """Close this send end (see `close()`); this does not wait."""

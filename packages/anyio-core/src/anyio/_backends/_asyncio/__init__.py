@@ -125,6 +125,9 @@ class AsyncioBackend:
         # the task cannot be cancelled any more: the caller was woken.
         return waiter.cancelled() or waiter.cancel()
 
+    def woken_value(self, waiter: asyncio.Future[Any]) -> object:
+        return waiter.result()
+
     # -- the loop token
     def current_native_token(self) -> object:
         return asyncio.get_running_loop()

@@ -92,6 +92,7 @@ class TrioBackend:
     wait = staticmethod(_sync.wait)
     wake = staticmethod(_sync.wake)
     abandon = staticmethod(_sync.abandon)
+    woken_value = staticmethod(_sync.woken_value)
 
     # -- the loop token
     def current_native_token(self) -> object:

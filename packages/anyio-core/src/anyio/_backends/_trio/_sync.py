@@ -14,11 +14,12 @@ class Waiter:
     """One parked task. Trio guarantees that a task rescheduled by `wake()`
     is not aborted by a cancellation any more, so woken means woken."""
 
-    __slots__ = ("_state", "_task")
+    __slots__ = ("_state", "_task", "_value")
 
     def __init__(self) -> None:
         self._task = trio.lowlevel.current_task()
         self._state = _WAITING
+        self._value: object = None
 
     def _abort(self, raise_cancel: Any) -> trio.lowlevel.Abort:
         self._state = _ABANDONED
@@ -35,6 +36,7 @@ def wake(waiter: Waiter, value: object = None) -> bool:
     if waiter._state != _WAITING:
         return False
     waiter._state = _WOKEN
+    waiter._value = value
     trio.lowlevel.reschedule(waiter._task, outcome.Value(value))
     return True
 
@@ -44,3 +46,7 @@ def abandon(waiter: Waiter) -> bool:
         return False
     waiter._state = _ABANDONED
     return True
+
+
+def woken_value(waiter: Waiter) -> object:
+    return waiter._value
