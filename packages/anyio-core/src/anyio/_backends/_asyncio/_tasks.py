@@ -98,6 +98,13 @@ def _task_maker(loop: AbstractEventLoop) -> Callable[..., Task[Any]]:
     return loop.create_task
 
 
+def _inactive_group() -> RuntimeError:
+    return RuntimeError(
+        "This task group is not active; no new tasks can be started. "
+        "Start tasks inside the 'async with' block of the group."
+    )
+
+
 def _not_a_coroutine(func: Callable[..., Any], value: object) -> TypeError:
     return TypeError(
         f"Expected {callable_name(func)}() to return a coroutine, but the return "
@@ -138,6 +145,7 @@ class TaskGroup(AbstractTaskGroup):
         self._entered = False
         self._active = False
         self._host: Task[Any] | None = None
+        self._host_id = 0  # id(self._host), computed once
         # Invariant: the number of children that have not finished yet.
         self._num_tasks = 0
         self._make_task: Callable[..., Task[Any]] = Task
@@ -159,6 +167,7 @@ class TaskGroup(AbstractTaskGroup):
         self._entered = True
         self.cancel_scope.__enter__()
         self._host = fast_current_task()
+        self._host_id = id(self._host)
         self._make_task = _task_maker(fast_running_loop())
         self._active = True
         return self
@@ -169,13 +178,27 @@ class TaskGroup(AbstractTaskGroup):
         *args: Unpack[PosArgsT],
         name: object = None,
     ) -> None:
-        self._spawn(func, args, name, None)
+        # _start_task() for a task without a status, inlined: spawning is the
+        # hottest path of a task group. Keep the two in step.
+        if not self._active:
+            raise _inactive_group()
+        coro = func(*args)
+        if type(coro) is not types.CoroutineType and not iscoroutine(coro):
+            raise _not_a_coroutine(func, coro)
+        task = self._make_task(coro, name=callable_name(func) if name is None else str(name))
+        scope = self.cancel_scope
+        task_states[task] = TaskState(self._host_id, scope)
+        scope._tasks.add(task)
+        self._num_tasks += 1
+        task.add_done_callback(self._on_done)
+        if cancelled_origin(scope) is not None:
+            deliver(task)  # it will see the cancellation at its first checkpoint
 
     async def start(
         self, func: Callable[..., Awaitable[Any]], *args: object, name: object = None
     ) -> Any:
         future: Future[Any] = fast_running_loop().create_future()
-        task = self._spawn(func, args, name, future)
+        task = self._start_task(func, args, name, future)
         try:
             return await future
         except CancelledError:
@@ -191,31 +214,27 @@ class TaskGroup(AbstractTaskGroup):
             # future and the task, which hold the error (no reference cycle).
             del future, task
 
-    def _spawn(
+    def _start_task(
         self,
         func: Callable[..., Awaitable[Any]],
         args: tuple[Any, ...],
         name: object,
-        status: Future[Any] | None,
+        status: Future[Any],
     ) -> Task[Any]:
+        """Spawn ``func(*args, task_status=...)`` for `start()`, reporting to ``status``."""
         if not self._active:
-            raise RuntimeError(
-                "This task group is not active; no new tasks can be started. "
-                "Start tasks inside the 'async with' block of the group."
-            )
-        task_status = None if status is None else TaskStatus(status, self)
-        coro = func(*args) if task_status is None else func(*args, task_status=task_status)
-        if not iscoroutine(coro):
+            raise _inactive_group()
+        task_status = TaskStatus(status, self)
+        coro = func(*args, task_status=task_status)
+        if type(coro) is not types.CoroutineType and not iscoroutine(coro):
             raise _not_a_coroutine(func, coro)
-
         task = self._make_task(coro, name=callable_name(func) if name is None else str(name))
         scope = self.cancel_scope
-        parent = self._host if status is None else fast_current_task()
-        task_states[task] = TaskState(id(parent), scope)
+        # Until started() moves it, the child belongs to the task calling start().
+        task_states[task] = TaskState(id(fast_current_task()), scope)
         scope._tasks.add(task)
         self._num_tasks += 1
-        if status is not None:
-            self._starting[task] = task_status  # type: ignore[assignment]  # set with status
+        self._starting[task] = task_status
         task.add_done_callback(self._on_done)
         if cancelled_origin(scope) is not None:
             deliver(task)  # it will see the cancellation at its first checkpoint
