@@ -13,6 +13,7 @@ import asyncio.tasks
 import math
 from asyncio import CancelledError, _get_running_loop
 from contextlib import suppress
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._core._backend import (
@@ -57,6 +58,10 @@ class AsyncioBackend:
     def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         # The loop this object serves (None: look it up on each call).
         self._loop = loop
+        if loop is not None:
+            # Bound to a loop, the current task is one lookup, with no Python
+            # frame of ours around it (this shadows the method below).
+            self.current_native_task = partial(_task_of_loop, loop)  # type: ignore[method-assign]
 
     # -- tasks and cancellation
     def cancelled_exception_class(self) -> type[BaseException]:
@@ -81,9 +86,7 @@ class AsyncioBackend:
         return _tasks.cancel_shielded_checkpoint()
 
     def current_native_task(self) -> object:
-        if self._loop is not None:
-            return _task_of_loop(self._loop)  # with a loop: no lookup
-        return fast_current_task()
+        return fast_current_task()  # the unbound backend; see __init__
 
     def get_current_task(self) -> TaskInfo:
         return _tasks.get_current_task()
