@@ -122,3 +122,30 @@ def test_create_memory_object_stream() -> None:
     assert [
         f"{b.__module__}.{b.__qualname__}" for b in anyio.create_memory_object_stream.__bases__
     ] == spec["bases"]
+
+
+def test_submodules_are_attributes_after_import_anyio() -> None:
+    # Libraries such as httpcore only `import anyio` and then use
+    # `anyio.streams.tls.TLSStream`: AnyIO's `import anyio` loads memory,
+    # stapled and tls. Ours loads each on first use, and ssl only with tls.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, anyio\n"
+        "assert 'ssl' not in sys.modules, 'import anyio loaded ssl'\n"
+        "assert anyio.streams.tls.TLSStream.__name__ == 'TLSStream'\n"
+        "assert anyio.streams.memory.MemoryObjectSendStream.__name__ == 'MemoryObjectSendStream'\n"
+        "assert anyio.streams.stapled.StapledObjectStream.__name__ == 'StapledObjectStream'\n"
+        "for name in ('buffered', 'text', 'file'):\n"
+        "    assert getattr(anyio.streams, name).__name__ == 'anyio.streams.' + name\n"
+        "try:\n"
+        "    anyio.streams.nonexistent\n"
+        "except AttributeError as exc:\n"
+        "    assert 'nonexistent' in str(exc)\n"
+        "else:\n"
+        "    raise AssertionError('no AttributeError')\n"
+        "assert {'memory', 'tls', 'stapled'} <= set(dir(anyio.streams))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
