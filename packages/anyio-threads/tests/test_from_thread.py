@@ -193,3 +193,47 @@ class TestCheckCancelled:
 def test_check_cancelled_without_loop() -> None:
     with pytest.raises(NoEventLoopError):
         from_thread.check_cancelled()
+
+
+class TestFromAnotherLoopThread:
+    """A thread that runs an event loop of its own may call into another loop (as in AnyIO)."""
+
+    @staticmethod
+    def _run_in_own_loop(library: str, func: Callable[[], Any]) -> Any:
+        # Calls func() synchronously from inside a loop that anyio did not start.
+        import asyncio
+
+        async def main() -> Any:
+            return func()
+
+        if library == "trio":
+            import trio
+
+            return trio.run(main)
+        return asyncio.run(main())
+
+    @pytest.mark.parametrize("library", ["asyncio", "trio"])
+    async def test_run_with_token(self, library: str) -> None:
+        token = current_token()
+        result = await run_in_plain_thread(
+            lambda: self._run_in_own_loop(
+                library, lambda: from_thread.run(async_add, 2, 3, token=token)
+            )
+        )
+        assert result == 5
+
+    @pytest.mark.parametrize("library", ["asyncio", "trio"])
+    async def test_run_sync_with_token(self, library: str) -> None:
+        token = current_token()
+        result = await run_in_plain_thread(
+            lambda: self._run_in_own_loop(
+                library, lambda: from_thread.run_sync(pow, 2, 5, token=token)
+            )
+        )
+        assert result == 32
+
+    @pytest.mark.parametrize("library", ["asyncio", "trio"])
+    def test_without_token_outside_a_worker_thread(self, library: str) -> None:
+        # Not a worker thread and no token: there is nothing to call into.
+        with pytest.raises(RuntimeError):
+            self._run_in_own_loop(library, lambda: from_thread.run_sync(pow, 1, 2))

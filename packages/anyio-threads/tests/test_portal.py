@@ -266,6 +266,24 @@ class TestStartBlockingPortal:
             portal.call(async_add, 1, 2)
         assert threading.active_count() == before
 
+    @pytest.mark.parametrize("library", ["asyncio", "trio"])
+    def test_used_from_a_thread_that_runs_its_own_loop(self, backend: str, library: str) -> None:
+        # As in AnyIO, only the portal's own loop thread is refused: a caller
+        # inside another event loop (a plain asyncio.run(), say) may use it, and
+        # leaving the block stops the portal rather than hanging on the join.
+        import asyncio
+
+        async def main() -> int:
+            with start_blocking_portal(backend) as portal:
+                return portal.call(async_add, 20, 22)
+
+        if library == "trio":
+            import trio
+
+            assert trio.run(main) == 42
+        else:
+            assert asyncio.run(main()) == 42
+
     def test_worker_threads_of_the_portal_loop_are_gone(self, backend: str) -> None:
         before = threading.active_count()
         with start_blocking_portal(backend) as portal:

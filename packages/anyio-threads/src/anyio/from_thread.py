@@ -50,25 +50,38 @@ PosArgsT = TypeVarTuple("PosArgsT")
 
 
 def _target(token: EventLoopToken | None) -> tuple[Backend, object]:
-    """Find the loop to call into, refusing calls from inside a loop thread."""
+    """Find the loop to call into, refusing calls from that loop's own thread.
+
+    A thread that runs an event loop of its own (a plain ``asyncio.run()``,
+    say) may call into another loop, as in AnyIO; calling into the loop that
+    runs in this very thread would wait for itself forever.
+    """
     try:
-        current_backend()
+        running: Backend | None = current_backend()
     except NoEventLoopError:
-        pass
-    else:
-        raise RuntimeError(
-            "This function can only be called from a worker thread or a foreign "
-            "thread, not from an event loop thread (await the function directly)"
-        )
+        running = None
     if token is not None:
-        return token.backend, token.native_token
-    backend: Backend | None = getattr(thread_state, "backend", None)
-    if backend is None:
-        raise NoEventLoopError(
-            "Not running in an anyio worker thread, and no token was given; pass "
-            "token=anyio.lowlevel.current_token() taken in the event loop"
-        )
-    return backend, thread_state.native_token
+        backend: Backend = token.backend
+        native_token = token.native_token
+    else:
+        worker_backend: Backend | None = getattr(thread_state, "backend", None)
+        if worker_backend is None:
+            if running is not None:
+                raise RuntimeError(_IN_LOOP_THREAD)
+            raise NoEventLoopError(
+                "Not running in an anyio worker thread, and no token was given; pass "
+                "token=anyio.lowlevel.current_token() taken in the event loop"
+            )
+        backend, native_token = worker_backend, thread_state.native_token
+    if running is not None and running.current_native_token() is native_token:
+        raise RuntimeError(_IN_LOOP_THREAD)
+    return backend, native_token
+
+
+_IN_LOOP_THREAD = (
+    "This function can only be called from a worker thread or a foreign thread, "
+    "not from the event loop thread it would call into (await the function directly)"
+)
 
 
 def run(

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .._core._backend import Backend, current_backend
 from .._core._eventloop import run
-from .._core._exceptions import NoEventLoopError
 from .._core._tasks import CancelScope, create_task_group
 
 if TYPE_CHECKING:
@@ -55,6 +54,8 @@ class BlockingPortal:
     def __init__(self) -> None:
         self._backend: Backend = current_backend()
         self._token = self._backend.current_native_token()
+        # Calls from this thread would wait for the loop they block: refused.
+        self._loop_thread = threading.get_ident()
         self._task_group = create_task_group()
         self._stop_requested = False
         self._active = False
@@ -102,13 +103,11 @@ class BlockingPortal:
             self._task_group.cancel_scope.cancel()
 
     def _check_running(self) -> None:
-        try:
-            current_backend()
-        except NoEventLoopError:
-            pass
-        else:
+        # Another thread may run an event loop of its own (a plain asyncio.run()
+        # calling into a portal): only the portal's own loop thread is refused.
+        if threading.get_ident() == self._loop_thread:
             raise RuntimeError(
-                "This method cannot be called from an event loop thread; "
+                "This method cannot be called from the portal's event loop thread; "
                 "await the function directly instead"
             )
         if not self._active or self._stop_requested:
