@@ -808,3 +808,39 @@ class TestBaseExceptions:
 
         async with create_task_group() as tg:
             tg.start_soon(child)
+
+
+class TestBackendTaskGroupClasses:
+    """The backend task group classes at AnyIO's module paths (asyncer subclasses them)."""
+
+    async def test_at_anyio_module_path(self, anyio_backend_name: str) -> None:
+        import importlib
+
+        module = importlib.import_module(f"anyio._backends._{anyio_backend_name}")
+        async with create_task_group() as tg:
+            assert type(tg) is module.TaskGroup
+
+    async def test_mixed_with_an_abc_subclass(self, anyio_backend_name: str) -> None:
+        # What asyncer.create_task_group() does: backend class first, then a
+        # subclass of anyio.abc.TaskGroup that adds a method.
+        import importlib
+
+        module = importlib.import_module(f"anyio._backends._{anyio_backend_name}")
+
+        class Extra(TaskGroup):
+            def soon(self, func: Any, *args: Any) -> None:
+                self.start_soon(func, *args)
+
+        class Extended(module.TaskGroup, Extra):  # type: ignore[misc, name-defined]
+            pass
+
+        results: list[int] = []
+
+        async def append(value: int) -> None:
+            await checkpoint()
+            results.append(value)
+
+        async with Extended() as tg:
+            tg.soon(append, 1)
+            tg.start_soon(append, 2)
+        assert sorted(results) == [1, 2]

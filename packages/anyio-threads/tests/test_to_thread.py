@@ -243,3 +243,16 @@ def test_workers_gone_after_run(backend: str) -> None:
     assert len(idents) == 5
     assert _worker_threads() == before
     assert not {thread.ident for thread in threading.enumerate()} & idents
+
+
+class TestAnyIOThreadLocals:
+    """``anyio._core._eventloop.threadlocals``, read by third-party code (asyncer)."""
+
+    async def test_current_token_in_worker_threads_only(self) -> None:
+        from anyio._core._eventloop import threadlocals
+        from anyio.lowlevel import EventLoopToken, current_token
+
+        assert getattr(threadlocals, "current_token", None) is None
+        seen = await to_thread.run_sync(lambda: getattr(threadlocals, "current_token", None))
+        assert isinstance(seen, EventLoopToken)
+        assert seen.native_token is current_token().native_token

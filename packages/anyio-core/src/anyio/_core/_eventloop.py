@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._backend import BACKENDS, current_backend, get_backend
@@ -19,6 +20,12 @@ else:
 
 T_Retval = TypeVar("T_Retval")
 PosArgsT = TypeVarTuple("PosArgsT")
+
+#: Per-thread state under AnyIO 4.13's name and place. Worker threads of
+#: `anyio.to_thread` set ``current_token`` (an `EventLoopToken` of the loop that
+#: started them); third-party code such as asyncer reads it to tell whether it
+#: runs in a worker thread. anyio itself keeps its own records elsewhere.
+threadlocals = threading.local()
 
 
 def run(

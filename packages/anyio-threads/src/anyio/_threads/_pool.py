@@ -29,8 +29,9 @@ import threading
 from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
 
+from .._core._eventloop import threadlocals
 from .._core._exceptions import RunFinishedError
-from .._core._lowlevel import RunVar
+from .._core._lowlevel import EventLoopToken, RunVar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -81,6 +82,7 @@ class Worker:
         backend, token = self.pool.backend, self.pool.native_token
         thread_state.backend = backend
         thread_state.native_token = token
+        threadlocals.current_token = EventLoopToken(type(backend), token)  # AnyIO's record
         while (job := self._next_job()) is not None:
             thread_state.scope = job.scope
             try:

@@ -30,6 +30,7 @@ from ._cancel import (
     current_effective_deadline,
     fast_current_task,
 )
+from ._tasks import TaskGroup as TaskGroup  # at AnyIO's path: asyncer subclasses it
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine, Mapping

@@ -17,6 +17,7 @@ from ..._core._backend import Backend, register_backend, register_fast_path
 from ..._core._exceptions import RunFinishedError
 from . import _runner, _sync, _tasks
 from ._cancel import CancelScope
+from ._tasks import TaskGroup as TaskGroup  # at AnyIO's path: asyncer subclasses it
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine, Mapping
