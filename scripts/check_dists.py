@@ -46,6 +46,8 @@ OWNED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "anyio_path": ("anyio-path", ("anyio/_path/",)),
     "anyio_testing": ("anyio-testing", ("anyio/pytest_plugin.py", "anyio/_testing/")),
+    "anyio_net": ("anyio-net", ("anyio/_net/",)),
+    "anyio_process": ("anyio-process", ("anyio/_process/", "anyio/to_process.py")),
     "anyio": ("anyio", ()),
 }
 
@@ -59,6 +61,8 @@ SMOKE_MODULES = {
     "anyio.from_thread": "anyio_threads",
     "anyio._path": "anyio_path",
     "anyio.pytest_plugin": "anyio_testing",
+    "anyio._net": "anyio_net",
+    "anyio._process": "anyio_process",
 }
 
 SMOKE_SCRIPT = """

@@ -41,7 +41,15 @@ if TYPE_CHECKING:
 ROOT = check_dists.ROOT
 DIST = check_dists.DIST
 UMBRELLA_VERSION = "4.13.0"
-PARTS = ("anyio-core", "anyio-streams", "anyio-threads", "anyio-path", "anyio-testing")
+PARTS = (
+    "anyio-core",
+    "anyio-streams",
+    "anyio-threads",
+    "anyio-path",
+    "anyio-testing",
+    "anyio-net",
+    "anyio-process",
+)
 
 QUICKSTART = """
 import sys, time

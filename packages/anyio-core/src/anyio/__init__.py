@@ -22,9 +22,8 @@ _CORE = "anyio-core"
 _STREAMS = "anyio-streams"
 _THREADS = "anyio-threads"
 _PATH = "anyio-path"
-#: Areas of AnyIO 4.13 that no anyio distribution provides yet.
-_NETWORKING = "networking (sockets, name resolution)"
-_PROCESSES = "subprocesses and signals"
+_NET = "anyio-net"
+_PROCESS = "anyio-process"
 
 # name -> (module, attribute or None for the module itself, distribution)
 _PUBLIC_NAMES: dict[str, tuple[str, str | None, str]] = {}
@@ -88,28 +87,31 @@ _add(
 )
 _add(
     "anyio._net",
-    _NETWORKING,
+    _NET,
     "TCPConnectable UNIXConnectable as_connectable connect_tcp connect_unix "
     "create_connected_udp_socket create_connected_unix_datagram_socket "
     "create_tcp_listener create_udp_socket create_unix_datagram_socket "
-    "create_unix_listener getaddrinfo getnameinfo wait_readable wait_writable "
-    "wait_socket_readable wait_socket_writable notify_closing",
+    "create_unix_listener getaddrinfo getnameinfo",
 )
 _add(
-    "anyio._processes",
-    _PROCESSES,
-    "open_process run_process open_signal_receiver",
+    "anyio._core._io",
+    _CORE,
+    "wait_readable wait_writable wait_socket_readable wait_socket_writable notify_closing",
 )
+_add("anyio._core._signals", _CORE, "open_signal_receiver")
+_add("anyio._process", _PROCESS, "open_process run_process")
 for _module, _dist in (
     ("abc", _CORE),
     ("lowlevel", _CORE),
     ("streams", _STREAMS),
     ("to_thread", _THREADS),
     ("from_thread", _THREADS),
+    ("to_interpreter", _THREADS),
+    ("to_process", _PROCESS),
     ("pytest_plugin", "anyio-testing"),
 ):
     _PUBLIC_NAMES[_module] = (f"anyio.{_module}", None, _dist)
-_PROVIDED_BY_DISTRIBUTION = {_CORE, _STREAMS, _THREADS, _PATH, "anyio-testing"}
+_PROVIDED_BY_DISTRIBUTION = {_CORE, _STREAMS, _THREADS, _PATH, _NET, _PROCESS, "anyio-testing"}
 
 
 class MissingDistributionError(ModuleNotFoundError):

@@ -1,0 +1,1 @@
+"""Run functions in worker processes (the anyio-process distribution)."""
