@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import signal
 import subprocess
 import sys
@@ -119,6 +120,15 @@ class TestRun:
         run_variant(main, anyio_backend_name, anyio_backend_options)
         assert seen == [anyio_backend_name, anyio_backend_name]
 
+    def test_main_task_is_named_after_the_function(
+        self, anyio_backend_name: str, anyio_backend_options: dict[str, Any]
+    ) -> None:
+        async def main() -> str | None:
+            return get_current_task().name
+
+        name = run_variant(main, anyio_backend_name, anyio_backend_options)
+        assert name == f"{__name__}.{main.__qualname__}"
+
     @pytest.mark.parametrize("other", ["asyncio", "trio"])
     def test_run_inside_a_running_loop_is_refused(
         self, anyio_backend_name: str, anyio_backend_options: dict[str, Any], other: str
@@ -209,6 +219,51 @@ class TestAsyncioOptions:
 
         assert anyio.run(main, backend_options={"debug": True}) is True
         assert anyio.run(main, backend_options={"debug": False}) is False
+
+    @pytest.mark.parametrize(
+        ("flags", "env", "expected"),
+        [
+            pytest.param([], {}, "False", id="default"),
+            pytest.param([], {"PYTHONASYNCIODEBUG": "1"}, "True", id="PYTHONASYNCIODEBUG"),
+            pytest.param(["-X", "dev"], {}, "True", id="dev-mode"),
+            pytest.param(["-X", "dev"], {"DEBUG_OPTION": "0"}, "False", id="explicit-false"),
+        ],
+    )
+    @pytest.mark.parametrize("use_uvloop", [False, True], ids=["asyncio", "uvloop"])
+    def test_debug_not_given_follows_the_interpreter(
+        self, flags: list[str], env: dict[str, str], expected: str, use_uvloop: bool
+    ) -> None:
+        # As asyncio.run() does: no debug option means "not given", not False.
+        if use_uvloop:
+            pytest.importorskip("uvloop")
+        code = textwrap.dedent(
+            f"""
+            import asyncio, os
+            import anyio
+
+            async def main():
+                return asyncio.get_running_loop().get_debug()
+
+            options = {{"use_uvloop": {use_uvloop}}}
+            if "DEBUG_OPTION" in os.environ:
+                options["debug"] = bool(int(os.environ["DEBUG_OPTION"]))
+            print(anyio.run(main, backend_options=options))
+            """
+        )
+        environ = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("PYTHONASYNCIODEBUG", "PYTHONDEVMODE")
+        }
+        result = subprocess.run(
+            [sys.executable, *flags, "-c", code],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**environ, **env},
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == expected
 
     def test_loop_factory(self) -> None:
         made: list[asyncio.AbstractEventLoop] = []

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..._core._backend import running_here
 from ...abc._testing import TestRunner as AbstractTestRunner
 from ._cancel import TaskState, task_states
+from ._tasks import callable_name
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator, Mapping
@@ -56,12 +57,16 @@ def _make_runner(options: Mapping[str, Any]) -> Runner:
         import uvloop
 
         loop_factory = uvloop.new_event_loop
-    return Runner(debug=bool(options.get("debug", False)), loop_factory=loop_factory)
+    # Not given means None, as in asyncio.run(): the loop then follows
+    # ``python -X dev`` and ``PYTHONASYNCIODEBUG``.
+    debug = options.get("debug")
+    return Runner(debug=None if debug is None else bool(debug), loop_factory=loop_factory)
 
 
 async def _main(func: Callable[..., Coroutine[Any, Any, T]], args: tuple[Any, ...]) -> T:
     task = asyncio.current_task()
     assert task is not None
+    task.set_name(callable_name(func))  # "module.qualname", as for child tasks
     task_states[task] = TaskState(None, None)
     try:
         return await func(*args)
