@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +111,38 @@ class TestSurface:
         instance = cls(*range(len(fields)))
         with pytest.raises(dataclasses.FrozenInstanceError):
             instance.tasks_waiting = 5  # type: ignore[attr-defined]
+
+
+class TestWeakReferences:
+    """fastapi keys a ``WeakKeyDictionary`` on semaphores: weak references must work."""
+
+    @pytest.mark.parametrize(
+        "make",
+        [
+            Event,
+            Lock,
+            lambda: Semaphore(1),
+            Condition,
+            lambda: CapacityLimiter(1),
+            ResourceGuard,
+        ],
+        ids=["Event", "Lock", "Semaphore", "Condition", "CapacityLimiter", "ResourceGuard"],
+    )
+    def test_primitives(self, make: Callable[[], object]) -> None:
+        _check_weakly_referenceable(make())
+
+    async def test_cancel_scopes(self) -> None:
+        _check_weakly_referenceable(CancelScope())
+        async with anyio.create_task_group() as tg:
+            _check_weakly_referenceable(tg.cancel_scope)
+
+
+def _check_weakly_referenceable(obj: object) -> None:
+    cache: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
+    cache[obj] = 1
+    assert weakref.ref(obj)() is obj
+    assert cache[obj] == 1
+    assert not hasattr(obj, "__dict__")  # still slotted: no per-object dict
 
 
 # -- checkpoints -----------------------------------------------------------------------

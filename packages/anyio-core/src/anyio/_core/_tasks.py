@@ -51,7 +51,7 @@ class CancelScope:
         ```
     """
 
-    __slots__ = ()
+    __slots__ = ("__weakref__",)  # weakly referenceable, as in AnyIO
 
     def __new__(  # noqa: PYI034 - returns the backend's subclass, not cls
         cls, *, deadline: float = math.inf, shield: bool = False

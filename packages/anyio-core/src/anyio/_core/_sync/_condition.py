@@ -48,7 +48,8 @@ class Condition:
         ```
     """
 
-    __slots__ = ("_lock", "_waiters")
+    # Weak references allowed: libraries key WeakKeyDictionary caches on them.
+    __slots__ = ("__weakref__", "_lock", "_waiters")
 
     def __init__(self, lock: Lock | None = None) -> None:
         self._lock = lock if lock is not None else Lock()

@@ -26,7 +26,8 @@ class Event:
         ```
     """
 
-    __slots__ = ("_backend", "_flag", "_waiters")
+    # Weak references allowed: libraries key WeakKeyDictionary caches on them.
+    __slots__ = ("__weakref__", "_backend", "_flag", "_waiters")
 
     def __init__(self) -> None:
         self._flag = False

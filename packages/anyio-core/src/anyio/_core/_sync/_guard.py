@@ -30,7 +30,8 @@ class ResourceGuard:
         ```
     """
 
-    __slots__ = ("_guarded", "action")
+    # Weak references allowed: libraries key WeakKeyDictionary caches on them.
+    __slots__ = ("__weakref__", "_guarded", "action")
 
     def __init__(self, action: str = "using") -> None:
         self.action: str = action

@@ -55,7 +55,8 @@ class CapacityLimiter:
         ```
     """
 
-    __slots__ = ("_backend", "_borrowers", "_total_tokens", "_waiters")
+    # Weak references allowed: libraries key WeakKeyDictionary caches on them.
+    __slots__ = ("__weakref__", "_backend", "_borrowers", "_total_tokens", "_waiters")
 
     def __init__(self, total_tokens: float) -> None:
         self._borrowers: set[object] = set()

@@ -56,7 +56,8 @@ class Lock:
         ```
     """
 
-    __slots__ = ("_fast_acquire", "_owner", "_waiters")
+    # Weak references allowed: libraries key WeakKeyDictionary caches on them.
+    __slots__ = ("__weakref__", "_fast_acquire", "_owner", "_waiters")
 
     def __init__(self, *, fast_acquire: bool = False) -> None:
         self._fast_acquire = fast_acquire

@@ -43,7 +43,8 @@ class Semaphore:
         ```
     """
 
-    __slots__ = ("_backend", "_fast_acquire", "_max_value", "_value", "_waiters")
+    # Weak references allowed: libraries key WeakKeyDictionary caches on them.
+    __slots__ = ("__weakref__", "_backend", "_fast_acquire", "_max_value", "_value", "_waiters")
 
     def __init__(
         self, initial_value: int, *, max_value: int | None = None, fast_acquire: bool = False
