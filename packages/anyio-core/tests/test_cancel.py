@@ -488,6 +488,10 @@ class TestMisuse:
                 await wait_all_tasks_blocked()
                 await checkpoint()
             assert len(errors) == 1
+        # AnyIO's exact wording, which users' tests match: nothing after it.
+        assert str(errors[0]) == (
+            "Attempted to exit cancel scope in a different task than it was entered in"
+        )
         # The scope still works for its own task.
         with CancelScope() as again:
             again.cancel()

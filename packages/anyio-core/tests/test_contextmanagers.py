@@ -119,6 +119,13 @@ class TestContextManagerMixin:
             pass
         assert obj.log == ["enter", "exit"]
 
+    def test_entered_twice_message(self) -> None:
+        # AnyIO's exact wording, which users' tests match: no advice after it.
+        obj = Tracked()
+        with obj, pytest.raises(RuntimeError) as exc_info, obj:
+            pass
+        assert str(exc_info.value) == "this Tracked has already been entered"
+
     def test_can_be_entered_again_after_exit(self) -> None:
         obj = Tracked()
         with obj:
@@ -241,6 +248,15 @@ class TestAsyncContextManagerMixin:
                 async with obj:
                     pass
         assert obj.log == ["enter", "exit"]
+
+    @pytest.mark.anyio
+    async def test_entered_twice_message(self) -> None:
+        obj = AsyncTracked()
+        async with obj:
+            with pytest.raises(RuntimeError) as exc_info:
+                async with obj:
+                    pass
+        assert str(exc_info.value) == "this AsyncTracked has already been entered"
 
     @pytest.mark.anyio
     async def test_not_entered_by_two_tasks_at_once(self) -> None:

@@ -665,14 +665,16 @@ class TestMisuse:
         tg = create_task_group()
         async with tg:
             pass
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match=r"^TaskGroup cannot be entered more than once$"):
             async with tg:
                 pass
 
     async def test_entering_while_active(self) -> None:
         tg = create_task_group()
         async with tg:
-            with pytest.raises(RuntimeError):
+            with pytest.raises(
+                RuntimeError, match=r"^TaskGroup cannot be entered more than once$"
+            ):
                 async with tg:
                     pass
 

@@ -213,6 +213,11 @@ if TYPE_CHECKING:
         TypedAttributeLookupError as TypedAttributeLookupError,
     )
     from anyio._core._exceptions import WouldBlock as WouldBlock
+    from anyio._core._io import notify_closing as notify_closing
+    from anyio._core._io import wait_readable as wait_readable
+    from anyio._core._io import wait_socket_readable as wait_socket_readable
+    from anyio._core._io import wait_socket_writable as wait_socket_writable
+    from anyio._core._io import wait_writable as wait_writable
     from anyio._core._resources import aclose_forcefully as aclose_forcefully
     from anyio._core._sync._condition import Condition as Condition
     from anyio._core._sync._event import Event as Event

@@ -11,6 +11,8 @@ a type checker) can see which capability each public function needs:
   primitives (one implementation for every backend) build on;
 * `TokenBackend`: a thread-safe handle on the running loop, used to hand
   callbacks over from other threads;
+* `IOBackend`: waiting for file descriptors to become readable or writable
+  (what sockets and pipes build on);
 * `RunnerBackend`: starting a loop (`anyio.run`) and the pytest test runner.
 
 `Backend` composes them. Each backend module defines one class that
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 
     from ..abc._tasks import TaskGroup
     from ..abc._testing import TestRunner
+    from ._io import FileDescriptorLike
     from ._taskinfo import TaskInfo
     from ._tasks import CancelScope
 
@@ -188,6 +191,25 @@ class TokenBackend(Protocol):
         ...
 
 
+class IOBackend(Protocol):
+    """File-descriptor readiness: what sockets, pipes and processes build on.
+
+    ``obj`` is a file descriptor or an object with a ``fileno()`` method. At
+    most one task waits per descriptor and direction (a second one gets
+    `BusyResourceError`); each wait is a checkpoint; a cancelled wait leaves
+    nothing registered with the loop. On loops that cannot observe readiness
+    (Windows' ``ProactorEventLoop``) the waits raise `NotImplementedError`.
+    """
+
+    def wait_readable(self, obj: FileDescriptorLike) -> Awaitable[None]: ...
+
+    def wait_writable(self, obj: FileDescriptorLike) -> Awaitable[None]: ...
+
+    def notify_closing(self, obj: FileDescriptorLike) -> None:
+        """Wake the tasks waiting on ``obj`` with `ClosedResourceError` (call before closing)."""
+        ...
+
+
 class RunnerBackend(Protocol):
     """Running an event loop."""
 
@@ -207,7 +229,9 @@ class RunnerBackend(Protocol):
     def create_test_runner(self, options: Mapping[str, Any]) -> TestRunner: ...
 
 
-class Backend(TaskBackend, TimeBackend, SyncBackend, TokenBackend, RunnerBackend, Protocol):
+class Backend(
+    TaskBackend, TimeBackend, SyncBackend, TokenBackend, IOBackend, RunnerBackend, Protocol
+):
     """Everything a backend provides; see the module docstring."""
 
 

@@ -38,9 +38,8 @@ class _SupportsAsyncCtxMgr(Protocol[_T_co, _ExitT_co]):
 
 
 def _already_entered(obj: object) -> RuntimeError:
-    return RuntimeError(
-        f"this {type(obj).__qualname__} has already been entered; exit it before entering it again"
-    )
+    # AnyIO's exact wording: users' tests match it.
+    return RuntimeError(f"this {type(obj).__qualname__} has already been entered")
 
 
 def _not_entered(obj: object) -> RuntimeError:

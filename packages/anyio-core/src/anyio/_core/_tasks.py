@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
     from ..abc._tasks import TaskGroup
 
+#: Exiting a scope in another task than the one that entered it: AnyIO's exact
+#: wording, with nothing after it (users' tests match it).
+WRONG_TASK_MSG = "Attempted to exit cancel scope in a different task than it was entered in"
+#: Entering a task group a second time (AnyIO 4.14+ wording).
+ENTERED_TWICE_MSG = "TaskGroup cannot be entered more than once"
+
 
 class CancelScope:
     """A block of code that can be cancelled as a whole, or given a deadline.

@@ -22,7 +22,7 @@ from ..._core._backend import (
     register_backend,
     register_fast_path,
 )
-from . import _runner, _tasks, _token
+from . import _io, _runner, _tasks, _token
 from ._cancel import (
     CANCEL_MSG_PREFIX,
     CancelScope,
@@ -155,6 +155,11 @@ class AsyncioBackend:
     def cancelled_outside(self, scope: PublicCancelScope) -> bool:
         assert isinstance(scope, CancelScope)
         return cancelled_origin(scope._parent) is not None
+
+    # -- file-descriptor readiness (plain functions: no bound-method frame)
+    wait_readable = staticmethod(_io.wait_readable)
+    wait_writable = staticmethod(_io.wait_writable)
+    notify_closing = staticmethod(_io.notify_closing)
 
     # -- running
     def check_options(self, options: Mapping[str, Any]) -> None:

@@ -84,6 +84,7 @@ from asyncio import (
 from typing import TYPE_CHECKING, Any
 
 from ..._core._backend import running_asyncio_loop
+from ..._core._tasks import WRONG_TASK_MSG
 from ..._core._tasks import CancelScope as PublicCancelScope
 
 if TYPE_CHECKING:
@@ -349,10 +350,7 @@ class CancelScope(PublicCancelScope):
             )
         task = fast_current_task()
         if task is None or task is not self._host:
-            raise RuntimeError(
-                "Attempted to exit cancel scope in a different task than it was "
-                f"entered in ({self!r})"
-            )
+            raise RuntimeError(WRONG_TASK_MSG)
         if task_states[task].scope is not self:
             raise RuntimeError(
                 "Attempted to exit a cancel scope that isn't the current task's "

@@ -44,6 +44,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from ..._core._taskinfo import TaskInfo
+from ..._core._tasks import ENTERED_TWICE_MSG
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import (
     CancelScope,
@@ -163,7 +164,7 @@ class TaskGroup(AbstractTaskGroup):
 
     async def __aenter__(self) -> Self:
         if self._entered:
-            raise RuntimeError(f"{self!r} was already entered; create a new one")
+            raise RuntimeError(ENTERED_TWICE_MSG)
         self._entered = True
         self.cancel_scope.__enter__()
         self._host = fast_current_task()

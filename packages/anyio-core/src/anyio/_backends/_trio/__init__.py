@@ -15,7 +15,7 @@ import trio.testing
 
 from ..._core._backend import Backend, register_backend, register_fast_path
 from ..._core._exceptions import RunFinishedError
-from . import _runner, _sync, _tasks
+from . import _io, _runner, _sync, _tasks
 from ._cancel import CancelScope
 from ._tasks import TaskGroup as TaskGroup  # at AnyIO's path: asyncer subclasses it
 
@@ -127,6 +127,11 @@ class TrioBackend:
         status = getattr(scope._scope, "_cancel_status", None)
         parent = getattr(status, "_parent", None)
         return bool(getattr(parent, "effectively_cancelled", False))
+
+    # -- file-descriptor readiness
+    wait_readable = staticmethod(_io.wait_readable)
+    wait_writable = staticmethod(_io.wait_writable)
+    notify_closing = staticmethod(_io.notify_closing)
 
     # -- running
     def check_options(self, options: Mapping[str, Any]) -> None:

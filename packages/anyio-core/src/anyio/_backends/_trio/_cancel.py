@@ -3,15 +3,21 @@
 Trio's scopes already have anyio's semantics (anyio's are modelled on them),
 so this class only adapts the API: ``trio.CancelScope`` cannot be subclassed,
 and anyio's scope must be an instance of the public `anyio.CancelScope`.
+It also gives one misuse AnyIO's wording: exiting a scope in another task
+than the one that entered it (checked before Trio sees it, so that Trio's
+own scope stays intact for the task that owns it).
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import TYPE_CHECKING, Any
 
 import trio
+from trio.lowlevel import current_task
 
+from ..._core._tasks import WRONG_TASK_MSG
 from ..._core._tasks import CancelScope as PublicCancelScope
 
 if TYPE_CHECKING:
@@ -23,7 +29,7 @@ if TYPE_CHECKING:
 class CancelScope(PublicCancelScope):
     """The Trio backend's cancel scope: delegates to a ``trio.CancelScope``."""
 
-    __slots__ = ("_scope",)
+    __slots__ = ("_host", "_scope")
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         return object.__new__(cls)
@@ -36,10 +42,13 @@ class CancelScope(PublicCancelScope):
         original: trio.CancelScope | None = None,
     ) -> None:
         self._scope = original or trio.CancelScope(deadline=deadline, shield=shield)
+        # The task that entered the scope (None: not entered through us).
+        self._host: trio.lowlevel.Task | None = None
 
     def __enter__(self) -> Self:
         try:
             self._scope.__enter__()
+            self._host = current_task()
         except RuntimeError as exc:
             # Only Trio's "used twice" error gets our wording; others (no Trio
             # task running here, say) pass through as they are.
@@ -57,10 +66,16 @@ class CancelScope(PublicCancelScope):
         exc_val: BaseException | None,
         exc_tb: TracebackType | None,
     ) -> bool:
+        if self._host is not None and self._host is not current_task():
+            raise RuntimeError(WRONG_TASK_MSG)
+        self._host = None  # no Task kept alive by a scope that a traceback holds
         return self._scope.__exit__(exc_type, exc_val, exc_tb)
 
     def cancel(self, reason: str | None = None) -> None:
-        self._scope.cancel(reason)
+        if reason is not None and _TRIO_TAKES_REASON:
+            self._scope.cancel(reason=reason)
+        else:
+            self._scope.cancel()
 
     @property
     def _timed_out(self) -> bool:
@@ -93,3 +108,14 @@ class CancelScope(PublicCancelScope):
     @property
     def cancelled_caught(self) -> bool:
         return self._scope.cancelled_caught
+
+
+def _takes_reason() -> bool:
+    """Tell whether the installed Trio's ``CancelScope.cancel()`` accepts a reason."""
+    try:
+        return "reason" in inspect.signature(trio.CancelScope.cancel).parameters
+    except (TypeError, ValueError):  # pragma: no cover - an unintrospectable Trio
+        return False
+
+
+_TRIO_TAKES_REASON = _takes_reason()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from ..._core._taskinfo import TaskInfo
+from ..._core._tasks import ENTERED_TWICE_MSG
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import CancelScope
 
@@ -42,7 +43,7 @@ class TaskGroup(AbstractTaskGroup):
 
     async def __aenter__(self) -> Self:
         if self._entered:
-            raise RuntimeError(f"{self!r} was already entered; create a new one")
+            raise RuntimeError(ENTERED_TWICE_MSG)
         self._entered = True
         self._nursery = nursery = await self._manager.__aenter__()
         self.cancel_scope = CancelScope(original=nursery.cancel_scope)
