@@ -219,6 +219,7 @@ if TYPE_CHECKING:
     from anyio._core._io import wait_socket_writable as wait_socket_writable
     from anyio._core._io import wait_writable as wait_writable
     from anyio._core._resources import aclose_forcefully as aclose_forcefully
+    from anyio._core._signals import open_signal_receiver as open_signal_receiver
     from anyio._core._sync._condition import Condition as Condition
     from anyio._core._sync._event import Event as Event
     from anyio._core._sync._guard import ResourceGuard as ResourceGuard

@@ -13,6 +13,7 @@ a type checker) can see which capability each public function needs:
   callbacks over from other threads;
 * `IOBackend`: waiting for file descriptors to become readable or writable
   (what sockets and pipes build on);
+* `SignalBackend`: receiving operating-system signals;
 * `RunnerBackend`: starting a loop (`anyio.run`) and the pytest test runner.
 
 `Backend` composes them. Each backend module defines one class that
@@ -43,7 +44,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from ._exceptions import NoEventLoopError
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Coroutine, Mapping
+    from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+    from contextlib import AbstractContextManager
     from contextvars import Context
 
     from ..abc._tasks import TaskGroup
@@ -210,6 +212,20 @@ class IOBackend(Protocol):
         ...
 
 
+class SignalBackend(Protocol):
+    """Receiving operating-system signals (`anyio.open_signal_receiver`)."""
+
+    def open_signal_receiver(self, *signals: int) -> AbstractContextManager[AsyncIterator[int]]:
+        """Return a context manager that receives ``signals`` while entered.
+
+        It yields an async iterator of signal numbers. Pending signals form an
+        ordered set of kinds (a burst loses no kind); on exit the previous
+        handlers come back. The caller has checked that it runs in the main
+        thread and that ``signals`` is not empty.
+        """
+        ...
+
+
 class RunnerBackend(Protocol):
     """Running an event loop."""
 
@@ -230,7 +246,14 @@ class RunnerBackend(Protocol):
 
 
 class Backend(
-    TaskBackend, TimeBackend, SyncBackend, TokenBackend, IOBackend, RunnerBackend, Protocol
+    TaskBackend,
+    TimeBackend,
+    SyncBackend,
+    TokenBackend,
+    IOBackend,
+    SignalBackend,
+    RunnerBackend,
+    Protocol,
 ):
     """Everything a backend provides; see the module docstring."""
 

@@ -22,7 +22,7 @@ from ..._core._backend import (
     register_backend,
     register_fast_path,
 )
-from . import _io, _runner, _tasks, _token
+from . import _io, _runner, _signals, _tasks, _token
 from ._cancel import (
     CANCEL_MSG_PREFIX,
     CancelScope,
@@ -160,6 +160,9 @@ class AsyncioBackend:
     wait_readable = staticmethod(_io.wait_readable)
     wait_writable = staticmethod(_io.wait_writable)
     notify_closing = staticmethod(_io.notify_closing)
+
+    # -- signals
+    open_signal_receiver = staticmethod(_signals.open_signal_receiver)
 
     # -- running
     def check_options(self, options: Mapping[str, Any]) -> None:

@@ -15,7 +15,7 @@ import trio.testing
 
 from ..._core._backend import Backend, register_backend, register_fast_path
 from ..._core._exceptions import RunFinishedError
-from . import _io, _runner, _sync, _tasks
+from . import _io, _runner, _signals, _sync, _tasks
 from ._cancel import CancelScope
 from ._tasks import TaskGroup as TaskGroup  # at AnyIO's path: asyncer subclasses it
 
@@ -132,6 +132,9 @@ class TrioBackend:
     wait_readable = staticmethod(_io.wait_readable)
     wait_writable = staticmethod(_io.wait_writable)
     notify_closing = staticmethod(_io.notify_closing)
+
+    # -- signals
+    open_signal_receiver = staticmethod(_signals.open_signal_receiver)
 
     # -- running
     def check_options(self, options: Mapping[str, Any]) -> None:
