@@ -302,6 +302,77 @@ class TestAsyncioOptions:
         assert not called
 
 
+FIRST_USE_PROGRAM = """
+import sys
+import anyio
+
+async def main():
+    before = set(sys.modules)
+    anyio.CapacityLimiter(2)
+    async with anyio.Lock(), anyio.Semaphore(1):
+        pass
+    condition = anyio.Condition()
+    async with condition:
+        condition.notify()
+    event = anyio.Event()
+    event.set()
+    await event.wait()
+    anyio.ResourceGuard()
+    send, receive = anyio.create_memory_object_stream(1)
+    await send.send(1)
+    await receive.receive()
+    send.close()
+    receive.close()
+    await anyio.to_thread.run_sync(anyio.from_thread.run_sync, anyio.lowlevel.current_token)
+    await anyio.Path(".").exists()
+    return sorted(set(sys.modules) - before)
+
+print(anyio.run(main, backend=sys.argv[1]))
+"""
+
+
+class TestImportCost:
+    @pytest.mark.parametrize("backend", ["asyncio", "trio"])
+    def test_first_use_imports_nothing_inside_the_loop(self, backend: str) -> None:
+        # An import inside the running loop stalls every task (issue 12.29):
+        # run() imports what a running program surely needs before the loop starts.
+        result = subprocess.run(
+            [sys.executable, "-c", FIRST_USE_PROGRAM, backend],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "[]"
+
+    def test_import_anyio_stays_cheap(self) -> None:
+        code = (
+            "import sys, anyio; "
+            "from anyio._core._eventloop import PRELOADED_MODULES; "
+            "print(sorted(set(PRELOADED_MODULES) & set(sys.modules)))"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "[]"
+
+    def test_trio_run_does_not_import_pytest(self) -> None:
+        # trio.testing imports pytest: only wait_all_tasks_blocked() needs it.
+        code = (
+            "import sys, anyio\n"
+            "async def main():\n"
+            "    pass\n"
+            "anyio.run(main, backend='trio')\n"
+            "print(sorted({'pytest', 'trio.testing'} & set(sys.modules)))"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "[]"
+
+
 class TestTrioOptions:
     def test_clock_takes_effect(self) -> None:
         clock = trio.testing.MockClock(autojump_threshold=0)

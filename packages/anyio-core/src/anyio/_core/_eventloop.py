@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import threading
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._backend import BACKENDS, current_backend, get_backend
@@ -67,7 +68,49 @@ def run(
             f"Already running {running.name} in this thread; anyio.run() starts a "
             "new event loop, so call the function directly (await it) instead"
         )
+    preload()
     return implementation.run(func, args, options)  # type: ignore[arg-type]
+
+
+# First use without a stall
+# -------------------------
+# ``import anyio`` imports almost nothing: each public name is imported on
+# first use. Inside a running loop that first use would stall every task for
+# the length of the import (milliseconds; a tenth of a second under
+# tracemalloc, which asyncio's debug mode then reports as a slow callback).
+# So `run()` imports, once per process and before the loop starts, what a
+# running program almost surely reaches for: the synchronization primitives,
+# memory streams, worker threads and file I/O of whichever distributions are
+# installed. Networking and processes are left to their first use: they are
+# heavier (ssl, subprocess) and a program that uses them opens its first
+# connection or process at its start anyway.
+PRELOADED_MODULES = (
+    "anyio._core._sync._event",
+    "anyio._core._sync._lock",
+    "anyio._core._sync._semaphore",
+    "anyio._core._sync._condition",
+    "anyio._core._sync._limiter",
+    "anyio._core._sync._guard",
+    "anyio.lowlevel",
+    "anyio.streams.memory",  # anyio-streams
+    "anyio.to_thread",  # anyio-threads
+    "anyio.from_thread",
+    "anyio._path",  # anyio-path
+)
+_preloaded = False
+
+
+def preload() -> None:
+    """Import `PRELOADED_MODULES` (once per process; missing distributions skipped)."""
+    global _preloaded
+    if _preloaded:
+        return
+    _preloaded = True
+    for name in PRELOADED_MODULES:
+        # An import that fails here fails again, with its full story, at the
+        # first real use; a program that never gets there must not break.
+        with suppress(ImportError):
+            importlib.import_module(name)
 
 
 def get_all_backends() -> tuple[str, ...]:

@@ -11,7 +11,6 @@ from contextvars import copy_context
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import trio
-import trio.testing
 
 from ..._core._backend import Backend, register_backend, register_fast_path
 from ..._core._exceptions import RunFinishedError
@@ -70,7 +69,11 @@ class TrioBackend:
         return _tasks.get_running_tasks()
 
     def wait_all_tasks_blocked(self) -> Awaitable[None]:
-        return trio.testing.wait_all_tasks_blocked()
+        # Imported here: trio.testing pulls in pytest, which a program that
+        # never calls this (every program outside a test suite) should not pay.
+        from trio.testing import wait_all_tasks_blocked
+
+        return wait_all_tasks_blocked()
 
     # -- time
     def current_time(self) -> float:
