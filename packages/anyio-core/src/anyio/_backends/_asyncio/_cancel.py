@@ -372,7 +372,7 @@ class CancelScope(PublicCancelScope):
         if self._cancel_called:
             return
         self._cancel_called = True
-        self._cancel_msg = f"{CANCEL_MSG_PREFIX}{id(self):x}"
+        self._cancel_msg = _cancel_message(self, reason)
         self._reason = reason
         if self._timer is not None:
             self._timer.cancel()
@@ -444,6 +444,26 @@ class CancelScope(PublicCancelScope):
             f"{self._cancel_called} shield={self._shield} "
             f"state={_STATE_NAMES[self._state]}>"
         )
+
+
+def _cancel_message(scope: CancelScope, reason: str | None) -> str:
+    """Return AnyIO's message for the cancellations of ``scope``.
+
+    ``Cancelled via cancel scope <id in hex>``, then `` by <task>`` when a task
+    called `cancel()` (not a timer or a done callback), then ``; reason: ...``
+    when a reason was given; a deadline gives ``deadline exceeded``. Code tells
+    our cancellations from native ones by the prefix (`is_scope_cancellation`).
+    """
+    msg = f"{CANCEL_MSG_PREFIX}{id(scope):x}"
+    try:
+        task = fast_current_task()
+    except RuntimeError:  # no running loop in this thread: no task to name
+        task = None
+    if task is not None:
+        msg += f" by {task}"
+    if reason is not None:
+        msg += f"; reason: {reason}"
+    return msg
 
 
 def _only_scope_cancellations(exc: BaseException) -> bool:
