@@ -33,7 +33,7 @@ from anyio import (
 from anyio.lowlevel import checkpoint
 
 if sys.version_info < (3, 11):
-    from exceptiongroup import BaseExceptionGroup
+    from exceptiongroup import BaseExceptionGroup, ExceptionGroup
 
 pytestmark = pytest.mark.anyio
 
@@ -451,6 +451,73 @@ class TestNesting:
                 scope.cancel()
         assert cancelled == ["child", "child"]
         assert scope.cancelled_caught
+
+
+def leaf_types(exc: BaseException) -> list[type[BaseException]]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [kind for inner in exc.exceptions for kind in leaf_types(inner)]
+    return [type(exc)]
+
+
+async def cancelled_inside(scope: CancelScope) -> BaseException:
+    """Cancel ``scope`` (entered by the caller) and return the cancellation it delivers."""
+    scope.cancel()
+    try:
+        await checkpoint()
+    except BaseException as exc:  # the cancellation is the result
+        return exc
+    pytest.fail("the checkpoint in a cancelled scope did not raise")
+
+
+class TestExceptionGroups:
+    """A scope takes its own cancellations out of an exception group raised in it."""
+
+    async def test_removes_its_cancellation_at_any_depth(self) -> None:
+        cause, context = KeyError("cause"), LookupError("context")
+        with pytest.raises(BaseExceptionGroup) as exc_info:
+            with CancelScope() as scope:
+                cancellation = await cancelled_inside(scope)
+                group = BaseExceptionGroup(
+                    "mixed",
+                    [ValueError("real"), BaseExceptionGroup("nested", [cancellation])],
+                )
+                # Raised outside an except block, so the context stays ours.
+                group.__context__ = context
+                raise group from cause
+        assert leaf_types(exc_info.value) == [ValueError]
+        assert exc_info.value.__cause__ is cause
+        assert exc_info.value.__context__ is context
+        assert scope.cancelled_caught
+
+    async def test_group_of_nothing_but_its_cancellations_is_swallowed(self) -> None:
+        with CancelScope() as scope:
+            cancellation = await cancelled_inside(scope)
+            raise BaseExceptionGroup("only", [BaseExceptionGroup("nested", [cancellation])])
+        assert scope.cancelled_caught
+
+    async def test_collected_in_an_except_block(self) -> None:
+        # The scenario of the issue: collect the cancellation with a real error.
+        errors: list[BaseException] = []
+        with pytest.raises(BaseExceptionGroup) as exc_info:
+            with CancelScope() as scope:
+                scope.cancel()
+                try:
+                    await checkpoint()
+                except BaseException as exc:
+                    errors.append(exc)
+                errors.append(RuntimeError("cleanup failed"))
+                raise BaseExceptionGroup("collected", errors)
+        assert leaf_types(exc_info.value) == [RuntimeError]
+        assert scope.cancelled_caught
+
+    async def test_group_without_its_cancellation_passes_unchanged(self) -> None:
+        group = ExceptionGroup("plain", [ValueError("real")])
+        with pytest.raises(ExceptionGroup) as exc_info, CancelScope() as scope:
+            scope.cancel()
+            raise group
+        assert leaf_types(exc_info.value) == [ValueError]
+        assert exc_info.value.message == "plain"
+        assert not scope.cancelled_caught
 
 
 class TestMisuse:

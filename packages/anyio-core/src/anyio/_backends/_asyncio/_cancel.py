@@ -337,10 +337,36 @@ class CancelScope(PublicCancelScope):
             # the counts: to the code outside, it is one cancellation.
             return False
         self._settle(task, state)
-        if exc_val is not None and _only_scope_cancellations(exc_val):
+        if exc_val is None:
+            return False
+        if isinstance(exc_val, BaseExceptionGroup):
+            return self._filter_group(exc_val)
+        if isinstance(exc_val, CancelledError) and is_scope_cancellation(exc_val):
             self._cancelled_caught = True
             return True
         return False
+
+    def _filter_group(self, group: BaseExceptionGroup[BaseException]) -> bool:
+        """Remove our cancellations from ``group`` (at any depth); raise what is left.
+
+        Scenario: the body caught this scope's cancellation together with a real
+        error (``except BaseException`` around a task group, say) and raised
+        both in one group. As on Trio, the scope takes its cancellations out and
+        the rest goes on, keeping the group's ``__cause__`` and ``__context__``.
+        """
+        matched, rest = group.split(_is_scope_cancellation_leaf)
+        if matched is None:
+            return False
+        self._cancelled_caught = True
+        if rest is None:
+            return True
+        # Raising here would make the group we are leaving the rest's context.
+        context = rest.__context__
+        try:
+            raise rest
+        finally:
+            rest.__context__ = context
+            del rest, matched, context  # no frame of ours keeps the errors alive
 
     def _check_exit(self) -> Task[Any]:
         if self._state != _ACTIVE:
@@ -466,9 +492,7 @@ def _cancel_message(scope: CancelScope, reason: str | None) -> str:
     return msg
 
 
-def _only_scope_cancellations(exc: BaseException) -> bool:
-    if isinstance(exc, BaseExceptionGroup):
-        return all(_only_scope_cancellations(inner) for inner in exc.exceptions)
+def _is_scope_cancellation_leaf(exc: BaseException) -> bool:
     return isinstance(exc, CancelledError) and is_scope_cancellation(exc)
 
 
