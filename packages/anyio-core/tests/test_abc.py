@@ -210,7 +210,7 @@ class TestNamespace:
     ) -> None:
         lazy = anyio.abc._LAZY  # type: ignore[attr-defined]
         monkeypatch.setitem(lazy, "Gadget", ("anyio._no_such_module", "anyio-gadgets"))
-        with pytest.raises(ModuleNotFoundError, match="pip install anyio-gadgets"):
+        with pytest.raises(anyio.MissingDistributionError, match="pip install anyio-gadgets"):
             anyio.abc.Gadget  # noqa: B018
         with pytest.raises(ModuleNotFoundError, match="anyio-gadgets"):
             from anyio.abc import Gadget  # noqa: F401

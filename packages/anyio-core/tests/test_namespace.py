@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import json
 import re
@@ -25,6 +26,7 @@ from typing import Any
 import pytest
 
 import anyio
+from anyio._core._lazy import NOT_API, LazyExports
 
 API: dict[str, dict[str, Any]] = json.loads(
     (Path(__file__).parent / "anyio-4.13-api.json").read_text("utf-8")
@@ -168,21 +170,6 @@ class TestExistence:
         homes = {module} | {other for other in API if other != module and name in API[other]}
         assert obj.__module__ in homes
 
-    def test_missing_distribution_error(self) -> None:
-        assert issubclass(anyio.MissingDistributionError, ModuleNotFoundError)
-
-    def test_missing_distribution_names_it(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        # A public name whose providing module cannot be imported (its distribution is absent).
-        monkeypatch.setitem(
-            anyio._PUBLIC_NAMES,
-            "not_installed_here",
-            ("anyio._not_installed_here", "not_installed_here", "anyio-net"),
-        )
-        with pytest.raises(anyio.MissingDistributionError) as exc_info:
-            anyio.not_installed_here  # type: ignore[attr-defined]  # noqa: B018
-        assert "not_installed_here" in str(exc_info.value)
-        assert "pip install anyio-net" in str(exc_info.value)
-
     def test_unknown_name(self) -> None:
         with pytest.raises(AttributeError):
             anyio.spawn  # type: ignore[attr-defined]  # noqa: B018
@@ -190,6 +177,181 @@ class TestExistence:
     def test_dir_lists_the_core_names(self) -> None:
         names = set(dir(anyio))
         assert {"CancelScope", "create_task_group", "run", "lowlevel", "abc"} <= names
+
+
+LAZY_MODULES = ("anyio", "anyio.abc")
+
+
+def exports_of(module: types.ModuleType) -> LazyExports:
+    hook = module.__getattr__
+    assert isinstance(hook.__self__, LazyExports), f"{module.__name__} has its own loader"
+    return hook.__self__
+
+
+@pytest.fixture(params=LAZY_MODULES)
+def lazy_module(request: pytest.FixtureRequest) -> types.ModuleType:
+    return importlib.import_module(request.param)
+
+
+class TestLazyExports:
+    """The one lazy-export helper and its missing-distribution rule, in each module."""
+
+    def test_one_helper_serves_every_module(self, lazy_module: types.ModuleType) -> None:
+        exports = exports_of(lazy_module)
+        assert lazy_module._LAZY is exports.table
+        assert lazy_module.__dir__ == exports.dir
+
+    def test_missing_distribution_is_an_attribute_error(self) -> None:
+        assert issubclass(anyio.MissingDistributionError, AttributeError)
+        assert not issubclass(anyio.MissingDistributionError, ImportError)
+        assert issubclass(anyio.MissingDistributionImportError, ModuleNotFoundError)
+
+    def test_probes_see_a_missing_distribution_as_absent(
+        self, lazy_module: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setitem(
+            lazy_module._LAZY, "Gadget", ("anyio._no_such_module_here", "anyio-gadgets")
+        )
+        assert not hasattr(lazy_module, "Gadget")
+        assert getattr(lazy_module, "Gadget", None) is None
+        assert "Gadget" not in dir(lazy_module)
+
+    def test_attribute_access_names_the_distribution(
+        self, lazy_module: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setitem(
+            lazy_module._LAZY, "Gadget", ("anyio._no_such_module_here", "anyio-gadgets")
+        )
+        with pytest.raises(anyio.MissingDistributionError) as exc_info:
+            getattr(lazy_module, "Gadget")  # noqa: B009
+        assert str(exc_info.value) == (
+            f"{lazy_module.__name__}.Gadget is provided by the 'anyio-gadgets' distribution, "
+            "which is not installed; install it with: pip install anyio-gadgets"
+        )
+        assert exc_info.value.distribution == "anyio-gadgets"
+        assert exc_info.value.name == "Gadget"
+        assert exc_info.value.obj is lazy_module
+
+    def test_from_import_names_the_distribution(
+        self, lazy_module: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setitem(
+            lazy_module._LAZY, "Gadget", ("anyio._no_such_module_here", "anyio-gadgets")
+        )
+        with pytest.raises(anyio.MissingDistributionImportError) as exc_info:
+            exec(f"from {lazy_module.__name__} import Gadget", {})
+        assert "pip install anyio-gadgets" in str(exc_info.value)
+        assert exc_info.value.distribution == "anyio-gadgets"
+
+    def test_a_failing_import_inside_a_module_is_not_a_missing_distribution(
+        self,
+        lazy_module: types.ModuleType,
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+    ) -> None:
+        # The module is there, but a dependency of it is not: a real error, shown as is.
+        (tmp_path / "anyio_lazy_probe.py").write_text("import anyio_no_such_dependency\n")
+        monkeypatch.syspath_prepend(str(tmp_path))
+        monkeypatch.setitem(lazy_module._LAZY, "Gadget", ("anyio_lazy_probe", "anyio-gadgets"))
+        for access in (getattr, hasattr):
+            with pytest.raises(ModuleNotFoundError) as exc_info:
+                access(lazy_module, "Gadget")
+            assert exc_info.type is ModuleNotFoundError
+            assert exc_info.value.name == "anyio_no_such_dependency"
+
+    def test_a_missing_core_module_is_not_a_missing_distribution(
+        self, lazy_module: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # anyio-core is installed if this code runs: a missing module of it is a broken install.
+        monkeypatch.setitem(
+            lazy_module._LAZY, "Gadget", ("anyio._no_such_module_here", "anyio-core")
+        )
+        with pytest.raises(ModuleNotFoundError) as exc_info:
+            getattr(lazy_module, "Gadget")  # noqa: B009
+        assert exc_info.type is ModuleNotFoundError
+        assert "pip install" not in str(exc_info.value)
+
+    def test_loaded_names_are_cached(self) -> None:
+        event = anyio.Event
+        assert vars(anyio)["Event"] is event
+        assert event.__module__ == "anyio"
+
+
+def type_checking_imports(module: types.ModuleType) -> dict[str, str]:
+    """Return name -> source module of the `if TYPE_CHECKING:` imports of `module`."""
+    assert module.__file__ is not None
+    tree = ast.parse(Path(module.__file__).read_text("utf-8"))
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for statement in node.body:
+                assert isinstance(statement, ast.ImportFrom), ast.unparse(statement)
+                for alias in statement.names:
+                    # `from X import a as a`: the form that re-exports for type checkers.
+                    assert alias.asname == alias.name, ast.unparse(statement)
+                    found[alias.name] = f"{statement.module}"
+    return found
+
+
+#: Public names of ours that the API file does not list under that module, and why.
+EXTRA_NAMES: dict[str, dict[str, str]] = {
+    "anyio": {
+        "MissingDistributionError": "ours: a name whose distribution is not installed",
+        "MissingDistributionImportError": "ours: the same, in an import statement",
+        **dict.fromkeys(
+            ("pytest_plugin", "to_interpreter", "to_process"),
+            "a submodule; the API file lists it as a module of its own",
+        ),
+    },
+    "anyio.abc": dict.fromkeys(
+        [
+            "AnyByteReceiveStream",
+            "AnyByteSendStream",
+            "AnyByteStream",
+            "AnyByteStreamConnectable",
+            "AnyUnreliableByteReceiveStream",
+            "AnyUnreliableByteSendStream",
+            "AnyUnreliableByteStream",
+            "IPAddressType",
+            "IPSockAddrType",
+            "UDPPacketType",
+            "UNIXDatagramPacketType",
+        ],
+        "a type alias; the API file records classes and functions only",
+    ),
+}
+
+
+class TestTables:
+    """The lazy table, the `TYPE_CHECKING` block and the API file agree."""
+
+    def test_type_checking_block_matches_the_table(self, lazy_module: types.ModuleType) -> None:
+        table = lazy_module._LAZY
+        imports = type_checking_imports(lazy_module)
+        for name, source in imports.items():
+            assert name in table, f"{name} is imported for type checkers only"
+            module_name, _ = table[name]
+            assert module_name in (source, f"{source}.{name}"), (name, source, module_name)
+        for name, (module_name, _) in table.items():
+            if module_name == f"{lazy_module.__name__}.{name}":
+                written = importlib.util.find_spec(module_name) is not None
+            else:
+                written = hasattr(importlib.import_module(module_name), name)
+            if written:  # (what is not written yet, test_exists reports)
+                assert name in imports, f"type checkers do not see {lazy_module.__name__}.{name}"
+
+    def test_table_and_eager_names_match_the_api_file(self, lazy_module: types.ModuleType) -> None:
+        module_name = lazy_module.__name__
+        ours = set(lazy_module._LAZY) | {
+            name for name in vars(lazy_module) if name.isidentifier() and not name.startswith("_")
+        }
+        ours -= NOT_API
+        extras = EXTRA_NAMES[module_name]
+        assert ours - set(extras) == set(API[module_name])
+        assert set(extras) <= ours, "a listed extra name is gone; update EXTRA_NAMES"
+        for name, why in extras.items():
+            if why.startswith("a submodule"):
+                assert f"{module_name}.{name}" in API
 
 
 class TestSignatures:
@@ -278,18 +440,23 @@ def core_only_prelude(*keep: str) -> str:
     )
 
 
+#: What `import anyio` must not import: event loops, and the socket and TLS layers.
+HEAVY_MODULES = ("asyncio", "trio", "socket", "ssl")
+
+
 class TestImportCost:
     def test_import_anyio_imports_no_event_loop_library(self) -> None:
         result = run_python(
-            """
+            f"""
             import sys
             import anyio
             import anyio.lowlevel
-            import anyio.abc
-            print(sorted(name for name in ("asyncio", "trio") if name in sys.modules))
+            print(sorted(name for name in {HEAVY_MODULES!r} if name in sys.modules))
+            import anyio.abc  # its socket ABCs need the socket module, as AnyIO's do
+            print(sorted(name for name in ("asyncio", "trio", "ssl") if name in sys.modules))
             """
         )
-        assert result.stdout.strip() == "[]"
+        assert result.stdout.split() == ["[]", "[]"]
 
     def test_touching_core_names_imports_no_event_loop_library(self) -> None:
         result = run_python(
@@ -305,54 +472,105 @@ class TestImportCost:
         )
         assert result.stdout.strip() == "[]"
 
+    def test_path_is_extended_with_the_two_line_spelling(self) -> None:
+        # DESIGN: griffe (mkdocstrings) drops the rest of __init__.py after the
+        # `__import__("pkgutil")` one-liner; keep the import and the call apart.
+        source = (CORE_SRC / "anyio" / "__init__.py").read_text("utf-8")
+        assert "\nimport pkgutil as _pkgutil\n" in source
+        assert "\n__path__ = _pkgutil.extend_path(__path__, __name__)\n" in source
+        assert "__import__(" not in source
+
+
+def other_distributions() -> list[tuple[str, str]]:
+    """Return (name, distribution) for one public name of each non-core distribution."""
+    seen: dict[str, str] = {}
+    for name, (_module, dist) in sorted(anyio._LAZY.items()):
+        if dist != "anyio-core":
+            seen.setdefault(dist, name)
+    return sorted((name, dist) for dist, name in seen.items())
+
 
 class TestCoreOnly:
-    def test_memory_object_stream_names_anyio_streams(self) -> None:
-        code = core_only_prelude() + textwrap.dedent(
-            """
-            try:
-                anyio.create_memory_object_stream
-            except anyio.MissingDistributionError as exc:
-                assert isinstance(exc, ModuleNotFoundError)
-                print(exc)
-            else:
-                raise SystemExit("no error")
-            try:
-                from anyio import create_memory_object_stream
-            except ImportError as exc:
-                print(exc)
-            assert "create_memory_object_stream" not in dir(anyio)
-            assert "CancelScope" in dir(anyio)
-            """
-        )
-        lines = run_python(code).stdout.splitlines()
-        assert len(lines) == 2
-        assert all("anyio-streams" in line for line in lines), lines
-        assert all("pip install" in line for line in lines), lines
+    """A fresh interpreter that sees anyio-core only."""
 
-    @pytest.mark.parametrize(
-        ("name", "distribution"),
-        [
-            ("to_thread", "anyio-threads"),
-            ("from_thread", "anyio-threads"),
-            ("Path", "anyio-path"),
-            ("open_file", "anyio-path"),
-            ("streams", "anyio-streams"),
-            ("pytest_plugin", "anyio-testing"),
-        ],
-    )
-    def test_other_distributions_are_named(self, name: str, distribution: str) -> None:
+    def test_every_distribution_is_named(self) -> None:
+        assert {dist for _, dist in other_distributions()} == {
+            "anyio-streams",
+            "anyio-threads",
+            "anyio-path",
+            "anyio-testing",
+            "anyio-net",
+            "anyio-process",
+        }
+
+    @pytest.mark.parametrize(("name", "distribution"), other_distributions())
+    def test_feature_probes(self, name: str, distribution: str) -> None:
         code = core_only_prelude() + textwrap.dedent(
             f"""
+            assert not hasattr(anyio, {name!r})
+            assert getattr(anyio, {name!r}, None) is None
+            assert {name!r} not in dir(anyio)
             try:
                 getattr(anyio, {name!r})
             except anyio.MissingDistributionError as exc:
+                assert isinstance(exc, AttributeError)
+                assert exc.distribution == {distribution!r}
+                print(exc)
+            """
+        )
+        assert run_python(code).stdout.strip() == (
+            f"anyio.{name} is provided by the {distribution!r} distribution, which is not "
+            f"installed; install it with: pip install {distribution}"
+        )
+
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            "from anyio import create_memory_object_stream",
+            "from anyio import streams",
+            "import anyio.streams",
+            "import anyio.streams.memory",
+            "from anyio.streams.memory import create_memory_object_stream",
+        ],
+    )
+    def test_import_statements_name_the_distribution(self, statement: str) -> None:
+        code = core_only_prelude() + textwrap.dedent(
+            f"""
+            def probe():
+                {statement}
+
+            try:
+                probe()
+            except ImportError as exc:
+                assert isinstance(exc, anyio.MissingDistributionImportError), repr(exc)
                 print(exc)
             else:
                 raise SystemExit("no error")
             """
         )
-        assert distribution in run_python(code).stdout
+        assert "pip install anyio-streams" in run_python(code).stdout
+
+    def test_find_spec_probes_get_none(self) -> None:
+        code = core_only_prelude() + textwrap.dedent(
+            """
+            import importlib.util
+            print(importlib.util.find_spec("anyio.to_thread"))
+            """
+        )
+        assert run_python(code).stdout.strip() == "None"
+
+    def test_abc_names_the_distribution(self) -> None:
+        code = core_only_prelude() + textwrap.dedent(
+            """
+            import anyio.abc
+            assert not hasattr(anyio.abc, "BlockingPortal")
+            try:
+                from anyio.abc import BlockingPortal
+            except ImportError as exc:
+                print(exc)
+            """
+        )
+        assert "pip install anyio-threads" in run_python(code).stdout
 
     def test_core_works_alone(self) -> None:
         code = core_only_prelude() + textwrap.dedent(

@@ -1,20 +1,27 @@
 """anyio: structured concurrency that runs unchanged on asyncio or Trio.
 
 This package is split over several distributions (``anyio-core``,
-``anyio-streams``, ``anyio-threads``, ``anyio-path``, ``anyio-testing``; the
-``anyio`` distribution installs them all). `_PUBLIC_NAMES` below lists every
-public name of AnyIO 4.13 with the module and the distribution that provide
-it. Names are imported on first use, so ``import anyio`` stays cheap and
-imports neither asyncio nor Trio; a name whose distribution is not installed
-raises `MissingDistributionError`, which says what to install.
+``anyio-streams``, ``anyio-threads``, ``anyio-path``, ``anyio-testing``,
+``anyio-net``, ``anyio-process``; the ``anyio`` distribution installs them all).
+The table below lists every public name of AnyIO 4.13 with the module and the
+distribution that provide it. Names are imported on first use, so
+``import anyio`` stays cheap and imports neither asyncio nor Trio. A name whose
+distribution is not installed raises `MissingDistributionError` (an
+`AttributeError`, so ``hasattr(anyio, name)`` is False) or, in an import
+statement, `MissingDistributionImportError` (an `ImportError`); both say what to
+install. `anyio._core._lazy` explains the rules.
 """
 
 from __future__ import annotations
 
 import pkgutil as _pkgutil
-from contextlib import suppress as _suppress
-from importlib import import_module as _import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from anyio._core._lazy import LazyExports as _LazyExports
+from anyio._core._lazy import MissingDistributionError as MissingDistributionError
+from anyio._core._lazy import (
+    MissingDistributionImportError as MissingDistributionImportError,
+)
 
 __path__ = _pkgutil.extend_path(__path__, __name__)
 
@@ -24,15 +31,20 @@ _THREADS = "anyio-threads"
 _PATH = "anyio-path"
 _NET = "anyio-net"
 _PROCESS = "anyio-process"
-
-# name -> (module, attribute or None for the module itself, distribution)
-_PUBLIC_NAMES: dict[str, tuple[str, str | None, str]] = {}
+_TESTING = "anyio-testing"
 
 
-def _add(module: str, dist: str, names: str) -> None:
-    for name in names.split():
-        _PUBLIC_NAMES[name] = (module, name, dist)
+def _deprecated_alias(name: str) -> object:
+    from anyio._core._exceptions import resolve_deprecated_alias
 
+    # Frames: resolve_deprecated_alias <- this hook <- LazyExports.getattr <- the user.
+    return resolve_deprecated_alias(name, stacklevel=3)
+
+
+_exports = _LazyExports(globals(), deprecated=_deprecated_alias)
+#: name -> (module, distribution): every lazily imported public name.
+_LAZY = _exports.table
+_add = _exports.add
 
 _add(
     "anyio._core._exceptions",
@@ -100,91 +112,25 @@ _add(
 )
 _add("anyio._core._signals", _CORE, "open_signal_receiver")
 _add("anyio._process", _PROCESS, "open_process run_process")
-for _module, _dist in (
-    ("abc", _CORE),
-    ("lowlevel", _CORE),
-    ("streams", _STREAMS),
-    ("to_thread", _THREADS),
-    ("from_thread", _THREADS),
-    ("to_interpreter", _THREADS),
-    ("to_process", _PROCESS),
-    ("pytest_plugin", "anyio-testing"),
-):
-    _PUBLIC_NAMES[_module] = (f"anyio.{_module}", None, _dist)
-_PROVIDED_BY_DISTRIBUTION = {_CORE, _STREAMS, _THREADS, _PATH, _NET, _PROCESS, "anyio-testing"}
-
-
-class MissingDistributionError(ModuleNotFoundError):
-    """Raised for a public name whose anyio distribution is not installed."""
-
-
-def _missing(name: str, module: str, dist: str) -> MissingDistributionError:
-    if dist in _PROVIDED_BY_DISTRIBUTION:
-        message = (
-            f"anyio.{name} is provided by the {dist!r} distribution, which is not "
-            f"installed; install it with: pip install {dist} (or pip install anyio "
-            "for every part)"
-        )
-    else:
-        message = (
-            f"anyio.{name} belongs to AnyIO's {dist} API, which no anyio distribution provides yet"
-        )
-    return MissingDistributionError(message, name=module)
-
-
-def _load(name: str) -> Any:
-    module_name, attribute, dist = _PUBLIC_NAMES[name]
-    try:
-        module = _import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name is None or not module_name.startswith(exc.name):
-            raise
-        raise _missing(name, module_name, dist) from None
-    value = module if attribute is None else getattr(module, attribute)
-    if attribute is not None and getattr(value, "__module__", "").startswith("anyio._"):
-        # Reprs and the API reference say anyio.X, not where X is implemented.
-        with _suppress(AttributeError, TypeError):
-            value.__module__ = __name__
-    globals()[name] = value
-    return value
-
+_exports.add_submodules(_CORE, "abc lowlevel")
+_exports.add_submodules(_STREAMS, "streams")
+_exports.add_submodules(_THREADS, "to_thread from_thread to_interpreter")
+_exports.add_submodules(_PROCESS, "to_process")
+_exports.add_submodules(_TESTING, "pytest_plugin")
+del _add
 
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> Any:
-        if name in _PUBLIC_NAMES:
-            return _load(name)
-        if name == "BrokenWorkerIntepreter":
-            return _import_module("anyio._core._exceptions").resolve_deprecated_alias(
-                name, stacklevel=2
-            )
-        raise AttributeError(f"module 'anyio' has no attribute {name!r}")
-
-
-def _installed(name: str) -> bool:
-    module_name, _attribute, dist = _PUBLIC_NAMES[name]
-    if dist not in _PROVIDED_BY_DISTRIBUTION:
-        return False
-    try:
-        from importlib.util import find_spec
-
-        return find_spec(module_name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def __dir__() -> list[str]:
-    return sorted(
-        {name for name in globals() if not name.startswith("_")}
-        | {name for name in _PUBLIC_NAMES if _installed(name)}
-    )
+    __getattr__ = _exports.getattr
+__dir__ = _exports.dir
 
 
 if TYPE_CHECKING:
     from anyio import abc as abc
     from anyio import from_thread as from_thread
     from anyio import lowlevel as lowlevel
+    from anyio import pytest_plugin as pytest_plugin
     from anyio import streams as streams
+    from anyio import to_process as to_process
     from anyio import to_thread as to_thread
     from anyio._core._contextmanagers import (
         AsyncContextManagerMixin as AsyncContextManagerMixin,

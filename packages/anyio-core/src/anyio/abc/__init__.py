@@ -10,11 +10,10 @@ set) are imported on first use.
 
 from __future__ import annotations
 
-from importlib import import_module as _import_module
-from importlib.util import find_spec as _find_spec
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .. import MissingDistributionError as _MissingDistributionError
+from anyio._core._lazy import LazyExports as _LazyExports
+
 from ._resources import AsyncResource as AsyncResource
 from ._sockets import ConnectedUDPSocket as ConnectedUDPSocket
 from ._sockets import ConnectedUNIXDatagramSocket as ConnectedUNIXDatagramSocket
@@ -68,59 +67,22 @@ for _value in list(globals().values()):
         _value.__module__ = __name__
 del _value
 
-# Helpers of this module that are not part of its API (hidden from `dir()`).
-_NOT_API = frozenset({"annotations", "TYPE_CHECKING", "Any"})
-
 _CORE = "anyio-core"
 
-# Names imported on first use: name -> (module, distribution that ships the module).
-_LAZY: dict[str, tuple[str, str]] = {
-    "AsyncBackend": ("anyio.abc._eventloop", _CORE),
-    "TaskGroup": ("anyio.abc._tasks", _CORE),
-    "TaskStatus": ("anyio.abc._tasks", _CORE),
-    "TestRunner": ("anyio.abc._testing", _CORE),
-    "CancelScope": ("anyio._core._tasks", _CORE),
-    "CapacityLimiter": ("anyio._core._sync._limiter", _CORE),
-    "Condition": ("anyio._core._sync._condition", _CORE),
-    "Event": ("anyio._core._sync._event", _CORE),
-    "Lock": ("anyio._core._sync._lock", _CORE),
-    "Semaphore": ("anyio._core._sync._semaphore", _CORE),
-    "BlockingPortal": ("anyio.from_thread", "anyio-threads"),
-}
-
-
-def _import_lazy(name: str) -> Any:
-    module_name, distribution = _LAZY[name]
-    try:
-        module = _import_module(module_name)
-    except ModuleNotFoundError as exc:
-        # Only the absence of the module itself means "not installed"; a
-        # failing import inside it is a real error and propagates as is.
-        if exc.name != module_name or distribution == _CORE:
-            raise
-        raise _MissingDistributionError(
-            f"{__name__}.{name} is provided by the {distribution} distribution, "
-            f"which is not installed; install it with: pip install {distribution}",
-            name=module_name,
-        ) from exc
-    value = getattr(module, name)
-    globals()[name] = value  # cache: later lookups do not reach __getattr__
-    return value
-
+_exports = _LazyExports(globals())
+#: name -> (module, distribution): the names imported on first use.
+_LAZY = _exports.table
+_exports.add("anyio.abc._eventloop", _CORE, "AsyncBackend")
+_exports.add("anyio.abc._tasks", _CORE, "TaskGroup TaskStatus")
+_exports.add("anyio.abc._testing", _CORE, "TestRunner")
+_exports.add("anyio._core._tasks", _CORE, "CancelScope")
+_exports.add("anyio._core._sync._limiter", _CORE, "CapacityLimiter")
+_exports.add("anyio._core._sync._condition", _CORE, "Condition")
+_exports.add("anyio._core._sync._event", _CORE, "Event")
+_exports.add("anyio._core._sync._lock", _CORE, "Lock")
+_exports.add("anyio._core._sync._semaphore", _CORE, "Semaphore")
+_exports.add("anyio.from_thread", "anyio-threads", "BlockingPortal")
 
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> Any:
-        if name in _LAZY:
-            return _import_lazy(name)
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _installed(name: str) -> bool:
-    module_name, distribution = _LAZY[name]
-    return distribution == _CORE or _find_spec(module_name) is not None
-
-
-def __dir__() -> list[str]:
-    names = {name for name in globals() if name not in _NOT_API}
-    return sorted(names | {name for name in _LAZY if _installed(name)})
+    __getattr__ = _exports.getattr
+__dir__ = _exports.dir
