@@ -419,6 +419,45 @@ class TestNativeTasks:
         assert task.cancelled()
         assert log == ["child cancelled"]
 
+    @pytest.mark.parametrize("first_in_body", [True, False], ids=["body", "exit"])
+    async def test_native_cancels_twice_the_latest_message_wins(self, first_in_body: bool) -> None:
+        # A shielded child keeps the group open while the host is cancelled
+        # natively twice: the task ends with the second message, and both
+        # requests stay counted (nothing of ours uncancels them).
+        release = anyio.Event()
+
+        async def shielded_child() -> None:
+            with CancelScope(shield=True):
+                await release.wait()
+
+        seen: list[tuple[object, ...]] = []
+
+        async def host() -> None:
+            try:
+                async with create_task_group() as tg:
+                    tg.start_soon(shielded_child)
+                    if first_in_body:
+                        await sleep_forever()
+            except CancelledError as exc:
+                seen.append(exc.args)  # (3.10 drops the message of an awaited task)
+                raise
+
+        with fail_after(GUARD):
+            task = asyncio.create_task(host())
+            await wait_all_tasks_blocked()
+            task.cancel("native 1")
+            await wait_all_tasks_blocked()
+            task.cancel("native 2")
+            await wait_all_tasks_blocked()
+            assert not task.done()
+            release.set()
+            with pytest.raises(CancelledError):
+                await task
+        assert task.cancelled()
+        assert seen == [("native 2",)]
+        if sys.version_info >= (3, 11):
+            assert task.cancelling() == 2
+
     async def test_native_cancel_of_a_child_task(self) -> None:
         # A child cancelled natively (not by a scope) cancels its group, as in AnyIO.
         children: list[asyncio.Task[Any]] = []

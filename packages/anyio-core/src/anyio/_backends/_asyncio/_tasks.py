@@ -335,8 +335,10 @@ class TaskGroup(AbstractTaskGroup):
                     # not: as on Trio (and unlike AnyIO 4.13, anyio#1069), the
                     # host waiting here is not hit by a cancellation unless a
                     # child raised one; its next checkpoint raises it anyway.
+                    # The latest native one wins (task.cancel("native 2") after
+                    # "native 1" ends the task with "native 2", as in AnyIO).
                     if not is_scope_cancellation(exc) and (
-                        exc_val is None or is_scope_cancellation(exc_val)
+                        exc_val is None or isinstance(exc_val, CancelledError)
                     ):
                         exc_val = exc
         finally:
