@@ -22,7 +22,7 @@ from .._core._typedattr import (
 from ._streams import ByteStream, Listener, UnreliableObjectStream
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Mapping
+    from collections.abc import Awaitable, Callable, Collection, Mapping
     from io import IOBase
 
     from ._tasks import TaskGroup
@@ -189,21 +189,43 @@ def _adopt_socket(sock_or_fd: socket.socket | int, expected: _Expected) -> socke
     return sock
 
 
-async def _wrap_socket(
-    sock_or_fd: socket.socket | int, sock: socket.socket, wrapper: str
-) -> NoReturn:
-    """Hand a validated socket to the backend's networking layer.
+#: The name of the ABC whose `from_socket()` was called -> the coroutine function
+#: that wraps the validated socket in an implementation. The anyio-net
+#: distribution fills this in when `anyio._net` is imported.
+SOCKET_ADOPTERS: dict[str, Callable[[socket.socket], Awaitable[Any]]] = {}
 
-    Networking (TCP/UDP/UNIX sockets) arrives as a later addition built on
-    core's file-descriptor readiness protocol; until then there is no
-    implementation to wrap the socket with, and the caller keeps ownership.
+
+def _find_adopter(wrapper: str) -> Callable[[socket.socket], Awaitable[Any]] | None:
+    if wrapper not in SOCKET_ADOPTERS:
+        from importlib import import_module
+
+        try:
+            import_module("anyio._net")
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not "anyio._net".startswith(exc.name):
+                raise
+    return SOCKET_ADOPTERS.get(wrapper)
+
+
+async def _wrap_socket(sock_or_fd: socket.socket | int, sock: socket.socket, wrapper: str) -> Any:
+    """Hand a validated socket to anyio-net's implementation of the ABC named `wrapper`.
+
+    If that fails, a socket object stays the caller's, and so does a bare file
+    descriptor (our socket object for it is detached, not closed).
     """
-    if sock is not sock_or_fd:
-        sock.detach()
-    raise NotImplementedError(
-        f"{wrapper}.from_socket() needs anyio's socket support, which this "
-        f"installation does not provide yet"
-    )
+    adopter = _find_adopter(wrapper)
+    try:
+        if adopter is None:
+            raise NotImplementedError(
+                f"{wrapper}.from_socket() needs the anyio-net distribution, which is not "
+                "installed; install it with: pip install anyio-net"
+            )
+        wrapped = await adopter(sock)
+    except BaseException:
+        if sock is not sock_or_fd:
+            sock.detach()
+        raise
+    return wrapped
 
 
 class SocketStream(ByteStream, _SocketProvider):
@@ -230,7 +252,8 @@ class SocketStream(ByteStream, _SocketProvider):
         """
         expected = _Expected(socket.SOCK_STREAM, connected=True)
         sock = _adopt_socket(sock_or_fd, expected)
-        return await _wrap_socket(sock_or_fd, sock, "SocketStream")
+        wrapped: SocketStream = await _wrap_socket(sock_or_fd, sock, "SocketStream")
+        return wrapped
 
 
 class UNIXSocketStream(SocketStream):
@@ -255,7 +278,8 @@ class UNIXSocketStream(SocketStream):
         """
         expected = _Expected(socket.SOCK_STREAM, socket.AF_UNIX, connected=True)
         sock = _adopt_socket(sock_or_fd, expected)
-        return await _wrap_socket(sock_or_fd, sock, "UNIXSocketStream")
+        wrapped: UNIXSocketStream = await _wrap_socket(sock_or_fd, sock, "UNIXSocketStream")
+        return wrapped
 
     @abstractmethod
     async def send_fds(self, message: bytes, fds: Collection[int | IOBase]) -> None:
@@ -315,7 +339,8 @@ class SocketListener(Listener[SocketStream], _SocketProvider):
         """
         expected = _Expected(socket.SOCK_STREAM, bound=True)
         sock = _adopt_socket(sock_or_fd, expected)
-        return await _wrap_socket(sock_or_fd, sock, "SocketListener")
+        wrapped: SocketListener = await _wrap_socket(sock_or_fd, sock, "SocketListener")
+        return wrapped
 
     @abstractmethod
     async def accept(self) -> SocketStream:
@@ -373,7 +398,8 @@ class UDPSocket(UnreliableObjectStream[UDPPacketType], _SocketProvider):
         """
         expected = _Expected(socket.SOCK_DGRAM, bound=True)
         sock = _adopt_socket(sock_or_fd, expected)
-        return await _wrap_socket(sock_or_fd, sock, "UDPSocket")
+        wrapped: UDPSocket = await _wrap_socket(sock_or_fd, sock, "UDPSocket")
+        return wrapped
 
     async def sendto(self, data: bytes, host: str, port: int) -> None:
         """Send a datagram to the given peer.
@@ -412,7 +438,8 @@ class ConnectedUDPSocket(UnreliableObjectStream[bytes], _SocketProvider):
         """
         expected = _Expected(socket.SOCK_DGRAM, connected=True)
         sock = _adopt_socket(sock_or_fd, expected)
-        return await _wrap_socket(sock_or_fd, sock, "ConnectedUDPSocket")
+        wrapped: ConnectedUDPSocket = await _wrap_socket(sock_or_fd, sock, "ConnectedUDPSocket")
+        return wrapped
 
 
 class UNIXDatagramSocket(UnreliableObjectStream[UNIXDatagramPacketType], _SocketProvider):
@@ -439,7 +466,8 @@ class UNIXDatagramSocket(UnreliableObjectStream[UNIXDatagramPacketType], _Socket
         """
         expected = _Expected(socket.SOCK_DGRAM, socket.AF_UNIX)
         sock = _adopt_socket(sock_or_fd, expected)
-        return await _wrap_socket(sock_or_fd, sock, "UNIXDatagramSocket")
+        wrapped: UNIXDatagramSocket = await _wrap_socket(sock_or_fd, sock, "UNIXDatagramSocket")
+        return wrapped
 
     async def sendto(self, data: bytes, path: str) -> None:
         """Send a datagram to the socket at `path`.
@@ -478,4 +506,7 @@ class ConnectedUNIXDatagramSocket(UnreliableObjectStream[bytes], _SocketProvider
         """
         expected = _Expected(socket.SOCK_DGRAM, socket.AF_UNIX, connected=True)
         sock = _adopt_socket(sock_or_fd, expected)
-        return await _wrap_socket(sock_or_fd, sock, "ConnectedUNIXDatagramSocket")
+        wrapped: ConnectedUNIXDatagramSocket = await _wrap_socket(
+            sock_or_fd, sock, "ConnectedUNIXDatagramSocket"
+        )
+        return wrapped

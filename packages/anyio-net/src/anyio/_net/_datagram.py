@@ -1,0 +1,607 @@
+"""Datagram sockets: UDP and UNIX datagrams over non-blocking sockets.
+
+How a datagram socket works
+---------------------------
+Each object wraps one non-blocking `socket.socket`. An operation first tries
+the system call; only when the OS answers "would block" does the task wait,
+in core's `wait_readable()` / `wait_writable()`, and then try again. That is
+all the event loop is asked for, so the same code runs on asyncio, uvloop and
+Trio. A `send()` therefore returns exactly when the OS has taken the
+datagram: there is no buffer of ours in between that `aclose()` would have to
+flush, or could lose.
+
+Checkpoints: every `send()` and `receive()` raises the cancellation exception
+if the caller's scope is already cancelled, before it touches the socket; then
+it yields to the event loop exactly once, either while waiting for readiness
+or, when the system call succeeded at once, with a cancel-shielded yield (a
+datagram taken from the OS is never lost to a cancellation).
+
+Closing: `aclose()` marks the object closed, tells the loop the socket is
+going away (`notify_closing()`, which wakes any task waiting on it with
+`ClosedResourceError`), closes the socket, and only then checkpoints. So
+inside a cancelled scope it raises the cancellation exception with the socket
+already closed.
+
+Errors: an `OSError` from the socket becomes `BrokenResourceError` (chained),
+or `ClosedResourceError` if the socket was closed meanwhile. On a connected
+UDP socket, for example, an ICMP "port unreachable" makes the next call raise
+`BrokenResourceError` from `ConnectionRefusedError`; the socket stays usable.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import socket
+import stat
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
+
+from .._core._exceptions import BrokenResourceError, ClosedResourceError
+from .._core._io import notify_closing, wait_readable, wait_writable
+from .._core._lowlevel import cancel_shielded_checkpoint, checkpoint, checkpoint_if_cancelled
+from .._core._sync._guard import ResourceGuard
+from ..abc import _sockets as abc_sockets
+from ..abc._sockets import convert_ipv6_sockaddr
+from ..to_thread import run_sync
+from ._resolve import resolve
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from ..abc._sockets import (
+        IPAddressType,
+        IPSockAddrType,
+        UDPPacketType,
+        UNIXDatagramPacketType,
+    )
+
+__all__ = (
+    "ConnectedUDPSocket",
+    "ConnectedUNIXDatagramSocket",
+    "UDPSocket",
+    "UNIXDatagramSocket",
+    "create_connected_udp_socket",
+    "create_connected_unix_datagram_socket",
+    "create_udp_socket",
+    "create_unix_datagram_socket",
+)
+
+#: The address families a UDP socket can have (`AF_UNSPEC`: pick from the host).
+AnyIPAddressFamily: TypeAlias = Literal[
+    socket.AddressFamily.AF_UNSPEC, socket.AddressFamily.AF_INET, socket.AddressFamily.AF_INET6
+]
+#: A UNIX socket path: a file system path, or an abstract name starting with NUL.
+UNIXPath: TypeAlias = "str | bytes | os.PathLike[Any]"
+
+#: The largest datagram `receive()` returns (longer ones are truncated by the OS).
+MAX_DATAGRAM_SIZE = 65536
+
+_T = TypeVar("_T")
+_IP_FAMILIES = (socket.AF_INET, socket.AF_INET6)
+
+
+class _State(enum.Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class _DatagramIO:
+    """The state and system-call loops that every datagram socket shares.
+
+    Subclasses also derive from one of the datagram ABCs, which provide the
+    `SocketAttribute`s from `_raw_socket`.
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        sock.setblocking(False)
+        self._sock = sock
+        # Invariant: CLOSED exactly when `self._sock` has been closed by us.
+        self._state = _State.OPEN
+        self._receive_guard = ResourceGuard("reading from")
+        self._send_guard = ResourceGuard("writing to")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} fd={self._sock.fileno()} state={self._state.value}>"
+
+    @property
+    def _raw_socket(self) -> socket.socket:
+        return self._sock
+
+    async def aclose(self) -> None:
+        """Close the socket; tasks waiting on it get `ClosedResourceError`.
+
+        The socket is closed even if the caller's scope is cancelled (then
+        the cancellation exception is raised afterwards).
+        """
+        if self._state is _State.OPEN:
+            self._state = _State.CLOSED
+            notify_closing(self._sock)
+            self._sock.close()
+        await checkpoint()
+
+    def _error(self, exc: OSError) -> Exception:
+        """Translate a socket error, to be raised `from exc`."""
+        if self._state is _State.CLOSED:
+            return ClosedResourceError()
+        return BrokenResourceError(f"{self!r}: {exc}")
+
+    async def _io(self, call: Callable[[], _T], wait: Callable[[Any], Any]) -> _T:
+        """Run `call` until the OS accepts it, waiting with `wait` when it would block."""
+        await checkpoint_if_cancelled()
+        if self._state is _State.CLOSED:
+            raise ClosedResourceError
+        try:
+            result = call()
+        except BlockingIOError:
+            return await self._io_after_wait(call, wait)
+        except OSError as exc:
+            raise self._error(exc) from exc
+        # The OS took (or gave) the datagram: yield, but never lose it to a cancellation.
+        await cancel_shielded_checkpoint()
+        return result
+
+    async def _io_after_wait(self, call: Callable[[], _T], wait: Callable[[Any], Any]) -> _T:
+        while True:
+            # A cancellation raised here leaves nothing done: the call did not succeed.
+            await wait(self._sock)
+            if self._state is _State.CLOSED:
+                raise ClosedResourceError
+            try:
+                return call()
+            except BlockingIOError:
+                continue  # a spurious wake-up
+            except OSError as exc:
+                raise self._error(exc) from exc
+
+    async def _receive(self, call: Callable[[], _T]) -> _T:
+        with self._receive_guard:
+            return await self._io(call, wait_readable)
+
+    async def _send(self, call: Callable[[], object]) -> None:
+        with self._send_guard:
+            await self._io(call, wait_writable)
+
+
+class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
+    """A UDP socket that sends to and receives from any peer.
+
+    Items are `(payload, (host, port))` tuples. Create one with
+    `anyio.create_udp_socket()` or `anyio.abc.UDPSocket.from_socket()`.
+    """
+
+    async def receive(self) -> UDPPacketType:
+        """Wait for a datagram and return it with its sender's `(host, port)` address.
+
+        Raises:
+            ClosedResourceError: if the socket was closed (also while waiting).
+            BrokenResourceError: if the OS reported an error for the socket.
+            BusyResourceError: if another task is already receiving.
+        """
+        data, address = await self._receive(self._recvfrom)
+        return data, convert_ipv6_sockaddr(address)
+
+    def _recvfrom(self) -> tuple[bytes, Any]:
+        return self._sock.recvfrom(MAX_DATAGRAM_SIZE)
+
+    async def send(self, item: UDPPacketType) -> None:
+        """Send `(payload, (host, port))`; return once the OS has taken the datagram.
+
+        A host name is resolved first (in a worker thread); IP addresses are
+        used as they are.
+
+        Raises:
+            ClosedResourceError: if the socket was closed (also while waiting).
+            BrokenResourceError: if the OS refused the datagram.
+            BusyResourceError: if another task is already sending.
+        """
+        data, (host, port) = item
+        address = await _ip_address_for(self._sock.family, str(host), port)
+        await self._send(lambda: self._sock.sendto(data, address))
+
+
+class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
+    """A UDP socket connected to one peer; items are the payloads.
+
+    Create one with `anyio.create_connected_udp_socket()` or
+    `anyio.abc.ConnectedUDPSocket.from_socket()`.
+    """
+
+    async def receive(self) -> bytes:
+        """Wait for a datagram from the peer and return its payload.
+
+        Raises:
+            ClosedResourceError: if the socket was closed (also while waiting).
+            BrokenResourceError: if the OS reported an error, such as the
+                peer's port being unreachable.
+            BusyResourceError: if another task is already receiving.
+        """
+        return await self._receive(self._recv)
+
+    def _recv(self) -> bytes:
+        return self._sock.recv(MAX_DATAGRAM_SIZE)
+
+    async def send(self, item: bytes) -> None:
+        """Send a datagram to the peer; return once the OS has taken it.
+
+        Raises:
+            ClosedResourceError: if the socket was closed (also while waiting).
+            BrokenResourceError: if the OS refused the datagram.
+            BusyResourceError: if another task is already sending.
+        """
+        await self._send(lambda: self._sock.send(item))
+
+
+class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
+    """A UNIX datagram socket that sends to and receives from any peer.
+
+    Items are `(payload, path)` tuples. Create one with
+    `anyio.create_unix_datagram_socket()` or
+    `anyio.abc.UNIXDatagramSocket.from_socket()`.
+    """
+
+    async def receive(self) -> UNIXDatagramPacketType:
+        """Wait for a datagram and return it with its sender's path.
+
+        The path is empty if the sender's socket is not bound.
+
+        Raises:
+            ClosedResourceError: if the socket was closed (also while waiting).
+            BrokenResourceError: if the OS reported an error for the socket.
+            BusyResourceError: if another task is already receiving.
+        """
+        return await self._receive(self._recvfrom)
+
+    def _recvfrom(self) -> tuple[bytes, Any]:
+        return self._sock.recvfrom(MAX_DATAGRAM_SIZE)
+
+    async def send(self, item: UNIXDatagramPacketType) -> None:
+        """Send `(payload, path)`; return once the OS has taken the datagram.
+
+        Raises:
+            ClosedResourceError: if the socket was closed (also while waiting).
+            BrokenResourceError: if the OS refused the datagram (for example,
+                no socket is bound at `path`).
+            BusyResourceError: if another task is already sending.
+        """
+        data, path = item
+        address = os.fspath(path)
+        await self._send(lambda: self._sock.sendto(data, address))
+
+
+class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagramSocket):
+    """A UNIX datagram socket connected to one peer; items are the payloads.
+
+    Create one with `anyio.create_connected_unix_datagram_socket()` or
+    `anyio.abc.ConnectedUNIXDatagramSocket.from_socket()`.
+    """
+
+    async def receive(self) -> bytes:
+        """Wait for a datagram from the peer and return its payload.
+
+        Raises:
+            ClosedResourceError: if the socket was closed (also while waiting).
+            BrokenResourceError: if the OS reported an error for the socket.
+            BusyResourceError: if another task is already receiving.
+        """
+        return await self._receive(self._recv)
+
+    def _recv(self) -> bytes:
+        return self._sock.recv(MAX_DATAGRAM_SIZE)
+
+    async def send(self, item: bytes) -> None:
+        """Send a datagram to the peer; return once the OS has taken it.
+
+        Raises:
+            ClosedResourceError: if the socket was closed (also while waiting).
+            BrokenResourceError: if the OS refused the datagram.
+            BusyResourceError: if another task is already sending.
+        """
+        await self._send(lambda: self._sock.send(item))
+
+
+# -- addresses -------------------------------------------------------------------------
+
+
+def _is_numeric(family: int, host: str) -> bool:
+    try:
+        socket.inet_pton(family, host)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+async def _ip_address_for(family: int, host: str, port: int) -> Any:
+    """Return the address to send to: numeric hosts as they are, others resolved.
+
+    `socket.sendto()` would resolve a host name itself, blocking the loop.
+    """
+    if _is_numeric(family, host):
+        return host, port
+    results = await resolve(host, port, family=family, type=socket.SOCK_DGRAM)
+    return results[0][4]
+
+
+def _wildcard(family: int) -> str:
+    return "::" if family == socket.AF_INET6 else "0.0.0.0"
+
+
+def _check_ip_family(family: int) -> None:
+    if family not in (socket.AF_UNSPEC, *_IP_FAMILIES):
+        raise ValueError(
+            f"family must be AF_INET, AF_INET6 or AF_UNSPEC, not {socket.AddressFamily(family)!r}; "
+            "for UNIX datagrams use create_unix_datagram_socket()"
+        )
+
+
+async def _local_address(host: IPAddressType, port: int, family: int) -> tuple[int, Any]:
+    """Resolve the local interface to bind to; return its family and socket address."""
+    results = await resolve(
+        str(host),
+        port,
+        family=family,
+        type=socket.SOCK_DGRAM,
+        flags=socket.AI_PASSIVE | socket.AI_ADDRCONFIG,
+    )
+    return results[0][0], results[0][4]
+
+
+def _open_udp_socket(
+    family: int, local_address: IPSockAddrType | None, *, reuse_port: bool
+) -> socket.socket:
+    """Create a non-blocking UDP socket, bound to `local_address` if given."""
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.setblocking(False)
+        if reuse_port:
+            _set_reuse_port(sock)
+        if local_address is not None:
+            sock.bind(local_address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def _set_reuse_port(sock: socket.socket) -> None:
+    option = getattr(socket, "SO_REUSEPORT", None)
+    if option is None:
+        raise ValueError("reuse_port=True is not supported on this platform; leave it False")
+    sock.setsockopt(socket.SOL_SOCKET, option, 1)
+
+
+# -- public constructors ---------------------------------------------------------------
+
+
+async def create_udp_socket(
+    family: AnyIPAddressFamily = socket.AddressFamily.AF_UNSPEC,
+    *,
+    local_host: IPAddressType | None = None,
+    local_port: int = 0,
+    reuse_port: bool = False,
+) -> abc_sockets.UDPSocket:
+    """Create a UDP socket, bound to a local interface and port.
+
+    The socket is always bound, so that it can receive replies: to
+    `local_port` (or a port the OS picks, if 0) on `local_host` (or on every
+    interface of the family, if `local_host` is not given).
+
+    Args:
+        family: `AF_INET` or `AF_INET6`; taken from `local_host` if omitted.
+        local_host: the IP address or host name of the interface to bind to.
+        local_port: the local port to bind to (0: any free port).
+        reuse_port: let several sockets bind to the same address and port
+            (`SO_REUSEPORT`; not available on Windows).
+
+    Returns:
+        A UDP socket.
+
+    Raises:
+        ValueError: if neither `family` nor `local_host` is given.
+        OSError: if the socket cannot be created or bound.
+
+    Example:
+        ```python
+        async with await anyio.create_udp_socket(local_host="127.0.0.1") as udp:
+            await udp.sendto(b"hello", "127.0.0.1", 9999)
+        ```
+    """
+    _check_ip_family(family)
+    if family == socket.AF_UNSPEC and not local_host:
+        raise ValueError('Either "family" or "local_host" must be given')
+    if local_host:
+        family_, local_address = await _local_address(local_host, local_port, family)
+    else:
+        family_, local_address = family, (_wildcard(family), local_port)
+        await checkpoint()
+    return UDPSocket(_open_udp_socket(family_, local_address, reuse_port=reuse_port))
+
+
+async def create_connected_udp_socket(
+    remote_host: IPAddressType,
+    remote_port: int,
+    *,
+    family: AnyIPAddressFamily = socket.AddressFamily.AF_UNSPEC,
+    local_host: IPAddressType | None = None,
+    local_port: int = 0,
+    reuse_port: bool = False,
+) -> abc_sockets.ConnectedUDPSocket:
+    """Create a UDP socket connected to one peer.
+
+    A connected socket sends to the peer only, and the OS drops datagrams
+    from anyone else.
+
+    Args:
+        remote_host: the IP address or host name of the peer.
+        remote_port: the peer's port.
+        family: `AF_INET` or `AF_INET6`; taken from `local_host` or
+            `remote_host` if omitted.
+        local_host: the IP address or host name of the interface to bind to.
+        local_port: the local port to bind to; also honoured without
+            `local_host` (then on every interface of the family).
+        reuse_port: let several sockets bind to the same address and port
+            (`SO_REUSEPORT`; not available on Windows).
+
+    Returns:
+        A connected UDP socket.
+
+    Raises:
+        OSError: if a host cannot be resolved, or the socket cannot be
+            created, bound or connected.
+    """
+    _check_ip_family(family)
+    local_family, local_address = int(family), None
+    if local_host:
+        local_family, local_address = await _local_address(local_host, local_port, family)
+    results = await resolve(
+        str(remote_host), remote_port, family=local_family, type=socket.SOCK_DGRAM
+    )
+    family_, remote_address = results[0][0], results[0][4]
+    if local_address is None and local_port:
+        local_address = (_wildcard(family_), local_port)
+    sock = _open_udp_socket(family_, local_address, reuse_port=reuse_port)
+    try:
+        sock.connect(remote_address)  # immediate for UDP: it only records the peer
+    except BaseException:
+        sock.close()
+        raise
+    return ConnectedUDPSocket(sock)
+
+
+def _unix_path(path: UNIXPath | None) -> str | bytes | None:
+    return None if path is None else os.fspath(path)
+
+
+def _is_abstract(path: str | bytes) -> bool:
+    return path[:1] in ("\0", b"\0")
+
+
+def _remove_stale_socket(path: str | bytes) -> None:
+    """Unlink a socket file left at `path`; leave any other kind of file alone."""
+    try:
+        if stat.S_ISSOCK(os.stat(path).st_mode):
+            os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _setup_unix_socket(
+    sock: socket.socket,
+    local_path: str | bytes | None,
+    local_mode: int | None,
+    remote_path: str | bytes | None,
+) -> None:
+    """Bind (with mode) and connect a UNIX datagram socket: file system calls, so run in a thread."""
+    if local_path is not None:
+        if not _is_abstract(local_path):
+            _remove_stale_socket(local_path)
+        sock.bind(local_path)
+        if local_mode is not None and not _is_abstract(local_path):
+            os.chmod(local_path, local_mode)
+    if remote_path is not None:
+        sock.connect(remote_path)
+
+
+def _needs_file_system(*paths: str | bytes | None) -> bool:
+    return any(path is not None and not _is_abstract(path) for path in paths)
+
+
+async def _open_unix_socket(
+    local_path: UNIXPath | None, local_mode: int | None, remote_path: UNIXPath | None
+) -> socket.socket:
+    local, remote = _unix_path(local_path), _unix_path(remote_path)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        sock.setblocking(False)
+        if _needs_file_system(local, remote):
+            # Not abandoned on cancellation: the thread must be done with the socket
+            # before we close it (closing under it could hit a reused descriptor).
+            await run_sync(_setup_unix_socket, sock, local, local_mode, remote)
+        else:
+            _setup_unix_socket(sock, local, local_mode, remote)
+            await checkpoint()
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+async def create_unix_datagram_socket(
+    *, local_path: UNIXPath | None = None, local_mode: int | None = None
+) -> abc_sockets.UNIXDatagramSocket:
+    """Create a UNIX datagram socket.
+
+    Without `local_path` the socket is not bound: it can send, but peers
+    cannot reply to it. A socket file already at `local_path` is replaced; any
+    other kind of file there makes the call fail.
+
+    Args:
+        local_path: the path to bind to; a str or bytes starting with a NUL
+            character is a Linux abstract-namespace name.
+        local_mode: permissions to give the socket file (e.g. `0o600`).
+
+    Returns:
+        A UNIX datagram socket.
+
+    Raises:
+        OSError: if the socket cannot be created or bound.
+    """
+    sock = await _open_unix_socket(local_path, local_mode, None)
+    return UNIXDatagramSocket(sock)
+
+
+async def create_connected_unix_datagram_socket(
+    remote_path: UNIXPath,
+    *,
+    local_path: UNIXPath | None = None,
+    local_mode: int | None = None,
+) -> abc_sockets.ConnectedUNIXDatagramSocket:
+    """Create a UNIX datagram socket connected to the socket at `remote_path`.
+
+    Args:
+        remote_path: the path (or abstract name) of the peer's socket.
+        local_path: the path to bind to, so that the peer can reply; a socket
+            file already there is replaced.
+        local_mode: permissions to give the socket file (e.g. `0o600`).
+
+    Returns:
+        A connected UNIX datagram socket.
+
+    Raises:
+        OSError: if the socket cannot be created, bound or connected (for
+            example, no socket is bound at `remote_path`).
+    """
+    sock = await _open_unix_socket(local_path, local_mode, remote_path)
+    return ConnectedUNIXDatagramSocket(sock)
+
+
+# -- adopting existing sockets (`from_socket()`) -----------------------------------------
+
+
+def _check_adopted_family(sock: socket.socket, wrapper: str) -> None:
+    if sock.family not in _IP_FAMILIES:
+        unix_wrapper = wrapper.replace("UDP", "UNIXDatagram")
+        raise ValueError(
+            f"address family mismatch: expected AF_INET or AF_INET6, got {sock.family.name}; "
+            f"wrap a UNIX datagram socket with {unix_wrapper}.from_socket() instead"
+        )
+
+
+def _adopter(cls: type[_DatagramIO], *, ip: bool) -> Callable[[socket.socket], Awaitable[Any]]:
+    """Return the coroutine function that wraps a socket the ABC has validated in `cls`."""
+    wrapper = cls.__name__
+
+    async def adopt(sock: socket.socket) -> _DatagramIO:
+        if ip:
+            _check_adopted_family(sock, wrapper)
+        await checkpoint()
+        return cls(sock)
+
+    return adopt
+
+
+abc_sockets.SOCKET_ADOPTERS.update(
+    UDPSocket=_adopter(UDPSocket, ip=True),
+    ConnectedUDPSocket=_adopter(ConnectedUDPSocket, ip=True),
+    UNIXDatagramSocket=_adopter(UNIXDatagramSocket, ip=False),
+    ConnectedUNIXDatagramSocket=_adopter(ConnectedUNIXDatagramSocket, ip=False),
+)
