@@ -1,0 +1,177 @@
+"""Low-level socket helpers shared by anyio-net's streams, listeners and datagram sockets.
+
+Every anyio-net socket object wraps one non-blocking `socket.socket` and drives
+it Trio's way: try the system call; only when the OS answers "would block",
+park in `anyio.wait_readable()` / `anyio.wait_writable()` and try again. The
+event loop is asked for readiness and nothing else, so one implementation
+serves asyncio, uvloop and Trio.
+
+Checkpoints (`call_with_retry`): an operation first raises the cancellation
+exception if the caller's scope is already cancelled, before touching the
+socket. It then yields to the loop exactly once: while waiting for readiness,
+or, when the system call succeeded at once, with a cancel-shielded yield, so
+that bytes taken from the OS are never lost to a cancellation.
+
+Closing (`close_socket`): mark closed, `notify_closing()` (which wakes any task
+parked on the socket with `ClosedResourceError`), close. Callers checkpoint
+afterwards, so that `aclose()` in a cancelled scope raises with the socket
+already closed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import stat
+import sys
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
+from .. import BrokenResourceError, ClosedResourceError, notify_closing
+from ..lowlevel import cancel_shielded_checkpoint, checkpoint_if_cancelled
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+T = TypeVar("T")
+
+#: A UNIX socket path: a file system path, or (Linux) an abstract name starting with NUL.
+UNIXPath: TypeAlias = "str | bytes | os.PathLike[Any]"
+IP_FAMILIES = (socket.AF_INET, socket.AF_INET6)
+
+
+class SocketHolder:
+    """Owns a non-blocking socket and knows whether we closed it.
+
+    Invariant: ``closed`` is True exactly when ``sock`` has been closed by us.
+    """
+
+    __slots__ = ("closed", "sock")
+
+    def __init__(self, sock: socket.socket) -> None:
+        sock.setblocking(False)
+        self.sock = sock
+        self.closed = False
+
+    def close(self) -> None:
+        """Close the socket (once), waking its waiters with `ClosedResourceError`."""
+        if not self.closed:
+            self.closed = True
+            try:
+                notify_closing(self.sock)
+            finally:
+                self.sock.close()
+
+    def error(self, exc: OSError) -> Exception:
+        """Translate a socket error, to be raised ``from exc``."""
+        if self.closed:
+            return ClosedResourceError()
+        return BrokenResourceError(f"{exc.strerror or exc}")
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise ClosedResourceError
+
+
+async def call_with_retry(
+    holder: SocketHolder, call: Callable[[], T], wait: Callable[[Any], Awaitable[None]]
+) -> T:
+    """Run ``call`` until the OS accepts it, waiting with ``wait`` while it would block.
+
+    A checkpoint (see the module docstring). `OSError`s other than "would
+    block" become `BrokenResourceError` (or `ClosedResourceError` once closed).
+    """
+    await checkpoint_if_cancelled()
+    holder.check_open()
+    try:
+        result = call()
+    except BlockingIOError:
+        return await retry_after_wait(holder, call, wait)
+    except OSError as exc:
+        raise holder.error(exc) from exc
+    await cancel_shielded_checkpoint()
+    return result
+
+
+async def retry_after_wait(
+    holder: SocketHolder, call: Callable[[], T], wait: Callable[[Any], Awaitable[None]]
+) -> T:
+    """Wait for readiness, then retry ``call`` (again after spurious wake-ups)."""
+    while True:
+        # A cancellation here leaves nothing done: the call has not succeeded.
+        await wait(holder.sock)
+        holder.check_open()
+        try:
+            return call()
+        except BlockingIOError:
+            continue
+        except OSError as exc:
+            raise holder.error(exc) from exc
+
+
+# -- socket options ---------------------------------------------------------------------
+
+
+def set_nodelay(sock: socket.socket) -> None:
+    """Turn Nagle's algorithm off on a TCP socket (anyio's streams send at once)."""
+    if sock.family in IP_FAMILIES and sock.type == socket.SOCK_STREAM:
+        with suppress(OSError):  # e.g. a socket whose peer already left
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def set_reuse_port(sock: socket.socket) -> None:
+    """Set ``SO_REUSEPORT``, or say clearly that this platform has none."""
+    option = getattr(socket, "SO_REUSEPORT", None)
+    if option is None:
+        raise ValueError("reuse_port=True is not supported on this platform; leave it False")
+    sock.setsockopt(socket.SOL_SOCKET, option, 1)
+
+
+def set_listener_options(sock: socket.socket, *, reuse_port: bool) -> None:
+    """What every TCP listening socket gets before ``bind()``."""
+    if sys.platform != "win32":
+        # Rebinding right after a restart; on Windows this would let others steal the port.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        set_reuse_port(sock)
+    if sock.family == socket.AF_INET6:
+        # We bind IPv4 separately: a dual-stack IPv6 socket would clash with it.
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+
+
+# -- UNIX socket paths -------------------------------------------------------------------
+
+
+def unix_path(path: UNIXPath) -> str | bytes:
+    """Return ``path`` as str or bytes (``os.fspath``), with a clear error for anything else."""
+    try:
+        return os.fspath(path)
+    except TypeError:
+        raise TypeError(
+            f"a UNIX socket path must be str, bytes or os.PathLike, not {type(path).__name__}"
+        ) from None
+
+
+def is_abstract(path: str | bytes) -> bool:
+    """Tell whether ``path`` names a Linux abstract-namespace socket (leading NUL)."""
+    return path[:1] in ("\0", b"\0")
+
+
+def remove_stale_socket(path: str | bytes) -> None:
+    """Unlink a socket file left at ``path``; refuse to touch any other kind of file.
+
+    Raises:
+        FileExistsError: if something other than a socket exists at ``path``.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISSOCK(mode):
+        raise FileExistsError(
+            errno.EEXIST,
+            "a file that is not a socket exists at this path; remove it or choose another path",
+            os.fsdecode(path),
+        )
+    os.unlink(path)
