@@ -7,6 +7,7 @@ import inspect
 from typing import TYPE_CHECKING, Any
 
 from ._collect import LATE_BACKEND_FIXTURE, coroutine_test_function, late_backend_value
+from ._interrupts import unwrap_interrupts
 from ._runners import extract_backend_and_options, get_runner
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def run_test(item: pytest.Function, backend: object) -> None:
     __tracebackhide__ = True
     inner = coroutine_test_function(item.obj)
     name, options = extract_backend_and_options(backend)
-    with get_runner(name, options) as runner:
+    with get_runner(name, options) as runner, unwrap_interrupts():
         if inner is item.obj:
             runner.run_test(item.obj, _test_arguments(item))
         else:

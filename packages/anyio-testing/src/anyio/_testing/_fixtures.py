@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ._collect import LATE_BACKEND_FIXTURE, late_backend_value
+from ._interrupts import unwrap_interrupts
 from ._runners import extract_backend_and_options, get_runner
 
 if TYPE_CHECKING:
@@ -69,9 +70,17 @@ def _make_wrapper(
     def anyio_fixture(**kwargs: Any) -> Generator[Any, None, None]:
         with get_runner(name, options) as runner:
             if inspect.isasyncgenfunction(func):
-                yield from runner.run_asyncgen_fixture(target, kwargs)
+                steps = iter(runner.run_asyncgen_fixture(target, kwargs))
+                with unwrap_interrupts():
+                    value = next(steps)
+                yield value
+                with unwrap_interrupts():
+                    for _ in steps:
+                        pass
             else:
-                yield runner.run_fixture(target, kwargs)
+                with unwrap_interrupts():
+                    value = runner.run_fixture(target, kwargs)
+                yield value
 
     anyio_fixture.__qualname__ = getattr(func, "__qualname__", anyio_fixture.__qualname__)
     return anyio_fixture

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..._core._backend import running_here
 from ...abc._testing import TestRunner as AbstractTestRunner
@@ -87,13 +87,27 @@ def run(
 
 
 class TestRunner(AbstractTestRunner):
-    """Runs fixtures and tests in one task of one asyncio event loop."""
+    """Runs fixtures and tests in one task of one asyncio event loop.
+
+    Each job (a fixture step or a test) is a coroutine handed to the worker
+    task, which reports how it ended as an `_Outcome` in the job's future; the
+    future itself never holds an exception, so driving the loop until it is
+    done raises only what came from *outside* the job: a signal handler's
+    exception (pytest-timeout, Ctrl+C) or a ``KeyboardInterrupt`` or
+    ``SystemExit`` raised in another task. Then the job is still running, and
+    is cancelled (natively, so that it unwinds like any cancelled task) and
+    driven to its end before the exception goes on to pytest; otherwise the
+    next job would queue up behind it forever.
+    """
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         self._runner = _make_runner(options)
-        self._jobs: asyncio.Queue[tuple[Coroutine[Any, Any, Any], asyncio.Future[Any]]]
+        self._jobs: asyncio.Queue[tuple[Coroutine[Any, Any, Any], asyncio.Future[_Outcome]]]
         self._worker: asyncio.Task[None] | None = None
         self._errors: list[BaseException] = []
+        # Invariant: True only while _stop_job() waits for a cancelled job to end.
+        self._stopping_job = False
+        self._closing = False
 
     def __enter__(self) -> Self:
         self._runner.__enter__()
@@ -110,6 +124,7 @@ class TestRunner(AbstractTestRunner):
         exc_tb: TracebackType | None,
     ) -> None:
         if self._worker is not None:
+            self._closing = True
             self._worker.cancel()
             with suppress(asyncio.CancelledError):
                 self._runner.get_loop().run_until_complete(self._worker)
@@ -130,18 +145,29 @@ class TestRunner(AbstractTestRunner):
         try:
             while True:
                 coro, future = await self._jobs.get()
-                try:
-                    result = await coro
-                except (KeyboardInterrupt, SystemExit):
-                    raise  # stops the loop; run_until_complete() re-raises it
-                except BaseException as exc:  # pytest's Skipped etc. included
-                    if not future.cancelled():
-                        future.set_exception(exc)
-                else:
-                    if not future.cancelled():
-                        future.set_result(result)
+                outcome = await self._run_job(coro)
+                if self._stopping_job:
+                    self._stopping_job = False
+                    if sys.version_info >= (3, 11):
+                        # The cancellation was ours, and it is over (even if the
+                        # job swallowed it): the next job starts uncancelled.
+                        task.uncancel()
+                if not future.done():
+                    future.set_result(outcome)
         finally:
             task_states.pop(task, None)
+
+    async def _run_job(self, coro: Coroutine[Any, Any, Any]) -> _Outcome:
+        try:
+            return _Outcome(None, await coro)
+        except (KeyboardInterrupt, SystemExit):
+            raise  # stops the loop; run_until_complete() re-raises it
+        except asyncio.CancelledError as exc:
+            if self._closing:
+                raise
+            return _Outcome(exc, None)
+        except BaseException as exc:  # pytest's Skipped etc. included
+            return _Outcome(exc, None)
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
         loop = self._runner.get_loop()
@@ -149,25 +175,48 @@ class TestRunner(AbstractTestRunner):
             # A KeyboardInterrupt or SystemExit ended the worker task: start a
             # new one, so that the teardown of fixtures still runs.
             self._worker = loop.create_task(self._work(), name="anyio test runner")
-        future: asyncio.Future[T] = loop.create_future()
+        future: asyncio.Future[_Outcome] = loop.create_future()
         self._jobs.put_nowait((coro, future))
         try:
             with running_here(loop):
                 loop.run_until_complete(future)
         except BaseException:
-            if not future.done():
-                # Interrupted (Ctrl+C): the coroutine may still be running.
-                future.cancel()
+            # Raised into the loop from outside the job (see the class docstring).
+            self._stop_job(future)
             raise
-        self._raise_loop_errors()
-        return future.result()
+        value: T = self._unwrap(future.result())
+        return value
 
-    def _raise_loop_errors(self) -> None:
+    def _stop_job(self, future: asyncio.Future[_Outcome]) -> None:
+        """Cancel the job of ``future`` if it is still running, and wait for its end."""
+        worker = self._worker
+        if future.done() or worker is None or worker.done():
+            return
+        self._stopping_job = True
+        worker.cancel()
+        loop = self._runner.get_loop()
+        with running_here(loop):
+            loop.run_until_complete(future)
+        self._errors.clear()
+
+    def _unwrap(self, outcome: _Outcome) -> Any:
+        """Return the job's value or raise its exception, and any loop callback's errors.
+
+        An exception raised by a loop callback while the job ran belongs to the
+        same step (fixture setup, test, teardown); it is raised even if the job
+        itself ended normally, with the job's own error, if any, in a group.
+        """
         errors, self._errors = self._errors, []
-        if len(errors) == 1:
-            raise errors[0]
+        exc = outcome.error
         if errors:
-            raise BaseExceptionGroup("errors in event loop callbacks", errors)
+            if exc is not None and not isinstance(exc, StopAsyncIteration):
+                errors.insert(0, exc)
+            if len(errors) == 1:
+                raise errors[0]
+            raise BaseExceptionGroup("errors in the test and in event loop callbacks", errors)
+        if exc is not None:
+            raise exc
+        return outcome.value
 
     def run_asyncgen_fixture(
         self,
@@ -196,3 +245,10 @@ class TestRunner(AbstractTestRunner):
         self, test_func: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any]
     ) -> None:
         self._call(test_func(**kwargs))
+
+
+class _Outcome(NamedTuple):
+    """How a job of the test runner ended: its exception, or None and its value."""
+
+    error: BaseException | None
+    value: Any

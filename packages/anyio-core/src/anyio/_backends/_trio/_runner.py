@@ -55,11 +55,24 @@ def run(
     return trio.run(func, *args, **options)
 
 
-_Job = tuple[Callable[[], Coroutine[Any, Any, Any]], list[outcome.Outcome[Any]]]
+_Job = tuple[Callable[[], Coroutine[Any, Any, Any]], list[outcome.Outcome[Any]], bool]
 
 
 class TestRunner(AbstractTestRunner):
-    """Runs fixtures and tests in one task of one Trio guest run."""
+    """Runs fixtures and tests in one task of one Trio guest run.
+
+    An exception raised into the host loop from outside the job it waits for
+    (a signal handler's: pytest-timeout, or Ctrl+C) leaves that job running in
+    the Trio run; it must be stopped, or the next job would queue up behind it
+    forever. Trio stops code only with cancel scopes, and they must nest: a job
+    that leaves a scope open when it returns (an async generator fixture
+    holding a task group across its ``yield``) cannot run in a scope of its
+    own. So a test and a coroutine fixture, which are over when their call
+    returns, each run in a cancel scope of their own, and an interrupted one is
+    cancelled alone; an interrupted step of an async generator fixture cancels
+    the whole run, and the runner then refuses further jobs (the plugin starts a
+    fresh runner once every holder of this one is done).
+    """
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         check_options(options)
@@ -68,6 +81,10 @@ class TestRunner(AbstractTestRunner):
         self._send: trio.MemorySendChannel[_Job] | None = None
         self._token: trio.lowlevel.TrioToken | None = None
         self._run_outcome: list[outcome.Outcome[None]] = []
+        self._run_scope: trio.CancelScope | None = None
+        # Invariant: not None only while a test or a coroutine fixture runs.
+        self._job_scope: trio.CancelScope | None = None
+        self._run_cancelled = False
 
     def __enter__(self) -> Self:
         trio.lowlevel.start_guest_run(
@@ -85,11 +102,11 @@ class TestRunner(AbstractTestRunner):
         exc_val: BaseException | None,
         exc_tb: TracebackType | None,
     ) -> None:
-        if self._send is not None and self._token is not None:
+        if self._send is not None and self._token is not None and not self._run_outcome:
             self._token.run_sync_soon(self._send.close)
-            self._send = None
+        self._send = None
         self._run_until(lambda: bool(self._run_outcome))
-        self._run_outcome.pop().unwrap()
+        self._run_outcome[-1].unwrap()
 
     def _run_until(self, done: Callable[[], bool]) -> None:
         while not done():
@@ -99,20 +116,59 @@ class TestRunner(AbstractTestRunner):
         send, receive = trio.open_memory_channel[_Job](math.inf)
         self._token = trio.lowlevel.current_trio_token()
         self._send = send
-        async with receive:
-            async for make_coro, result in receive:
-                result.append(await outcome.acapture(make_coro))
+        with trio.CancelScope() as self._run_scope:
+            async with receive:
+                async for make_coro, result, scoped in receive:
+                    result.append(await self._run_job(make_coro, scoped=scoped))
 
-    def _call(self, make_coro: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    async def _run_job(
+        self, make_coro: Callable[[], Coroutine[Any, Any, Any]], *, scoped: bool
+    ) -> outcome.Outcome[Any]:
+        ended: outcome.Outcome[Any]
+        if not scoped:
+            ended = await outcome.acapture(make_coro)
+            return ended
+        with trio.CancelScope() as self._job_scope:
+            try:
+                ended = await outcome.acapture(make_coro)
+                return ended
+            finally:
+                self._job_scope = None
+        # Not reached: acapture() captures the scope's own Cancelled.
+        raise AssertionError("the job's cancel scope swallowed its result")
+
+    def _call(self, make_coro: Callable[[], Coroutine[Any, Any, T]], *, scoped: bool) -> T:
+        if self._run_cancelled:
+            raise RuntimeError(
+                "This Trio test runner was stopped when a step of an async generator "
+                "fixture was interrupted (by pytest-timeout or a signal handler); "
+                "the fixtures that use it cannot run until their scope ends"
+            )
         if self._send is None or self._token is None:
             raise RuntimeError("The test runner is not running")
         result: list[outcome.Outcome[T]] = []
-        self._token.run_sync_soon(self._send.send_nowait, (make_coro, result))
-        self._run_until(lambda: bool(result) or bool(self._run_outcome))
+        self._token.run_sync_soon(self._send.send_nowait, (make_coro, result, scoped))
+        try:
+            self._run_until(lambda: bool(result) or bool(self._run_outcome))
+        except BaseException:
+            # Raised into the host from outside the job (see the class docstring).
+            self._stop_job(result)
+            raise
         if not result:
             self._run_outcome[-1].unwrap()
             raise RuntimeError("The Trio run of the test runner ended unexpectedly")
         return result[0].unwrap()
+
+    def _stop_job(self, result: list[outcome.Outcome[T]]) -> None:
+        """Cancel the job of ``result`` if it is still running, and wait for its end."""
+        if result or self._run_outcome or self._token is None:
+            return
+        scope = self._job_scope
+        if scope is None:
+            scope, self._run_cancelled = self._run_scope, True
+        if scope is not None:
+            self._token.run_sync_soon(scope.cancel)
+            self._run_until(lambda: bool(result) or bool(self._run_outcome))
 
     def run_asyncgen_fixture(
         self,
@@ -120,13 +176,13 @@ class TestRunner(AbstractTestRunner):
         kwargs: dict[str, Any],
     ) -> Iterator[T]:
         agen = fixture_func(**kwargs)
-        yield self._call(agen.__anext__)
+        yield self._call(agen.__anext__, scoped=False)
         try:
-            self._call(agen.__anext__)
+            self._call(agen.__anext__, scoped=False)
         except StopAsyncIteration:
             pass
         else:
-            self._call(agen.aclose)
+            self._call(agen.aclose, scoped=False)
             raise RuntimeError("Async generator fixture did not stop")
 
     def run_fixture(
@@ -134,9 +190,9 @@ class TestRunner(AbstractTestRunner):
         fixture_func: Callable[..., Coroutine[Any, Any, T]],
         kwargs: dict[str, Any],
     ) -> T:
-        return self._call(lambda: fixture_func(**kwargs))
+        return self._call(lambda: fixture_func(**kwargs), scoped=True)
 
     def run_test(
         self, test_func: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any]
     ) -> None:
-        self._call(lambda: test_func(**kwargs))
+        self._call(lambda: test_func(**kwargs), scoped=True)
