@@ -9,6 +9,7 @@ import pytest
 
 from anyio import (
     CancelScope,
+    Event,
     TaskInfo,
     create_task_group,
     fail_after,
@@ -223,3 +224,60 @@ class TestWaitAllTasksBlocked:
                 tg.start_soon(waiter, "a")
                 tg.start_soon(waiter, "b")
         assert sorted(returned) == ["a", "b"]
+
+    async def test_a_host_whose_last_child_finished_is_not_blocked(self) -> None:
+        # asyncio wakes a task group's host through the finished child's done
+        # callback, which the loop runs one turn later: until then the host
+        # looks parked, yet a wake-up is on its way (issue 18.3).
+        log: list[str] = []
+        release = Event()
+
+        async def child() -> None:
+            await release.wait()
+
+        async def host() -> None:
+            async with create_task_group() as inner:
+                inner.start_soon(child)
+            log.append("host went on")
+            await sleep_forever()
+
+        with fail_after(5):
+            async with create_task_group() as tg:
+                tg.start_soon(host)
+                await wait_all_tasks_blocked()
+                assert log == []
+                release.set()
+                await wait_all_tasks_blocked()
+                assert log == ["host went on"]
+                tg.cancel_scope.cancel()
+
+    @pytest.mark.usefixtures("asyncio_only")
+    @pytest.mark.parametrize("links", [1, 2, 3])
+    async def test_callbacks_queued_in_the_loop_are_wakes_on_their_way(self, links: int) -> None:
+        # asyncio-specific: a future completed by a chain of call_soon()
+        # callbacks (as asyncio.shield(), wait_for() and executor results do).
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        log: list[str] = []
+
+        async def child() -> None:
+            await future
+            log.append("woken")
+            await sleep_forever()
+
+        def chain(remaining: int) -> None:
+            if remaining:
+                loop.call_soon(chain, remaining - 1)
+            else:
+                future.set_result(None)
+
+        with fail_after(5):
+            async with create_task_group() as tg:
+                tg.start_soon(child)
+                await wait_all_tasks_blocked()
+                loop.call_soon(chain, links - 1)
+                await wait_all_tasks_blocked()
+                assert log == ["woken"]
+                tg.cancel_scope.cancel()

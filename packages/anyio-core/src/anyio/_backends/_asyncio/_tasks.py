@@ -376,8 +376,31 @@ async def cancel_shielded_checkpoint() -> None:
         await checkpoint()
 
 
+# -- wait_all_tasks_blocked --------------------------------------------------------
+#
+# The rule: the loop is settled when every other task waits for something *and
+# no wake-up is on its way to any of them*. A task parked on a pending future
+# is not enough to call it blocked, because asyncio often delivers a wake-up in
+# two steps: first a callback is queued, and only when the loop runs it is the
+# future completed. Until then the future looks pending and the task blocked.
+# The commonest case is our own task group: when a child finishes, the host is
+# woken by the child's done callback, which asyncio queues with call_soon(); in
+# between, the child is gone from all_tasks() and the host still looks parked.
+# asyncio.shield(), wait_for(), gather() and results of executor threads
+# (call_soon_threadsafe) work the same way.
+#
+# So besides the tasks we look at the loop: a callback queued in its ready queue
+# (other than the steps of tasks that wait here too) or a timer already due is
+# a wake-up on its way, and so is a task of ours that finished but whose done
+# callback has not run yet. uvloop hides its ready queue; there we also ask for
+# the settled state to hold over several consecutive loop iterations, so that
+# short callback chains play out first.
+
 #: Tasks inside wait_all_tasks_blocked(): they count as blocked for each other.
 _waiting_for_blocked: set[Task[Any]] = set()
+
+#: Consecutive settled observations required where the ready queue is hidden.
+_HIDDEN_QUEUE_ROUNDS = 3
 
 
 def _is_blocked(task: Task[Any]) -> bool:
@@ -389,17 +412,43 @@ def _is_blocked(task: Task[Any]) -> bool:
     return state is None or not state.poke_pending
 
 
+def _callbacks_queued(loop: AbstractEventLoop) -> bool:
+    """Tell whether the loop has callbacks to run now, other than our waiters' steps."""
+    ready = getattr(loop, "_ready", ())  # asyncio internal (a deque of handles)
+    for handle in ready:
+        owner = getattr(handle._callback, "__self__", None)
+        if not handle._cancelled and owner not in _waiting_for_blocked:
+            return True
+    scheduled = getattr(loop, "_scheduled", None)  # asyncio internal (a heap of timers)
+    return bool(scheduled) and scheduled[0].when() <= loop.time()
+
+
+def _children_finishing(loop: AbstractEventLoop) -> bool:
+    """Tell whether a finished task of ours still has its done callback to run."""
+    return any(task.done() and task.get_loop() is loop for task in list(task_states))
+
+
+def _settled(loop: AbstractEventLoop, this_task: Task[Any]) -> bool:
+    if _callbacks_queued(loop) or _children_finishing(loop):
+        return False
+    return all(
+        task is this_task or task in _waiting_for_blocked or _is_blocked(task)
+        for task in all_tasks(loop)
+    )
+
+
 async def wait_all_tasks_blocked() -> None:
     this_task = current_task()
     assert this_task is not None
+    loop = this_task.get_loop()
+    rounds = 1 if hasattr(loop, "_ready") else _HIDDEN_QUEUE_ROUNDS
     _waiting_for_blocked.add(this_task)
     try:
-        await checkpoint()
-        while not all(
-            task is this_task or task in _waiting_for_blocked or _is_blocked(task)
-            for task in all_tasks()
-        ):
+        settled_rounds = 0
+        while settled_rounds < rounds:
+            # Each turn lets the loop poll for I/O and run what is queued.
             await checkpoint()
+            settled_rounds = settled_rounds + 1 if _settled(loop, this_task) else 0
     finally:
         _waiting_for_blocked.discard(this_task)
 
