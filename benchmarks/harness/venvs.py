@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 BENCH_DEPS = ("trio==0.35.0", "uvloop==0.23.0")
 REFERENCE = "anyio==4.13.0"
 #: Our distributions in install order; the first one is required for the "ours" column.
-OUR_DISTS = ("anyio-core", "anyio-threads", "anyio-streams", "anyio-path")
+OUR_DISTS = ("anyio-core", "anyio-threads", "anyio-streams", "anyio-path", "anyio-net")
 MARKER = "bench-venv.json"
 OURS_STATE = "ours-state.json"
 
@@ -38,7 +38,7 @@ OURS_STATE = "ours-state.json"
 _PROBE_SCRIPT = """
 import importlib.metadata as md, json, sys
 out = {"python": sys.version.split()[0], "dists": {}}
-for name in ("anyio", "anyio-core", "anyio-threads", "anyio-streams", "anyio-path"):
+for name in ("anyio", "anyio-core", "anyio-threads", "anyio-streams", "anyio-path", "anyio-net"):
     try:
         out["dists"][name] = md.version(name)
     except md.PackageNotFoundError:
