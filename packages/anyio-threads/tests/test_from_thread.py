@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,6 +16,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 pytestmark = pytest.mark.anyio
+
+# AnyIO's exact messages (users' tests match them).
+NO_WORKER_NO_TOKEN = (
+    "Not running inside an AnyIO worker thread, and no event loop token was provided"
+)
+NOT_IN_WORKER = "This function can only be called inside an AnyIO worker thread"
 
 
 async def async_add(a: int, b: int) -> int:
@@ -88,24 +95,29 @@ class TestFromWorkerThread:
 
 
 class TestFromLoopThread:
+    """Calls from the loop's own thread raise NoEventLoopError (a RuntimeError), as in AnyIO."""
+
     async def test_run_refused(self) -> None:
-        with pytest.raises(RuntimeError):
+        with pytest.raises(NoEventLoopError, match=f"^{NO_WORKER_NO_TOKEN}$"):
             from_thread.run(async_add, 1, 2)
 
     async def test_run_sync_refused(self) -> None:
-        with pytest.raises(RuntimeError):
+        with pytest.raises(NoEventLoopError, match=f"^{NO_WORKER_NO_TOKEN}$"):
             from_thread.run_sync(pow, 1, 2)
 
     async def test_run_with_token_refused(self) -> None:
-        with pytest.raises(RuntimeError):
+        with pytest.raises(NoEventLoopError, match="event loop thread"):
             from_thread.run_sync(pow, 1, 2, token=current_token())
+        coro_func = async_add  # never called: refused before the function is touched
+        with pytest.raises(NoEventLoopError, match="event loop thread"):
+            from_thread.run(coro_func, 1, 2, token=current_token())
 
 
 class TestFromForeignThread:
     async def test_without_token_no_event_loop(self) -> None:
-        with pytest.raises(NoEventLoopError):
+        with pytest.raises(NoEventLoopError, match=f"^{NO_WORKER_NO_TOKEN}$"):
             await run_in_plain_thread(lambda: from_thread.run_sync(pow, 1, 2))
-        with pytest.raises(NoEventLoopError):
+        with pytest.raises(NoEventLoopError, match=f"^{NO_WORKER_NO_TOKEN}$"):
             await run_in_plain_thread(lambda: from_thread.run(async_add, 1, 2))
 
     async def test_run_sync_with_token(self) -> None:
@@ -129,9 +141,9 @@ class TestFromForeignThread:
 
 
 def test_no_loop_at_all() -> None:
-    with pytest.raises(NoEventLoopError):
+    with pytest.raises(NoEventLoopError, match=f"^{NO_WORKER_NO_TOKEN}$"):
         from_thread.run_sync(pow, 1, 2)
-    with pytest.raises(NoEventLoopError):
+    with pytest.raises(NoEventLoopError, match=f"^{NO_WORKER_NO_TOKEN}$"):
         from_thread.run(async_add, 1, 2)
 
 
@@ -184,15 +196,139 @@ class TestCheckCancelled:
         assert 0 < rounds < 5000
 
     async def test_outside_worker_thread(self) -> None:
-        with pytest.raises(NoEventLoopError):
+        with pytest.raises(NoEventLoopError, match=f"^{NOT_IN_WORKER}$"):
             from_thread.check_cancelled()
-        with pytest.raises(NoEventLoopError):
+        with pytest.raises(NoEventLoopError, match=f"^{NOT_IN_WORKER}$"):
             await run_in_plain_thread(from_thread.check_cancelled)
+
+    async def test_abandoned_thread_sees_the_cancellation(self) -> None:
+        # The caller is cancelled and leaves at once; the thread goes on and asks.
+        left = threading.Event()
+        outcome: Future[None] = Future()
+
+        def work() -> None:
+            from_thread.run_sync(scope.cancel)
+            left.wait(5)
+            try:
+                from_thread.check_cancelled()
+            except BaseException as exc:
+                outcome.set_exception(exc)
+            else:
+                outcome.set_result(None)
+
+        with CancelScope() as scope:
+            await to_thread.run_sync(work, abandon_on_cancel=True)
+        assert scope.cancelled_caught
+        left.set()
+        with pytest.raises(anyio.get_cancelled_exc_class()):
+            await to_thread.run_sync(outcome.result, 5)
 
 
 def test_check_cancelled_without_loop() -> None:
-    with pytest.raises(NoEventLoopError):
+    with pytest.raises(NoEventLoopError, match=f"^{NOT_IN_WORKER}$"):
         from_thread.check_cancelled()
+
+
+class TestRunsInTheCallersScope:
+    """From a worker thread, calls back run in the task that called to_thread.run_sync()."""
+
+    async def test_cancelling_the_callers_scope_cancels_the_function(self) -> None:
+        reached: list[str] = []
+
+        async def cancel_own_caller() -> None:
+            scope.cancel()
+            # Guard: without the caller's scope around it, this times out instead.
+            with anyio.fail_after(5):
+                await anyio.sleep_forever()
+            reached.append("after sleep")
+
+        with CancelScope() as scope:
+            await to_thread.run_sync(from_thread.run, cancel_own_caller)
+            reached.append("after run_sync")
+        assert scope.cancelled_caught
+        assert reached == []
+
+    async def test_cancel_from_run_sync_reaches_a_later_run(self) -> None:
+        def work() -> None:
+            from_thread.run_sync(scope.cancel)
+            from_thread.run(anyio.lowlevel.checkpoint)
+
+        with CancelScope() as scope:
+            await to_thread.run_sync(work)
+        assert scope.cancelled_caught
+
+    async def test_outer_deadline_reaches_the_function(self) -> None:
+        with anyio.move_on_after(0.01) as scope:
+            await to_thread.run_sync(from_thread.run, anyio.sleep, 10)
+        assert scope.cancelled_caught
+
+    @pytest.mark.parametrize("sync", [False, True], ids=["run", "run_sync"])
+    async def test_runs_in_the_calling_task(self, sync: bool) -> None:
+        async def current() -> anyio.TaskInfo:
+            return anyio.get_current_task()
+
+        caller = anyio.get_current_task()
+        if sync:
+            seen = await to_thread.run_sync(from_thread.run_sync, anyio.get_current_task)
+        else:
+            seen = await to_thread.run_sync(from_thread.run, current)
+        assert seen.id == caller.id
+
+    async def test_abandoned_call_is_not_cancelled_with_the_caller(self) -> None:
+        # With abandon_on_cancel=True the function runs in a task of its own (as on Trio).
+        caller_left = anyio.Event()
+        completed = anyio.Event()
+
+        async def cancel_own_caller() -> None:
+            scope.cancel()
+            with anyio.fail_after(5):
+                await caller_left.wait()
+            completed.set()
+
+        with CancelScope() as scope:
+            await to_thread.run_sync(from_thread.run, cancel_own_caller, abandon_on_cancel=True)
+        assert scope.cancelled_caught
+        caller_left.set()
+        with anyio.fail_after(5):
+            await completed.wait()
+
+    async def test_calls_after_the_caller_left(self) -> None:
+        # The abandoned thread may still call back; the calls run outside any scope.
+        left = threading.Event()
+        results: Future[tuple[int, int]] = Future()
+
+        def work() -> None:
+            from_thread.run_sync(scope.cancel)
+            left.wait(5)
+            results.set_result((from_thread.run(async_add, 1, 2), from_thread.run_sync(pow, 2, 3)))
+
+        with CancelScope() as scope:
+            await to_thread.run_sync(work, abandon_on_cancel=True)
+        left.set()
+        assert await to_thread.run_sync(results.result, 5) == (3, 8)
+
+    async def test_sync_function_given_to_run(self) -> None:
+        with pytest.raises(TypeError, match="run_sync"):
+            await to_thread.run_sync(from_thread.run, pow, 2, 2)
+
+
+class TestSniffio:
+    """sniffio names the backend inside calls back, whatever the thread set."""
+
+    @pytest.mark.parametrize("sync", [False, True], ids=["run", "run_sync"])
+    async def test_reports_the_backend(self, sync: bool, anyio_backend_name: str) -> None:
+        sniffio = pytest.importorskip("sniffio")
+
+        async def library() -> str:
+            return str(sniffio.current_async_library())
+
+        def work() -> str:
+            sniffio.current_async_library_cvar.set("something else")
+            if sync:
+                return str(from_thread.run_sync(sniffio.current_async_library))
+            return from_thread.run(library)
+
+        assert await to_thread.run_sync(work) == anyio_backend_name
 
 
 class TestFromAnotherLoopThread:

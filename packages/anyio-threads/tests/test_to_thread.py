@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 import threading
 from contextvars import ContextVar
+from functools import partial
 
 import pytest
 
 import anyio
 from anyio import CancelScope, create_task_group, from_thread, to_thread
-from anyio.lowlevel import checkpoint
+from anyio.lowlevel import checkpoint, current_token
 
 pytestmark = pytest.mark.anyio
 
-WORKER_NAME = "anyio worker thread"
+WORKER_NAME = "AnyIO worker thread"  # AnyIO's name
 var: ContextVar[str] = ContextVar("var", default="unset")
 
 
@@ -51,6 +54,9 @@ class TestRunSync:
         second = await to_thread.run_sync(threading.get_ident)
         assert first == second
 
+    async def test_worker_thread_name(self) -> None:
+        assert await to_thread.run_sync(lambda: threading.current_thread().name) == WORKER_NAME
+
     async def test_cancellable_is_deprecated(self) -> None:
         with pytest.warns(DeprecationWarning, match="abandon_on_cancel"):
             assert await to_thread.run_sync(pow, 3, 2, cancellable=True) == 9
@@ -65,6 +71,7 @@ class TestCancellation:
         right after `run_sync()` returned.
         """
         abandon = options.get("cancellable", options.get("abandon_on_cancel", False))
+        token = current_token()
         log: list[str] = []
         release = threading.Event()
         finished = threading.Event()
@@ -77,8 +84,9 @@ class TestCancellation:
             try:
                 from_thread.run_sync(scope.cancel)
                 if not abandon:
-                    # Every task of the loop is blocked, the caller included.
-                    from_thread.run(caller_still_waiting)
+                    # Every task of the loop is blocked, the caller included. (With
+                    # the token, in a task of its own: the caller's scope is cancelled.)
+                    from_thread.run(caller_still_waiting, token=token)
                     release.set()
                 release.wait(5)
                 log.append("worker done")
@@ -256,3 +264,55 @@ class TestAnyIOThreadLocals:
         seen = await to_thread.run_sync(lambda: getattr(threadlocals, "current_token", None))
         assert isinstance(seen, EventLoopToken)
         assert seen.native_token is current_token().native_token
+
+
+class TestBadArguments:
+    async def test_async_function(self) -> None:
+        async def coro_func() -> None:
+            pass
+
+        with pytest.raises(TypeError, match="expects a synchronous function"):
+            await to_thread.run_sync(coro_func)  # type: ignore[arg-type]  # the point
+
+    async def test_partial_of_async_function(self) -> None:
+        async def coro_func(value: int) -> int:
+            return value
+
+        with pytest.raises(TypeError, match="expects a synchronous function"):
+            await to_thread.run_sync(partial(coro_func, 1))
+
+    async def test_callable_object_returning_a_coroutine(self) -> None:
+        class AsyncCallable:
+            async def __call__(self) -> None:
+                pass
+
+        with pytest.raises(TypeError, match="expects a synchronous function"):
+            await to_thread.run_sync(AsyncCallable())
+
+    async def test_limiter_of_the_wrong_type(self) -> None:
+        with pytest.raises(TypeError, match="limiter"):
+            await to_thread.run_sync(pow, 2, 2, limiter="x")  # type: ignore[arg-type]  # the point
+
+
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="gc.get_referrers is CPython's")
+class TestNoReferencesLeft:
+    """Nothing the caller passed stays referenced by a worker after the call returned."""
+
+    async def test_context_function_and_arguments(self) -> None:
+        class Value:
+            pass
+
+        def func(_: Value) -> None:
+            pass
+
+        cvar: ContextVar[Value] = ContextVar("cvar")
+        in_context, argument = Value(), Value()
+        cvar.set(in_context)
+        await to_thread.run_sync(func, argument)
+        cvar.set(Value())  # the caller's own context lets go of it
+        gc.collect()
+        await checkpoint()
+        this_frame = sys._getframe()
+        assert [ref for ref in gc.get_referrers(in_context) if ref is not this_frame] == []
+        assert [ref for ref in gc.get_referrers(argument) if ref is not this_frame] == []
+        assert [ref for ref in gc.get_referrers(func) if ref is not this_frame] == []

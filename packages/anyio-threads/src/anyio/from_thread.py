@@ -9,13 +9,12 @@ or use a `BlockingPortal`.
 from __future__ import annotations
 
 import sys
-from concurrent.futures import Future
 from contextvars import copy_context
-from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._core._backend import Backend, current_backend
+from ._core._backend import current_backend
 from ._core._exceptions import NoEventLoopError
+from ._threads._job import Request
 from ._threads._pool import thread_state
 from ._threads._portal import BlockingPortal, BlockingPortalProvider, start_blocking_portal
 
@@ -48,40 +47,58 @@ except ImportError:  # sniffio is optional
 T_Retval = TypeVar("T_Retval")
 PosArgsT = TypeVarTuple("PosArgsT")
 
+#: AnyIO's words; code compares the message, so no detail is added to it.
+_NO_WORKER_NO_TOKEN = (
+    "Not running inside an AnyIO worker thread, and no event loop token was provided"
+)
+_IN_LOOP_THREAD = (
+    "This function cannot be called from the event loop thread it would call into "
+    "(it would wait for itself); await the function directly instead"
+)
 
-def _target(token: EventLoopToken | None) -> tuple[Backend, object]:
-    """Find the loop to call into, refusing calls from that loop's own thread.
+
+def _call(
+    func: Callable[..., Any], args: tuple[Any, ...], token: EventLoopToken | None, is_async: bool
+) -> Any:
+    """Send a call to the loop and wait for its outcome.
+
+    From a worker thread without a token, the call goes to the task waiting for
+    the thread (its host), which runs it inside its cancel scopes; with a token,
+    it runs in a system task (or a loop callback, for a sync function).
+    """
+    job = thread_state.job if token is None else None
+    if job is not None:
+        backend, native_token = job.backend, job.native_token
+    elif token is not None:
+        backend, native_token = token.backend, token.native_token
+    else:
+        raise NoEventLoopError(_NO_WORKER_NO_TOKEN)
+    _refuse_own_loop_thread(native_token)
+    context = copy_context()
+    if _sniffio_cvar is not None:
+        # Whatever the thread set, code running in the loop is in the backend's library.
+        context.run(_sniffio_cvar.set, backend.name)
+    request = Request(func, args, context, is_async)
+    if job is not None:
+        backend.run_sync_soon(native_token, job.deliver, request)
+    else:
+        backend.run_sync_soon(native_token, request.run_detached, backend)
+    return request.wait()
+
+
+def _refuse_own_loop_thread(native_token: object) -> None:
+    """Refuse a call into the loop that runs in this very thread.
 
     A thread that runs an event loop of its own (a plain ``asyncio.run()``,
     say) may call into another loop, as in AnyIO; calling into the loop that
-    runs in this very thread would wait for itself forever.
+    runs in this thread would wait for itself forever.
     """
     try:
-        running: Backend | None = current_backend()
+        running = current_backend()
     except NoEventLoopError:
-        running = None
-    if token is not None:
-        backend: Backend = token.backend
-        native_token = token.native_token
-    else:
-        worker_backend: Backend | None = getattr(thread_state, "backend", None)
-        if worker_backend is None:
-            if running is not None:
-                raise RuntimeError(_IN_LOOP_THREAD)
-            raise NoEventLoopError(
-                "Not running in an anyio worker thread, and no token was given; pass "
-                "token=anyio.lowlevel.current_token() taken in the event loop"
-            )
-        backend, native_token = worker_backend, thread_state.native_token
-    if running is not None and running.current_native_token() is native_token:
-        raise RuntimeError(_IN_LOOP_THREAD)
-    return backend, native_token
-
-
-_IN_LOOP_THREAD = (
-    "This function can only be called from a worker thread or a foreign thread, "
-    "not from the event loop thread it would call into (await the function directly)"
-)
+        return
+    if running.current_native_token() is native_token:
+        raise NoEventLoopError(_IN_LOOP_THREAD)
 
 
 def run(
@@ -91,34 +108,24 @@ def run(
 ) -> T_Retval:
     """Run an async function in the event loop and wait for its result.
 
+    From a worker thread of `anyio.to_thread.run_sync`, the function runs in
+    the task that called ``run_sync()``, inside its cancel scopes: cancelling
+    one of them, or a deadline, cancels the function at its next checkpoint
+    (unless that call passed ``abandon_on_cancel=True``). It sees the worker
+    thread's context variables either way.
+
     Args:
         func: the async function.
         *args: positional arguments for it.
         token: the loop to run it in (needed outside anyio's worker threads).
 
     Raises:
-        RuntimeError: if called from an event loop thread.
-        NoEventLoopError: outside a worker thread without a token.
+        NoEventLoopError: outside a worker thread without a token, or when
+            called from the thread of the event loop it would call into.
         RunFinishedError: if the event loop has finished.
     """
-    backend, native = _target(token)
-    future: Future[T_Retval] = Future()
-    context = copy_context()
-
-    async def call() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            result = await func(*args)
-        except BaseException as exc:
-            future.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
-        else:
-            future.set_result(result)
-
-    backend.run_sync_soon(native, partial(backend.spawn_system_task, call, context=context))
-    return future.result()
+    result: T_Retval = _call(func, args, token, is_async=True)
+    return result
 
 
 def run_sync(
@@ -128,53 +135,43 @@ def run_sync(
 ) -> T_Retval:
     """Run a synchronous function in the event loop thread and wait for its result.
 
+    From a worker thread, it runs in the task that called
+    `anyio.to_thread.run_sync`, as `run()` does.
+
     Args:
         func: the function.
         *args: positional arguments for it.
         token: the loop to run it in (needed outside anyio's worker threads).
 
     Raises:
-        RuntimeError: if called from an event loop thread.
-        NoEventLoopError: outside a worker thread without a token.
+        NoEventLoopError: outside a worker thread without a token, or when
+            called from the thread of the event loop it would call into.
         RunFinishedError: if the event loop has finished.
     """
-    backend, native = _target(token)
-    future: Future[T_Retval] = Future()
-    context = copy_context()
-
-    def call() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        # A callback runs outside any task: tell sniffio which library runs it.
-        library = _sniffio_cvar.set(backend.name) if _sniffio_cvar is not None else None
-        try:
-            future.set_result(context.run(func, *args))
-        except BaseException as exc:
-            future.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
-        finally:
-            if _sniffio_cvar is not None and library is not None:
-                _sniffio_cvar.reset(library)
-
-    backend.run_sync_soon(native, call)
-    return future.result()
+    result: T_Retval = _call(func, args, token, is_async=False)
+    return result
 
 
 def check_cancelled() -> None:
     """Raise the cancellation exception if the task waiting for this worker thread
     has been cancelled.
 
-    Lets a long-running function in `anyio.to_thread.run_sync` stop early.
+    Lets a long-running function in `anyio.to_thread.run_sync` stop early. In a
+    thread abandoned by its cancelled caller (``abandon_on_cancel=True``), it raises too.
 
     Raises:
         NoEventLoopError: when not called from an anyio worker thread.
     """
-    backend: Backend | None = getattr(thread_state, "backend", None)
-    scope = getattr(thread_state, "scope", None)
-    if backend is None or scope is None:
-        raise NoEventLoopError("check_cancelled() can only be called from an anyio worker thread")
-    if backend.cancelled_outside(scope):
+    job = thread_state.job
+    if job is None:
+        raise NoEventLoopError("This function can only be called inside an AnyIO worker thread")
+    backend = job.backend
+    if job.host_gone:
+        if job.cancelled:
+            raise backend.make_cancelled()
+        return
+    scope = job.scope
+    if scope is not None and backend.cancelled_outside(scope):
         raise backend.make_cancelled()
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sys
+import types
 import warnings
 from contextvars import copy_context
+from functools import partial
+from inspect import iscoroutine, iscoroutinefunction
 from typing import TYPE_CHECKING, TypeVar
 
 from ._core._backend import current_backend
 from ._core._exceptions import WouldBlock
 from ._core._lowlevel import RunVar
-from ._threads._pool import Job, current_pool
+from ._threads._job import Job
+from ._threads._pool import current_pool
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -58,6 +62,8 @@ async def run_sync(
         What ``func`` returned.
 
     Raises:
+        TypeError: if ``func`` is an async function, or ``limiter`` is not a
+            capacity limiter.
         Exception: whatever ``func`` raised, with its traceback.
     """
     if cancellable is not None:
@@ -68,10 +74,17 @@ async def run_sync(
             stacklevel=2,
         )
         abandon_on_cancel = cancellable
+    if iscoroutinefunction(func):
+        raise TypeError(_async_function_message(func))
 
     backend = current_backend()
     if limiter is None:
         limiter = current_default_thread_limiter()
+    elif not callable(getattr(limiter, "acquire_nowait", None)):
+        raise TypeError(
+            f"The limiter argument must be a CapacityLimiter (or None for the default "
+            f"one), not {type(limiter).__name__} {limiter!r}"
+        )
     # Waiting for the thread is this call's schedule point, so a free token is
     # taken without the extra yield of `async with limiter`; a cancelled caller
     # still never starts the function.
@@ -81,14 +94,9 @@ async def run_sync(
     except WouldBlock:
         await limiter.acquire()
     try:
-        with backend.cancel_scope_class(shield=not abandon_on_cancel) as scope:
-            waiter = backend.create_waiter()
-            current_pool(backend).submit(Job(func, args, copy_context(), waiter, scope))
-            try:
-                ok, value = await backend.wait(waiter)
-            except BaseException:
-                backend.abandon(waiter)
-                raise
+        job = Job(backend, _check_sync(func), args, copy_context(), not abandon_on_cancel)
+        current_pool(backend).submit(job)
+        ok, value = await job.serve()
     finally:
         limiter.release()
     if ok:
@@ -98,6 +106,31 @@ async def run_sync(
         raise value
     finally:
         del value
+
+
+def _async_function_message(func: object) -> str:
+    name = getattr(func, "__qualname__", None) or repr(func)
+    return (
+        f"to_thread.run_sync() expects a synchronous function, but {name} is "
+        f"asynchronous; pass a synchronous function, or await the async one directly"
+    )
+
+
+def _check_sync(func: Callable[..., T_Retval]) -> Callable[..., T_Retval]:
+    """Wrap ``func`` only if it might hide an async function (a callable object)."""
+    if isinstance(func, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+        return func
+    return partial(_call_sync, func)
+
+
+def _call_sync(func: Callable[..., T_Retval], *args: object) -> T_Retval:
+    # Runs in the worker thread: a callable that returned a coroutine was async
+    # after all (a partial of one, or an object with an async __call__).
+    result = func(*args)
+    if iscoroutine(result):
+        result.close()  # never awaited, and no warning about it
+        raise TypeError(_async_function_message(func))
+    return result
 
 
 def current_default_thread_limiter() -> CapacityLimiter:

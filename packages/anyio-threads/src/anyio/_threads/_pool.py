@@ -2,12 +2,12 @@
 
 The hand-off
 ------------
-A call to `to_thread.run_sync()` parks the calling task on a waiter (core's
-parking API) and gives a job to an idle worker thread. When the function
+A call to `to_thread.run_sync()` gives a `Job` to an idle worker thread and
+parks the calling task as the job's host (see `._job`). When the function
 returns, the worker hands the outcome back through the loop's token
 (``run_sync_soon``, the only thread-safe entry into a loop), and the callback,
-now on the loop thread, wakes the waiter and puts the worker back on the idle
-stack. All bookkeeping of the pool happens on the loop thread, so it needs no
+now on the loop thread, delivers it to the host and puts the worker back on
+the idle stack. All bookkeeping of the pool happens on the loop thread, so it needs no
 lock; a worker thread only ever touches its own queue.
 
 Lifetime
@@ -26,6 +26,7 @@ Workers are daemon threads: an abandoned call never blocks interpreter exit.
 from __future__ import annotations
 
 import threading
+from contextvars import Context
 from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
 
@@ -34,34 +35,21 @@ from .._core._exceptions import RunFinishedError
 from .._core._lowlevel import EventLoopToken, RunVar
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from contextvars import Context
-
     from .._core._backend import Backend
-    from .._core._tasks import CancelScope
+    from ._job import Job
 
 IDLE_TIMEOUT = 10.0
 
-#: Set in a worker thread while it runs a job (read by `anyio.from_thread`).
-thread_state = threading.local()
+#: The name of every worker thread (AnyIO's).
+WORKER_THREAD_NAME = "AnyIO worker thread"
 
 
-class Job:
-    __slots__ = ("args", "context", "func", "scope", "waiter")
+class _ThreadState(threading.local):
+    #: The job a worker thread is running now (read by `anyio.from_thread`).
+    job: Job | None = None
 
-    def __init__(
-        self,
-        func: Callable[..., Any],
-        args: tuple[Any, ...],
-        context: Context,
-        waiter: Any,
-        scope: CancelScope,
-    ) -> None:
-        self.func = func
-        self.args = args
-        self.context = context
-        self.waiter = waiter
-        self.scope = scope
+
+thread_state = _ThreadState()
 
 
 class Worker:
@@ -75,21 +63,16 @@ class Worker:
         # Invariant (under pool.lock): a retired worker is not on the idle stack
         # and gets no more jobs.
         self.retired = False
-        self.thread = threading.Thread(target=self._run, name="anyio worker thread", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=WORKER_THREAD_NAME, daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         backend, token = self.pool.backend, self.pool.native_token
-        thread_state.backend = backend
-        thread_state.native_token = token
         threadlocals.current_token = EventLoopToken(type(backend), token)  # AnyIO's record
         while (job := self._next_job()) is not None:
-            thread_state.scope = job.scope
-            try:
-                outcome = (True, job.context.run(job.func, *job.args))
-            except BaseException as exc:
-                outcome = (False, exc)
-            thread_state.scope = None
+            thread_state.job = job
+            outcome = job.run()
+            thread_state.job = None
             try:
                 backend.run_sync_soon(token, self.pool.finish, self, job, outcome)
             except RunFinishedError:
@@ -131,7 +114,7 @@ class Pool:
 
     def finish(self, worker: Worker, job: Job, outcome: tuple[bool, Any]) -> None:
         """Deliver a job's outcome; runs on the loop thread."""
-        self.backend.wake(job.waiter, outcome)
+        job.deliver(outcome)
         with self.lock:
             if self.closed:
                 worker.retired = True
@@ -160,7 +143,9 @@ def current_pool(backend: Backend) -> Pool:
     except LookupError:
         pool = Pool(backend)
         _pools.set(pool)
-        backend.spawn_system_task(_close_at_run_end, pool)
+        # Spawned from an empty context: anything that copies the current one
+        # (the task, its done-callbacks) would keep the first caller's values alive.
+        Context().run(backend.spawn_system_task, _close_at_run_end, pool)
         return pool
 
 
