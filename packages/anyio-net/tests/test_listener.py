@@ -1,0 +1,198 @@
+"""Listeners (``_net/_listener.py``): binding, accepting, serving and closing."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+import anyio
+from anyio import (
+    BusyResourceError,
+    CancelScope,
+    ClosedResourceError,
+    create_tcp_listener,
+    wait_all_tasks_blocked,
+)
+from anyio.abc import SocketAttribute, SocketListener
+from anyio.streams.stapled import MultiListener
+
+from ._net_helpers import guarded_group, needs_ipv6, raw
+
+if TYPE_CHECKING:
+    from anyio.abc import SocketStream
+
+pytestmark = pytest.mark.anyio
+
+
+def ports(listener: MultiListener[SocketStream]) -> set[int]:
+    return {sub.extra(SocketAttribute.local_port) for sub in listener.listeners}
+
+
+class TestCreateTCPListener:
+    async def test_returns_a_multilistener(self) -> None:
+        async with await create_tcp_listener(local_host="127.0.0.1") as multi:
+            assert isinstance(multi, MultiListener)
+            assert len(multi.listeners) == 1
+            assert isinstance(multi.listeners[0], SocketListener)
+            assert multi.extra(SocketAttribute.family) == socket.AF_INET
+
+    @needs_ipv6
+    async def test_every_family_gets_the_same_port(self) -> None:
+        async with await create_tcp_listener() as multi:
+            families = {sub.extra(SocketAttribute.family) for sub in multi.listeners}
+            assert families == {socket.AF_INET, socket.AF_INET6}
+            assert len(ports(multi)) == 1
+
+    @needs_ipv6
+    async def test_ipv6_only_and_reuse_address(self) -> None:
+        async with await create_tcp_listener() as multi:
+            for sub in multi.listeners:
+                sock = raw(sub)
+                if sys.platform != "win32":
+                    assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)
+                if sock.family == socket.AF_INET6:
+                    assert sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY)
+
+    async def test_given_port(self, free_tcp_port: int) -> None:
+        async with await create_tcp_listener(
+            local_host="127.0.0.1", local_port=free_tcp_port
+        ) as m:
+            assert ports(m) == {free_tcp_port}
+
+    @pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="no SO_REUSEPORT")
+    async def test_reuse_port(self) -> None:
+        async with await create_tcp_listener(local_host="127.0.0.1", reuse_port=True) as first:
+            (port,) = ports(first)
+            async with await create_tcp_listener(
+                local_host="127.0.0.1", local_port=port, reuse_port=True
+            ) as second:
+                assert ports(second) == {port}
+
+    async def test_port_taken(self) -> None:
+        async with await create_tcp_listener(local_host="127.0.0.1") as first:
+            (port,) = ports(first)
+            with pytest.raises(OSError, match="in use"):
+                await create_tcp_listener(local_host="127.0.0.1", local_port=port)
+
+    @needs_ipv6
+    async def test_family_filter(self) -> None:
+        async with await create_tcp_listener(family=socket.AF_INET6) as multi:
+            assert {sub.extra(SocketAttribute.family) for sub in multi.listeners} == {
+                socket.AF_INET6
+            }
+
+
+class TestAccept:
+    async def test_close_wakes_accept(self, anyio_backend_name: str) -> None:
+        async with await create_tcp_listener(local_host="127.0.0.1") as multi:
+            listener = multi.listeners[0]
+            fd = raw(listener).fileno()
+            outcome: list[BaseException] = []
+
+            async def accept() -> None:
+                try:
+                    await listener.accept()
+                except ClosedResourceError as exc:
+                    outcome.append(exc)
+
+            async with guarded_group() as tg:
+                tg.start_soon(accept)
+                await wait_all_tasks_blocked()
+                await listener.aclose()
+            assert len(outcome) == 1
+            if anyio_backend_name == "asyncio":
+                import asyncio
+
+                assert not asyncio.get_running_loop().remove_reader(fd)
+
+    async def test_second_accept_is_busy(self) -> None:
+        async with await create_tcp_listener(local_host="127.0.0.1") as multi:
+            listener = multi.listeners[0]
+            async with guarded_group() as tg:
+                tg.start_soon(listener.accept)
+                await wait_all_tasks_blocked()
+                with pytest.raises(BusyResourceError):
+                    await listener.accept()
+                tg.cancel_scope.cancel()
+
+    async def test_aclose_in_cancelled_scope(self) -> None:
+        multi = await create_tcp_listener(local_host="127.0.0.1")
+        sock = raw(multi.listeners[0])
+        with CancelScope() as scope:
+            scope.cancel()
+            await multi.aclose()
+            pytest.fail("aclose() in a cancelled scope did not raise")
+        assert scope.cancelled_caught
+        assert sock.fileno() == -1
+
+    async def test_accept_after_close(self) -> None:
+        multi = await create_tcp_listener(local_host="127.0.0.1")
+        await multi.aclose()
+        with pytest.raises(ClosedResourceError):
+            await multi.listeners[0].accept()
+
+
+class TestServe:
+    @pytest.mark.parametrize("own_group", [False, True])
+    async def test_serves_each_connection(self, own_group: bool) -> None:
+        served: list[bytes] = []
+
+        async def handler(stream: SocketStream) -> None:
+            async with stream:
+                served.append(await stream.receive())
+                await stream.send(b"bye")
+
+        async with await create_tcp_listener(local_host="127.0.0.1") as multi:
+            (port,) = ports(multi)
+            async with guarded_group() as tg:
+                if own_group:
+                    tg.start_soon(multi.serve, handler, tg)
+                else:
+                    tg.start_soon(multi.serve, handler)
+                for message in (b"one", b"two"):
+                    async with await anyio.connect_tcp("127.0.0.1", port) as client:
+                        await client.send(message)
+                        assert await client.receive() == b"bye"
+                tg.cancel_scope.cancel()
+        assert served == [b"one", b"two"]
+
+
+async def accept_and_close(listener: SocketListener) -> None:
+    stream = await listener.accept()
+    await stream.aclose()
+
+
+class TestFromSocket:
+    async def test_bound_tcp_socket(self) -> None:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        listener = await SocketListener.from_socket(sock)
+        async with listener:
+            port = listener.extra(SocketAttribute.local_port)
+            async with guarded_group() as tg:
+                tg.start_soon(accept_and_close, listener)
+                client = await anyio.connect_tcp("127.0.0.1", port)
+                await client.aclose()
+
+    async def test_unix_socket(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        path = str(tmp_path_factory.mktemp("unix") / "s")
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(path)
+        sock.listen()
+        listener = await SocketListener.from_socket(sock.fileno())
+        sock.detach()
+        async with listener, guarded_group() as tg:
+            assert listener.extra(SocketAttribute.family) == socket.AF_UNIX
+            tg.start_soon(accept_and_close, listener)
+            stream = await anyio.connect_unix(path)
+            await stream.aclose()
+
+    async def test_datagram_socket_refused(self) -> None:
+        with socket.socket(type=socket.SOCK_DGRAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            with pytest.raises(ValueError, match="socket type mismatch"):
+                await SocketListener.from_socket(sock)
+            assert sock.fileno() != -1  # still the caller's
