@@ -34,6 +34,7 @@ import enum
 import os
 import socket
 import stat
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 from .._core._exceptions import BrokenResourceError, ClosedResourceError
@@ -126,21 +127,24 @@ class _DatagramIO:
         return BrokenResourceError(f"{self!r}: {exc}")
 
     async def _io(self, call: Callable[[], _T], wait: Callable[[Any], Any]) -> _T:
-        """Run `call` until the OS accepts it, waiting with `wait` when it would block."""
+        """Run `call` until the OS accepts it, waiting with `wait` while it would block.
+
+        One function rather than a fast path and a waiting helper: this is the
+        hot path of every datagram, and each coroutine layer costs.
+        """
         await checkpoint_if_cancelled()
         if self._state is _State.CLOSED:
             raise ClosedResourceError
         try:
             result = call()
         except BlockingIOError:
-            return await self._io_after_wait(call, wait)
+            pass
         except OSError as exc:
             raise self._error(exc) from exc
-        # The OS took (or gave) the datagram: yield, but never lose it to a cancellation.
-        await cancel_shielded_checkpoint()
-        return result
-
-    async def _io_after_wait(self, call: Callable[[], _T], wait: Callable[[Any], Any]) -> _T:
+        else:
+            # The OS took (or gave) the datagram: yield, but never lose it to a cancellation.
+            await cancel_shielded_checkpoint()
+            return result
         while True:
             # A cancellation raised here leaves nothing done: the call did not succeed.
             await wait(self._sock)
@@ -152,14 +156,6 @@ class _DatagramIO:
                 continue  # a spurious wake-up
             except OSError as exc:
                 raise self._error(exc) from exc
-
-    async def _receive(self, call: Callable[[], _T]) -> _T:
-        with self._receive_guard:
-            return await self._io(call, wait_readable)
-
-    async def _send(self, call: Callable[[], object]) -> None:
-        with self._send_guard:
-            await self._io(call, wait_writable)
 
 
 class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
@@ -177,7 +173,8 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
             BrokenResourceError: if the OS reported an error for the socket.
             BusyResourceError: if another task is already receiving.
         """
-        data, address = await self._receive(self._recvfrom)
+        with self._receive_guard:
+            data, address = await self._io(self._recvfrom, wait_readable)
         return data, convert_ipv6_sockaddr(address)
 
     def _recvfrom(self) -> tuple[bytes, Any]:
@@ -195,8 +192,12 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
             BusyResourceError: if another task is already sending.
         """
         data, (host, port) = item
-        address = await _ip_address_for(self._sock.family, str(host), port)
-        await self._send(lambda: self._sock.sendto(data, address))
+        if not isinstance(host, str) or not _is_numeric(self._sock.family, host):
+            address = await _resolve_address(self._sock.family, str(host), port)
+        else:
+            address = host, port
+        with self._send_guard:
+            await self._io(partial(self._sock.sendto, data, address), wait_writable)
 
 
 class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
@@ -215,7 +216,8 @@ class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
                 peer's port being unreachable.
             BusyResourceError: if another task is already receiving.
         """
-        return await self._receive(self._recv)
+        with self._receive_guard:
+            return await self._io(self._recv, wait_readable)
 
     def _recv(self) -> bytes:
         return self._sock.recv(MAX_DATAGRAM_SIZE)
@@ -228,7 +230,8 @@ class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
             BrokenResourceError: if the OS refused the datagram.
             BusyResourceError: if another task is already sending.
         """
-        await self._send(lambda: self._sock.send(item))
+        with self._send_guard:
+            await self._io(partial(self._sock.send, item), wait_writable)
 
 
 class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
@@ -249,7 +252,8 @@ class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
             BrokenResourceError: if the OS reported an error for the socket.
             BusyResourceError: if another task is already receiving.
         """
-        return await self._receive(self._recvfrom)
+        with self._receive_guard:
+            return await self._io(self._recvfrom, wait_readable)
 
     def _recvfrom(self) -> tuple[bytes, Any]:
         return self._sock.recvfrom(MAX_DATAGRAM_SIZE)
@@ -264,8 +268,8 @@ class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
             BusyResourceError: if another task is already sending.
         """
         data, path = item
-        address = os.fspath(path)
-        await self._send(lambda: self._sock.sendto(data, address))
+        with self._send_guard:
+            await self._io(partial(self._sock.sendto, data, os.fspath(path)), wait_writable)
 
 
 class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagramSocket):
@@ -283,7 +287,8 @@ class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagram
             BrokenResourceError: if the OS reported an error for the socket.
             BusyResourceError: if another task is already receiving.
         """
-        return await self._receive(self._recv)
+        with self._receive_guard:
+            return await self._io(self._recv, wait_readable)
 
     def _recv(self) -> bytes:
         return self._sock.recv(MAX_DATAGRAM_SIZE)
@@ -296,7 +301,8 @@ class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagram
             BrokenResourceError: if the OS refused the datagram.
             BusyResourceError: if another task is already sending.
         """
-        await self._send(lambda: self._sock.send(item))
+        with self._send_guard:
+            await self._io(partial(self._sock.send, item), wait_writable)
 
 
 # -- addresses -------------------------------------------------------------------------
@@ -310,13 +316,8 @@ def _is_numeric(family: int, host: str) -> bool:
     return True
 
 
-async def _ip_address_for(family: int, host: str, port: int) -> Any:
-    """Return the address to send to: numeric hosts as they are, others resolved.
-
-    `socket.sendto()` would resolve a host name itself, blocking the loop.
-    """
-    if _is_numeric(family, host):
-        return host, port
+async def _resolve_address(family: int, host: str, port: int) -> Any:
+    """Resolve a host name to send to (`socket.sendto()` would do it blocking the loop)."""
     results = await resolve(host, port, family=family, type=socket.SOCK_DGRAM)
     return results[0][4]
 
