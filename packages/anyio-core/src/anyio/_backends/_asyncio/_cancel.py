@@ -316,6 +316,9 @@ class CancelScope(PublicCancelScope):
         task = self._check_exit()
         state = task_states[task]
         self._state = _EXITED
+        # A traceback may keep this scope alive (a frame's local): it must not
+        # keep the task, and through it the task's exception, alive too.
+        self._host = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

@@ -314,6 +314,9 @@ class TaskGroup(AbstractTaskGroup):
             raise
         finally:
             self._active = False
+            # Our frame is in the traceback of what we raise: keep no error in
+            # its locals, and no task (whose exception may be that error) here.
+            self._host = None
             del exc_val, exc_tb
             self._errors = []
         return self.cancel_scope.__exit__(None, None, None)
@@ -341,11 +344,13 @@ class TaskGroup(AbstractTaskGroup):
                         exc_val is None or isinstance(exc_val, CancelledError)
                     ):
                         exc_val = exc
+            return exc_val
         finally:
             self._waiter = None
             if shield is not None:
                 shield.__exit__(None, None, None)
-        return exc_val
+            # A cancellation caught above keeps this frame in its traceback.
+            del exc_val, shield
 
 
 # -- checkpoints ------------------------------------------------------------------

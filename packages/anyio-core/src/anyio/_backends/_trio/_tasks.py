@@ -10,7 +10,7 @@ import trio
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
-from ._cancel import CancelScope
+from ._cancel import TRIO_TAKES_REASON, CancelScope
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -56,18 +56,29 @@ class TaskGroup(AbstractTaskGroup):
         exc_val: BaseException | None,
         exc_tb: TracebackType | None,
     ) -> bool:
+        leaf: BaseException | None = None
         try:
+            if exc_val is not None and self._nursery is not None:
+                _cancel_for(self._nursery, exc_val)
             return bool(await self._manager.__aexit__(exc_type, exc_val, exc_tb))
         except BaseExceptionGroup as exc:
             # A group of nothing but cancellations leaves as one bare
             # cancellation, which an outer scope can swallow.
-            cancelled, rest = exc.split(trio.Cancelled)
-            if rest is None and cancelled is not None:
-                raise _first_leaf(cancelled) from None
-            raise
+            leaf = _lone_cancellation(exc)
+            if leaf is None:
+                raise
         finally:
             self._active = False
+            # Our frame is in the traceback of what leaves: keep no error in it.
             del exc_val, exc_tb
+        # Raised outside the handler, so that Trio's group (whose traceback
+        # holds Trio's frames, which hold the cancellation) does not become its
+        # __context__: that would be a reference cycle keeping both alive.
+        assert leaf is not None  # the only way here: the handler kept a cancellation
+        try:
+            raise leaf
+        finally:
+            del leaf
 
     def _check_active(self) -> trio.Nursery:
         if not self._active or self._nursery is None:
@@ -91,11 +102,38 @@ class TaskGroup(AbstractTaskGroup):
         return await self._check_active().start(func, *args, name=name)
 
 
-def _first_leaf(group: BaseExceptionGroup[Any]) -> BaseException:
-    exc: BaseException = group
-    while isinstance(exc, BaseExceptionGroup):
-        exc = exc.exceptions[0]
-    return exc
+def _cancel_for(nursery: trio.Nursery, exc: BaseException) -> None:
+    """Cancel ``nursery`` because its block raised ``exc``, as Trio would on exit.
+
+    Trio cancels the children from inside its ``__aexit__``: their
+    cancellations are then created with that frame below them, and its frame
+    holds the group that holds them, a reference cycle that keeps the block's
+    exception alive. Cancelling from here first leaves no such cycle.
+    """
+    reason = f"Code block inside nursery contextmanager raised exception {exc!r}"
+    if TRIO_TAKES_REASON:
+        nursery.cancel_scope.cancel(reason=reason)
+    else:  # pragma: no cover - a Trio without cancel reasons
+        nursery.cancel_scope.cancel()
+
+
+def _lone_cancellation(group: BaseExceptionGroup[Any]) -> BaseException | None:
+    """Return the first cancellation in ``group`` if it holds nothing else, else None.
+
+    It walks the group without `split()`: a split copy would hold the
+    traceback, and so our frame, in a reference cycle.
+    """
+    first: BaseException | None = None
+    pending: list[BaseException] = [group]
+    while pending:
+        exc = pending.pop()
+        if isinstance(exc, BaseExceptionGroup):
+            pending.extend(reversed(exc.exceptions))
+        elif isinstance(exc, trio.Cancelled):
+            first = first or exc
+        else:
+            return None
+    return first
 
 
 class TrioTaskInfo(TaskInfo):
