@@ -72,7 +72,7 @@ class CancelScope(PublicCancelScope):
         return self._scope.__exit__(exc_type, exc_val, exc_tb)
 
     def cancel(self, reason: str | None = None) -> None:
-        if reason is not None and _TRIO_TAKES_REASON:
+        if reason is not None and TRIO_TAKES_REASON:
             self._scope.cancel(reason=reason)
         else:
             self._scope.cancel()
@@ -118,4 +118,4 @@ def _takes_reason() -> bool:
         return False
 
 
-_TRIO_TAKES_REASON = _takes_reason()
+TRIO_TAKES_REASON = _takes_reason()
