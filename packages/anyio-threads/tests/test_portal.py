@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+from concurrent import futures
 from concurrent.futures import CancelledError, Future
 from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
@@ -13,6 +15,9 @@ import pytest
 import anyio
 from anyio import from_thread, to_thread
 from anyio.from_thread import BlockingPortal, BlockingPortalProvider, start_blocking_portal
+
+if sys.version_info < (3, 11):
+    from exceptiongroup import ExceptionGroup
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -147,6 +152,27 @@ class TestStartTaskSoon:
             sleeper.release(portal)
             assert future.result(5) == "released"
 
+    def test_cancelled_at_once_still_starts(self, portal: BlockingPortal) -> None:
+        # As in AnyIO: the task runs up to its first checkpoint, which raises, so
+        # its except and finally blocks run.
+        cancelled = threading.Event()
+        finished = threading.Event()
+
+        async def task() -> None:
+            try:
+                await anyio.sleep(5)
+            except anyio.get_cancelled_exc_class():
+                cancelled.set()
+                raise
+            finally:
+                finished.set()
+
+        future = portal.start_task_soon(task)
+        future.cancel()
+        assert finished.wait(5)
+        assert cancelled.is_set()
+        assert future.cancelled()
+
 
 class TestStartTask:
     def test_returns_future_and_start_value(self, portal: BlockingPortal) -> None:
@@ -212,6 +238,50 @@ class TestWrapAsyncContextManager:
         ):
             raise error
         assert seen == [error]
+
+    def test_task_group_error_inside_the_context_manager(self, portal: BlockingPortal) -> None:
+        # A child task of a task group opened by the context manager fails while
+        # the block runs: the caller gets the group's ExceptionGroup.
+        async def fail() -> None:
+            raise ZeroDivisionError
+
+        @asynccontextmanager
+        async def with_task_group() -> AsyncIterator[None]:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(fail)
+                yield
+
+        with (
+            pytest.raises(ExceptionGroup) as excinfo,
+            portal.wrap_async_context_manager(with_task_group()),
+        ):
+            pass
+        assert len(excinfo.value.exceptions) == 1
+        assert isinstance(excinfo.value.exceptions[0], ZeroDivisionError)
+
+    def test_task_group_error_while_the_block_waits(self, portal: BlockingPortal) -> None:
+        failed = threading.Event()
+
+        async def fail() -> None:
+            try:
+                raise ZeroDivisionError
+            finally:
+                failed.set()
+
+        @asynccontextmanager
+        async def with_task_group() -> AsyncIterator[None]:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(fail)
+                yield
+
+        def use() -> None:
+            with portal.wrap_async_context_manager(with_task_group()):
+                assert failed.wait(5)
+                portal.call(anyio.wait_all_tasks_blocked)
+
+        with pytest.raises(ExceptionGroup) as excinfo:
+            use()
+        assert isinstance(excinfo.value.exceptions[0], ZeroDivisionError)
 
     def test_aexit_can_suppress(self, portal: BlockingPortal) -> None:
         @asynccontextmanager
@@ -308,6 +378,11 @@ class TestStartBlockingPortal:
         finally:
             CALLER_VAR.reset(token)
 
+    def test_default_thread_name(self, backend: str) -> None:
+        with start_blocking_portal(backend) as portal:
+            name = portal.call(lambda: threading.current_thread().name)
+        assert name == f"{backend}-portal-{id(portal):x}"
+
     def test_thread_name_and_daemon(self, backend: str) -> None:
         with start_blocking_portal(backend, name="my portal") as portal:
             thread = next(t for t in threading.enumerate() if t.name == "my portal")
@@ -343,7 +418,11 @@ class TestStartBlockingPortal:
 
     def test_unknown_backend(self, backend: str) -> None:
         before = threading.active_count()
-        with pytest.raises(LookupError), start_blocking_portal(backend + "-nonexistent"):
+        name = backend + "-nonexistent"
+        with (
+            pytest.raises(LookupError, match=f"^No such backend: {name}"),
+            start_blocking_portal(name),
+        ):
             pass
         assert threading.active_count() == before
 
@@ -351,11 +430,45 @@ class TestStartBlockingPortal:
 @pytest.mark.anyio
 class TestPortalInLoop:
     async def test_call_from_loop_thread_refused(self) -> None:
+        message = "^This method cannot be called from the event loop thread$"  # AnyIO's
         async with BlockingPortal() as portal:
-            with pytest.raises(RuntimeError):
+            with pytest.raises(RuntimeError, match=message) as excinfo:
                 portal.call(pow, 1, 2)
-            with pytest.raises(RuntimeError):
+            assert type(excinfo.value) is RuntimeError
+            with pytest.raises(RuntimeError, match=message):
                 portal.start_task_soon(async_add, 1, 2)
+
+    async def test_stop_cancels_tasks_started_from_a_thread(self) -> None:
+        started = anyio.Event()
+
+        def start_and_wait() -> tuple[set[Future[Any]], set[Future[Any]]]:
+            future = portal.start_task_soon(anyio.sleep_forever)
+            from_thread.run_sync(started.set)
+            done, not_done = futures.wait([future], timeout=5)
+            return done, not_done
+
+        with anyio.fail_after(10):
+            async with BlockingPortal() as portal, anyio.create_task_group() as tg:
+
+                async def run_thread() -> None:
+                    outcome.append(await to_thread.run_sync(start_and_wait))
+
+                outcome: list[tuple[set[Future[Any]], set[Future[Any]]]] = []
+                tg.start_soon(run_thread)
+                await started.wait()
+                await portal.stop(cancel_remaining=True)
+        done, not_done = outcome[0]
+        assert not not_done
+        assert next(iter(done)).cancelled()
+
+    async def test_stop_cancels_tasks_not_started_yet(self) -> None:
+        # The task is handed over but not started when stop() cancels the rest.
+        async with BlockingPortal() as portal:
+            future = await to_thread.run_sync(portal.start_task_soon, anyio.sleep_forever)
+            await portal.stop(cancel_remaining=True)
+        with anyio.fail_after(5):
+            await to_thread.run_sync(futures.wait, [future], 5)
+        assert future.cancelled()
 
     async def test_call_from_worker_thread(self) -> None:
         async with BlockingPortal() as portal:

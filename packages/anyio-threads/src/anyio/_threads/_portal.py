@@ -20,11 +20,12 @@ from contextlib import (
     suppress,
 )
 from contextvars import copy_context
+from functools import partial
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .._core._backend import Backend, current_backend
-from .._core._eventloop import run
+from .._core._eventloop import get_all_backends, run
 from .._core._tasks import CancelScope, create_task_group
 
 if TYPE_CHECKING:
@@ -103,15 +104,12 @@ class BlockingPortal:
             self._task_group.cancel_scope.cancel()
 
     def _check_running(self) -> None:
+        if not self._active or self._stop_requested:
+            raise RuntimeError("This portal is not running")
         # Another thread may run an event loop of its own (a plain asyncio.run()
         # calling into a portal): only the portal's own loop thread is refused.
         if threading.get_ident() == self._loop_thread:
-            raise RuntimeError(
-                "This method cannot be called from the portal's event loop thread; "
-                "await the function directly instead"
-            )
-        if not self._active or self._stop_requested:
-            raise RuntimeError("This portal is not running")
+            raise RuntimeError("This method cannot be called from the event loop thread")
 
     @overload
     def call(
@@ -225,43 +223,59 @@ class BlockingPortal:
         started: Future[Any] | None,
     ) -> None:
         # The future is never marked running: cancelling it from the calling
-        # thread must keep working until the task has finished.
-        if future.cancelled():
+        # thread must keep working until the task has finished. A future
+        # cancelled before the task started still lets the task start: it is
+        # cancelled at its first checkpoint, so its except and finally blocks run.
+        try:
+            with CancelScope() as scope:
+                future.add_done_callback(partial(self._cancel_when_cancelled, scope))
+                await self._call_and_settle(func, args, future, started)
+            if scope.cancelled_caught:
+                future.cancel()
+        finally:
             if started is not None and not started.done():
                 started.cancel()
+                started.set_running_or_notify_cancel()
+            if future.cancelled():
+                # cancel() alone does not wake concurrent.futures.wait() callers.
+                future.set_running_or_notify_cancel()
+
+    def _cancel_when_cancelled(self, scope: CancelScope, future: Future[Any]) -> None:
+        if not future.cancelled():
             return
-        with CancelScope() as scope:
+        if threading.get_ident() == self._loop_thread:
+            scope.cancel()
+            return
+        with suppress(Exception):  # the loop is gone, and so is the task
+            self._backend.run_sync_soon(self._token, scope.cancel)
 
-            def on_done(done: Future[Any]) -> None:
-                if done.cancelled():
-                    with suppress(Exception):  # the loop is gone, and so is the task
-                        self._backend.run_sync_soon(self._token, scope.cancel)
-
-            future.add_done_callback(on_done)
-            try:
-                if started is None:
-                    result = func(*args)
-                else:
-                    result = func(*args, task_status=_PortalTaskStatus(started))
-                if isawaitable(result):
-                    result = await result
-                if started is not None and not started.done():
-                    raise RuntimeError("Task exited without calling task_status.started()")
-            except self._backend.cancelled_exception_class():
-                future.cancel()
-                if started is not None and not started.done():
-                    started.cancel()
-                raise
-            except BaseException as exc:
-                _settle(future, exc)
-                if started is not None:
-                    _settle(started, exc)
-                if not isinstance(exc, Exception):
-                    raise
-                return
-            _settle(future, None, result)
-        if scope.cancelled_caught:
+    async def _call_and_settle(
+        self,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        future: Future[Any],
+        started: Future[Any] | None,
+    ) -> None:
+        try:
+            if started is None:
+                result = func(*args)
+            else:
+                result = func(*args, task_status=_PortalTaskStatus(started))
+            if isawaitable(result):
+                result = await result
+            if started is not None and not started.done():
+                raise RuntimeError("Task exited without calling task_status.started()")
+        except self._backend.cancelled_exception_class():
             future.cancel()
+            raise
+        except BaseException as exc:
+            _settle(future, exc)
+            if started is not None:
+                _settle(started, exc)
+            if not isinstance(exc, Exception):
+                raise
+        else:
+            _settle(future, None, result)
 
     def wrap_async_context_manager(
         self, cm: AbstractAsyncContextManager[T_co]
@@ -303,17 +317,37 @@ class _SyncContextManager(AbstractContextManager[T_co]):
     async def _drive(self, *, task_status: Any) -> bool | None:
         value = await self._cm.__aenter__()
         task_status.started(value)
-        # Wait for __exit__ without blocking the loop: poll the thread's future
-        # through a waiter woken by the exiting thread.
+        try:
+            await self._wait_for_exit()
+        except BaseException as exc:
+            # Interrupted while the block runs (a child task of a task group that
+            # the context manager opened failed, say): the manager handles it,
+            # and what it raises (the group's ExceptionGroup) reaches the caller.
+            if not await self._cm.__aexit__(type(exc), exc, exc.__traceback__):
+                raise
+            return None
+        return await self._cm.__aexit__(*self._exit_info.result())
+
+    async def _wait_for_exit(self) -> None:
+        """Wait (in the loop) until the calling thread leaves the ``with`` block."""
         backend = current_backend()
         waiter = backend.create_waiter()
         token = backend.current_native_token()
-        self._exit_info.add_done_callback(
-            lambda _: backend.run_sync_soon(token, backend.wake, waiter)
-        )
-        if not self._exit_info.done():
+
+        def wake(_: object) -> None:
+            with suppress(Exception):  # the loop is gone, and so is this task
+                backend.run_sync_soon(token, backend.wake, waiter)
+
+        self._exit_info.add_done_callback(wake)
+        if self._exit_info.done():
+            backend.abandon(waiter)
+            await backend.checkpoint()
+            return
+        try:
             await backend.wait(waiter)
-        return await self._cm.__aexit__(*self._exit_info.result())
+        except BaseException:
+            backend.abandon(waiter)
+            raise
 
     def __enter__(self) -> T_co:
         self._task, value = self._portal.start_task(self._drive)
@@ -346,12 +380,18 @@ def start_blocking_portal(
     Args:
         backend: the backend to run.
         backend_options: options for it (as for `anyio.run`).
-        name: the thread's name.
+        name: the thread's name (default: ``f"{backend}-portal-{id(portal):x}"``).
+
+    Raises:
+        LookupError: for an unknown backend.
     """
+    _check_backend(backend)
     ready: Future[BlockingPortal] = Future()
 
     async def run_portal() -> None:
         async with BlockingPortal() as portal:
+            if name is None:  # AnyIO's default name, which needs the portal
+                threading.current_thread().name = f"{backend}-portal-{id(portal):x}"
             ready.set_result(portal)
             await portal.sleep_until_stopped()
 
@@ -367,7 +407,7 @@ def start_blocking_portal(
         else:
             finished.set_result(None)
 
-    thread = threading.Thread(target=run_loop, name=name or "anyio blocking portal", daemon=True)
+    thread = threading.Thread(target=run_loop, name=name or f"{backend}-portal", daemon=True)
     thread.start()
     portal = ready.result()
     cancel_remaining = False
@@ -381,6 +421,15 @@ def start_blocking_portal(
             portal.call(portal.stop, cancel_remaining)
         thread.join()
         finished.result()
+
+
+def _check_backend(backend: str) -> None:
+    """Raise `LookupError` in AnyIO's words for an unknown backend (before any thread starts)."""
+    known = get_all_backends()
+    if backend not in known:
+        raise LookupError(
+            f"No such backend: {backend} (the known backends are {', '.join(known)})"
+        )
 
 
 class BlockingPortalProvider:
