@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
 import pytest
@@ -97,6 +98,11 @@ class TestCreateUDPSocket:
     async def test_send_to_a_host_name(self, udp: UDPSocket, peer: UDPSocket) -> None:
         await udp.sendto(b"by name", "localhost", port_of(peer))
         assert await peer.receive() == (b"by name", (LOCALHOST, port_of(udp)))
+
+    async def test_send_to_an_ip_address_object(self, udp: UDPSocket, peer: UDPSocket) -> None:
+        destination = (IPv4Address(LOCALHOST), port_of(peer))
+        await udp.send((b"object", destination))  # type: ignore[arg-type]
+        assert await peer.receive() == (b"object", (LOCALHOST, port_of(udp)))
 
     async def test_typed_attributes(self, udp: UDPSocket) -> None:
         raw = udp.extra(SocketAttribute.raw_socket)

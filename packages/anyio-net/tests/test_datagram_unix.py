@@ -122,7 +122,7 @@ class TestCreateUNIXDatagramSocket:
     async def test_does_not_clobber_a_regular_file(self, path: str) -> None:
         regular_file = Path(path)
         write_text(regular_file, "precious")
-        with pytest.raises(OSError, match="in use"):
+        with pytest.raises(FileExistsError, match="not a socket"):
             await create_unix_datagram_socket(local_path=path)
         assert read_text(regular_file) == "precious"
 

@@ -26,6 +26,10 @@ Errors: an `OSError` from the socket becomes `BrokenResourceError` (chained),
 or `ClosedResourceError` if the socket was closed meanwhile. On a connected
 UDP socket, for example, an ICMP "port unreachable" makes the next call raise
 `BrokenResourceError` from `ConnectionRefusedError`; the socket stays usable.
+
+This is the protocol of `_common.call_with_retry()`, which the streams use;
+datagram sockets keep their own copy (`_DatagramIO._io`), written as one
+coroutine, because every datagram goes through it.
 """
 
 from __future__ import annotations
@@ -33,7 +37,6 @@ from __future__ import annotations
 import enum
 import os
 import socket
-import stat
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
@@ -44,6 +47,14 @@ from .._core._sync._guard import ResourceGuard
 from ..abc import _sockets as abc_sockets
 from ..abc._sockets import convert_ipv6_sockaddr
 from ..to_thread import run_sync
+from ._common import (
+    IP_FAMILIES,
+    UNIXPath,
+    is_abstract,
+    remove_stale_socket,
+    set_reuse_port,
+    unix_path,
+)
 from ._resolve import resolve
 
 if TYPE_CHECKING:
@@ -71,14 +82,11 @@ __all__ = (
 AnyIPAddressFamily: TypeAlias = Literal[
     socket.AddressFamily.AF_UNSPEC, socket.AddressFamily.AF_INET, socket.AddressFamily.AF_INET6
 ]
-#: A UNIX socket path: a file system path, or an abstract name starting with NUL.
-UNIXPath: TypeAlias = "str | bytes | os.PathLike[Any]"
 
 #: The largest datagram `receive()` returns (longer ones are truncated by the OS).
 MAX_DATAGRAM_SIZE = 65536
 
 _T = TypeVar("_T")
-_IP_FAMILIES = (socket.AF_INET, socket.AF_INET6)
 
 
 class _State(enum.Enum):
@@ -120,6 +128,10 @@ class _DatagramIO:
             self._sock.close()
         await checkpoint()
 
+    def _check_open(self) -> None:
+        if self._state is _State.CLOSED:
+            raise ClosedResourceError
+
     def _error(self, exc: OSError) -> Exception:
         """Translate a socket error, to be raised `from exc`."""
         if self._state is _State.CLOSED:
@@ -133,8 +145,7 @@ class _DatagramIO:
         hot path of every datagram, and each coroutine layer costs.
         """
         await checkpoint_if_cancelled()
-        if self._state is _State.CLOSED:
-            raise ClosedResourceError
+        self._check_open()
         try:
             result = call()
         except BlockingIOError:
@@ -148,8 +159,7 @@ class _DatagramIO:
         while True:
             # A cancellation raised here leaves nothing done: the call did not succeed.
             await wait(self._sock)
-            if self._state is _State.CLOSED:
-                raise ClosedResourceError
+            self._check_open()
             try:
                 return call()
             except BlockingIOError:
@@ -192,8 +202,9 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
             BusyResourceError: if another task is already sending.
         """
         data, (host, port) = item
-        if not isinstance(host, str) or not _is_numeric(self._sock.family, host):
-            address = await _resolve_address(self._sock.family, str(host), port)
+        host = str(host)  # also accept an `ipaddress` object
+        if not _is_numeric(self._sock.family, host):
+            address = await _resolve_address(self._sock.family, host, port)
         else:
             address = host, port
         with self._send_guard:
@@ -327,7 +338,7 @@ def _wildcard(family: int) -> str:
 
 
 def _check_ip_family(family: int) -> None:
-    if family not in (socket.AF_UNSPEC, *_IP_FAMILIES):
+    if family not in (socket.AF_UNSPEC, *IP_FAMILIES):
         raise ValueError(
             f"family must be AF_INET, AF_INET6 or AF_UNSPEC, not {socket.AddressFamily(family)!r}; "
             "for UNIX datagrams use create_unix_datagram_socket()"
@@ -354,20 +365,13 @@ def _open_udp_socket(
     try:
         sock.setblocking(False)
         if reuse_port:
-            _set_reuse_port(sock)
+            set_reuse_port(sock)
         if local_address is not None:
             sock.bind(local_address)
     except BaseException:
         sock.close()
         raise
     return sock
-
-
-def _set_reuse_port(sock: socket.socket) -> None:
-    option = getattr(socket, "SO_REUSEPORT", None)
-    if option is None:
-        raise ValueError("reuse_port=True is not supported on this platform; leave it False")
-    sock.setsockopt(socket.SOL_SOCKET, option, 1)
 
 
 # -- public constructors ---------------------------------------------------------------
@@ -468,23 +472,6 @@ async def create_connected_udp_socket(
     return ConnectedUDPSocket(sock)
 
 
-def _unix_path(path: UNIXPath | None) -> str | bytes | None:
-    return None if path is None else os.fspath(path)
-
-
-def _is_abstract(path: str | bytes) -> bool:
-    return path[:1] in ("\0", b"\0")
-
-
-def _remove_stale_socket(path: str | bytes) -> None:
-    """Unlink a socket file left at `path`; leave any other kind of file alone."""
-    try:
-        if stat.S_ISSOCK(os.stat(path).st_mode):
-            os.unlink(path)
-    except FileNotFoundError:
-        pass
-
-
 def _setup_unix_socket(
     sock: socket.socket,
     local_path: str | bytes | None,
@@ -493,23 +480,24 @@ def _setup_unix_socket(
 ) -> None:
     """Bind (with mode) and connect a UNIX datagram socket: file system calls, so run in a thread."""
     if local_path is not None:
-        if not _is_abstract(local_path):
-            _remove_stale_socket(local_path)
+        if not is_abstract(local_path):
+            remove_stale_socket(local_path)
         sock.bind(local_path)
-        if local_mode is not None and not _is_abstract(local_path):
+        if local_mode is not None and not is_abstract(local_path):
             os.chmod(local_path, local_mode)
     if remote_path is not None:
         sock.connect(remote_path)
 
 
 def _needs_file_system(*paths: str | bytes | None) -> bool:
-    return any(path is not None and not _is_abstract(path) for path in paths)
+    return any(path is not None and not is_abstract(path) for path in paths)
 
 
 async def _open_unix_socket(
     local_path: UNIXPath | None, local_mode: int | None, remote_path: UNIXPath | None
 ) -> socket.socket:
-    local, remote = _unix_path(local_path), _unix_path(remote_path)
+    local = None if local_path is None else unix_path(local_path)
+    remote = None if remote_path is None else unix_path(remote_path)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     try:
         sock.setblocking(False)
@@ -579,7 +567,7 @@ async def create_connected_unix_datagram_socket(
 
 
 def _check_adopted_family(sock: socket.socket, wrapper: str) -> None:
-    if sock.family not in _IP_FAMILIES:
+    if sock.family not in IP_FAMILIES:
         unix_wrapper = wrapper.replace("UDP", "UNIXDatagram")
         raise ValueError(
             f"address family mismatch: expected AF_INET or AF_INET6, got {sock.family.name}; "

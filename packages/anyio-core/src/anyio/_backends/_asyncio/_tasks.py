@@ -30,6 +30,7 @@ import sys
 import types
 import weakref
 from asyncio import (
+    _get_running_loop,
     AbstractEventLoop,
     CancelledError,
     Future,
@@ -43,6 +44,8 @@ from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
+from ..._core._backend import get_backend
+from ..._core._crossloop import start_in_loop
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
@@ -198,6 +201,13 @@ class TaskGroup(AbstractTaskGroup):
     async def start(
         self, func: Callable[..., Awaitable[Any]], *args: object, name: object = None
     ) -> Any:
+        host = self._host
+        if host is not None and host.get_loop() is not _get_running_loop():
+            # Called from an event loop in another thread: the child must run
+            # in the group's loop, and wake the caller in its own (_crossloop).
+            return await start_in_loop(
+                get_backend("asyncio"), host.get_loop(), partial(self.start, func, *args, name=name)
+            )
         future: Future[Any] = fast_running_loop().create_future()
         task = self._start_task(func, args, name, future)
         try:

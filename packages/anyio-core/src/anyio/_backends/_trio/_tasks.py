@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import trio
 
+from ..._core._backend import get_backend
+from ..._core._crossloop import start_in_loop
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
@@ -35,6 +38,7 @@ class TaskGroup(AbstractTaskGroup):
         self._active = False
         self._manager = trio.open_nursery(strict_exception_groups=True)
         self._nursery: trio.Nursery | None = None
+        self._token: trio.lowlevel.TrioToken | None = None
         self.cancel_scope: CancelScope = None  # type: ignore[assignment]  # set on entry
 
     def __repr__(self) -> str:
@@ -46,6 +50,8 @@ class TaskGroup(AbstractTaskGroup):
             raise RuntimeError(ENTERED_TWICE_MSG)
         self._entered = True
         self._nursery = nursery = await self._manager.__aenter__()
+        # Where start() called from another thread's loop sends the child.
+        self._token = trio.lowlevel.current_trio_token()
         self.cancel_scope = CancelScope(original=nursery.cancel_scope)
         self._active = True
         return self
@@ -99,7 +105,15 @@ class TaskGroup(AbstractTaskGroup):
     async def start(
         self, func: Callable[..., Awaitable[Any]], *args: object, name: object = None
     ) -> Any:
-        return await self._check_active().start(func, *args, name=name)
+        nursery = self._check_active()
+        token = self._token
+        if not (trio.lowlevel.in_trio_run() and trio.lowlevel.current_trio_token() is token):
+            # Called from an event loop in another thread: the child must run
+            # in the group's Trio run, and wake the caller in its own (_crossloop).
+            return await start_in_loop(
+                get_backend("trio"), token, partial(self.start, func, *args, name=name)
+            )
+        return await nursery.start(func, *args, name=name)
 
 
 def _cancel_for(nursery: trio.Nursery, exc: BaseException) -> None:
