@@ -1,0 +1,150 @@
+"""A child's pipes as anyio byte streams, over non-blocking file descriptors.
+
+Each stream owns one end of an ``os.pipe()``. Reading and writing are plain
+non-blocking system calls; only when the OS answers "would block" does the
+task park, with `anyio.wait_readable` / `anyio.wait_writable` (core's
+readiness concern, so the same code serves asyncio, uvloop and Trio).
+
+Checkpoints: every ``receive()`` and ``send()`` is one, also when the data was
+there at once or the stream turns out to be closed: it checks for
+cancellation before the system call and lets other tasks run before
+returning (unless it already parked, which did both).
+
+Closing: `aclose()` first wakes a task parked on the descriptor (it gets
+`ClosedResourceError`), then closes it, so that no task waits on a number the
+OS may hand to another file.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from anyio import (
+    BrokenResourceError,
+    ClosedResourceError,
+    EndOfStream,
+    ResourceGuard,
+    notify_closing,
+    wait_readable,
+    wait_writable,
+)
+from anyio.abc import ByteReceiveStream, ByteSendStream
+from anyio.lowlevel import cancel_shielded_checkpoint, checkpoint, checkpoint_if_cancelled
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+
+class _PipeEnd:
+    """One non-blocking pipe descriptor, owned by the stream that holds it."""
+
+    def __init__(self, fd: int, action: str) -> None:
+        os.set_blocking(fd, False)
+        # Invariant: -1 once closed; never closed while a task is inside a system call on it.
+        self._fd = fd
+        self._guard = ResourceGuard(action)
+
+    def fileno(self) -> int:
+        """Return the descriptor (-1 once closed)."""
+        return self._fd
+
+    def _checked_fd(self) -> int:
+        if self._fd < 0:
+            raise ClosedResourceError
+        return self._fd
+
+    async def _park(self, wait: Callable[[int], Awaitable[None]]) -> None:
+        """Wait for readiness; a close by another task surfaces as `ClosedResourceError`."""
+        await wait(self._checked_fd())
+        self._checked_fd()
+
+    def close_now(self) -> None:
+        """Close the descriptor at once, waking a task parked on it (idempotent)."""
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            try:
+                notify_closing(fd)
+            finally:
+                os.close(fd)
+
+    async def aclose(self) -> None:
+        self.close_now()
+        await checkpoint()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._fd < 0 else f"fd={self._fd}"
+        return f"<{type(self).__name__} {state}>"
+
+
+class PipeReceiveStream(_PipeEnd, ByteReceiveStream):
+    """The parent's end of a child's stdout or stderr."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__(fd, "reading from")
+
+    async def receive(self, max_bytes: int = 65536) -> bytes:
+        """Receive up to ``max_bytes`` bytes.
+
+        Raises:
+            EndOfStream: once the child (and everything that inherited the
+                pipe) has closed its end and all data was read.
+            ClosedResourceError: if this stream was closed.
+            BusyResourceError: if another task is already receiving.
+        """
+        with self._guard:
+            await checkpoint_if_cancelled()
+            parked = False
+            try:
+                while True:
+                    try:
+                        data = os.read(self._checked_fd(), max_bytes)
+                    except BlockingIOError:
+                        parked = True  # parking checks and yields, whatever it raises
+                        await self._park(wait_readable)
+                        continue
+                    except OSError as exc:
+                        raise BrokenResourceError(f"reading the pipe failed: {exc}") from exc
+                    if not data:
+                        raise EndOfStream
+                    return data
+            finally:
+                if not parked:
+                    await cancel_shielded_checkpoint()
+
+
+class PipeSendStream(_PipeEnd, ByteSendStream):
+    """The parent's end of a child's stdin."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__(fd, "writing to")
+
+    async def send(self, item: bytes) -> None:
+        """Send all of ``item`` to the child.
+
+        Raises:
+            ClosedResourceError: if this stream was closed.
+            BrokenResourceError: if the child closed its end (it exited, or
+                closed its stdin); the cause is chained.
+            BusyResourceError: if another task is already sending.
+        """
+        with self._guard:
+            await checkpoint_if_cancelled()
+            parked = False
+            try:
+                view = memoryview(item)
+                while view:
+                    try:
+                        written = os.write(self._checked_fd(), view)
+                    except BlockingIOError:
+                        parked = True  # parking checks and yields, whatever it raises
+                        await self._park(wait_writable)
+                        continue
+                    except OSError as exc:  # BrokenPipeError above all
+                        raise BrokenResourceError(
+                            f"the child's end of the pipe is closed: {exc}"
+                        ) from exc
+                    view = view[written:]
+            finally:
+                if not parked:
+                    await cancel_shielded_checkpoint()
