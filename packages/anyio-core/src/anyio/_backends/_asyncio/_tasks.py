@@ -30,12 +30,12 @@ import sys
 import types
 import weakref
 from asyncio import (
-    _get_running_loop,
     AbstractEventLoop,
     CancelledError,
     Future,
     InvalidStateError,
     Task,
+    _get_running_loop,
     all_tasks,
     current_task,
     iscoroutine,

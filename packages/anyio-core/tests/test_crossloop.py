@@ -1,0 +1,192 @@
+"""`TaskGroup.start()` called from an event loop in another thread (issue 18.1).
+
+The pattern (from the MCP SDK's tests): a task group is opened inside
+`anyio.run()` in a helper thread, and ``await tg.start(fn)`` is called from an
+event loop running in the main thread. The child runs in the group's loop;
+`task_status.started()` must wake the caller's loop, which sleeps in its own
+thread. Each test pairs the group's backend with the caller's: both asyncio,
+both Trio, and one of each. The loops are started by the tests themselves, so
+these are plain (not ``anyio``-marked) tests.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import anyio
+from anyio import (
+    CancelScope,
+    Event,
+    create_task_group,
+    fail_after,
+    get_cancelled_exc_class,
+    sleep_forever,
+)
+from anyio.lowlevel import EventLoopToken, current_token
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterator
+
+    from typing_extensions import Self
+
+    from anyio.abc import TaskGroup, TaskStatus
+
+PAIRS = [
+    pytest.param(("asyncio", "asyncio"), id="asyncio-asyncio"),
+    pytest.param(("trio", "trio"), id="trio-trio"),
+    pytest.param(("trio", "asyncio"), id="trio-group-asyncio-caller"),
+    pytest.param(("asyncio", "trio"), id="asyncio-group-trio-caller"),
+]
+
+
+class GroupThread:
+    """A task group kept open by `anyio.run()` in a helper thread until `close()`."""
+
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        self.group: TaskGroup
+        self.token: EventLoopToken
+        self.events: list[str] = []
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            anyio.run(self._main, backend=self.backend)
+        except BaseException as exc:  # reported by close()
+            self._error = exc
+            self._ready.set()
+
+    async def _main(self) -> None:
+        async with create_task_group() as tg:
+            self.group = tg
+            self.token = current_token()
+            tg.start_soon(sleep_forever)  # keeps the group open until close()
+            self._ready.set()
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        assert self._ready.wait(10), "the group's loop did not start"
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def call_soon(self, func: Callable[[], object]) -> None:
+        """Run ``func()`` in the group's loop (from any thread)."""
+        self.token.backend.run_sync_soon(self.token.native_token, func)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.call_soon(self.group.cancel_scope.cancel)
+        self._thread.join(10)
+        assert not self._thread.is_alive(), "the group's loop did not stop"
+        if self._error is not None:
+            raise self._error
+
+
+@pytest.fixture(params=PAIRS)
+def backends(request: pytest.FixtureRequest) -> tuple[str, str]:
+    group_backend, caller_backend = request.param
+    for name in (group_backend, caller_backend):
+        if name == "trio":
+            pytest.importorskip("trio")
+    return group_backend, caller_backend
+
+
+@pytest.fixture
+def group(backends: tuple[str, str]) -> Iterator[GroupThread]:
+    with GroupThread(backends[0]) as group_thread:
+        yield group_thread
+
+
+def run_caller(backends: tuple[str, str], func: Callable[[], Awaitable[Any]]) -> Any:
+    return anyio.run(func, backend=backends[1])
+
+
+def test_started_wakes_the_caller_in_another_loop(
+    backends: tuple[str, str], group: GroupThread
+) -> None:
+    child_thread: list[int] = []
+
+    async def child(*, task_status: TaskStatus[str]) -> None:
+        child_thread.append(threading.get_ident())
+        task_status.started("ready")
+        await sleep_forever()
+
+    async def caller() -> str:
+        with fail_after(5):
+            value: str = await group.group.start(child)
+        return value
+
+    assert run_caller(backends, caller) == "ready"
+    # The child runs in the group's loop, not in the caller's.
+    assert len(child_thread) == 1
+    assert child_thread[0] != threading.get_ident()
+
+
+def test_child_keeps_running_in_the_group_after_started(
+    backends: tuple[str, str], group: GroupThread
+) -> None:
+    finished = threading.Event()
+
+    async def child(release: Event, *, task_status: TaskStatus[None]) -> None:
+        task_status.started()
+        await release.wait()
+        finished.set()
+
+    async def caller() -> None:
+        release = Event()
+        with fail_after(5):
+            await group.group.start(child, release)
+        group.call_soon(release.set)  # in the group's loop
+
+    run_caller(backends, caller)
+    assert finished.wait(5)
+
+
+def test_error_before_started_reaches_the_caller(
+    backends: tuple[str, str], group: GroupThread
+) -> None:
+    async def child(*, task_status: TaskStatus[None]) -> None:
+        raise ValueError("broken before it started")
+
+    async def caller() -> None:
+        with fail_after(5), pytest.raises(ValueError, match="broken before it started"):
+            await group.group.start(child)
+
+    run_caller(backends, caller)
+
+
+def test_cancelling_the_caller_cancels_the_child(
+    backends: tuple[str, str], group: GroupThread
+) -> None:
+    child_cancelled = threading.Event()
+
+    async def caller() -> bool:
+        parked = Event()
+        caller_token = current_token()
+
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            # Tell the caller's loop (from the group's thread) that we wait.
+            caller_token.backend.run_sync_soon(caller_token.native_token, parked.set)
+            try:
+                await sleep_forever()
+            except get_cancelled_exc_class():
+                child_cancelled.set()
+                raise
+
+        async def cancel_when_parked(scope: CancelScope) -> None:
+            await parked.wait()
+            scope.cancel()
+
+        with fail_after(5), CancelScope() as scope:
+            async with create_task_group() as tg:
+                tg.start_soon(cancel_when_parked, scope)
+                await group.group.start(child)
+        return scope.cancelled_caught
+
+    assert run_caller(backends, caller) is True
+    assert child_cancelled.wait(5)
