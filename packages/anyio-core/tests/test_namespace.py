@@ -47,6 +47,26 @@ KNOWN_MISMATCHES: dict[tuple[str, str, str, str], str] = {
     },
 }
 
+#: Functions whose signature follows a newer AnyIO than 4.13, as their issue asks
+#: (issue 14: networking includes what 4.14-4.16 added): name -> 4.16's signature.
+NEWER_SIGNATURES: dict[tuple[str, str], str] = {
+    ("anyio", "connect_tcp"): (
+        "(remote_host: 'IPAddressType', remote_port: 'int', *, local_host: 'IPAddressType | "
+        "None' = None, local_port: 'int | None' = None, tls: 'bool' = False, ssl_context: "
+        "'ssl.SSLContext | None' = None, tls_standard_compatible: 'bool' = True, tls_hostname: "
+        "'str | None' = None, happy_eyeballs_delay: 'float' = 0.25) -> 'SocketStream | TLSStream'"
+    ),
+    ("anyio", "connect_unix"): (
+        "(path: 'str | bytes | PathLike[Any]', kind: 'Literal[SocketKind.SOCK_STREAM, "
+        "SocketKind.SOCK_SEQPACKET]' = None) -> 'UNIXSocketStream'"
+    ),
+    ("anyio", "create_unix_listener"): (
+        "(path: 'str | bytes | PathLike[Any]', *, mode: 'int | None' = None, backlog: 'int' = "
+        "65536, kind: 'Literal[SocketKind.SOCK_STREAM, SocketKind.SOCK_SEQPACKET]' = None) -> "
+        "'SocketListener'"
+    ),
+}
+
 #: The Python version the API file was read on (see its "note").
 RECORDED_ON = (3, 11)
 
@@ -358,7 +378,8 @@ class TestSignatures:
     @pytest.mark.parametrize(("module", "name", "member"), _entries("function", "function"))
     def test_function(self, module: str, name: str, member: str) -> None:
         obj = lookup(module, name)
-        assert shape_of(obj) == shape_of_text(API[module][name]["signature"])
+        expected = NEWER_SIGNATURES.get((module, name), API[module][name]["signature"])
+        assert shape_of(obj) == shape_of_text(expected)
 
     @pytest.mark.parametrize(
         ("module", "name", "member"), _entries("constructor", "class", "exception")

@@ -13,6 +13,8 @@ found during collection still gets it).
 from __future__ import annotations
 
 import contextlib
+import sys
+from importlib.util import find_spec
 from textwrap import dedent
 from typing import TYPE_CHECKING, Protocol
 
@@ -36,6 +38,48 @@ for _name in BACKENDS:
     get_backend(_name)
 with contextlib.suppress(ImportError):
     import hypothesis  # noqa: F401
+
+
+#: This project's backend variants (see the root ``conftest.py``), as the source text of an
+#: ``anyio_backend`` value for an inner run: a subprocess cannot be handed a loop factory.
+VARIANTS: dict[str, str] = {"asyncio": '("asyncio", {"debug": True})'}
+if sys.version_info >= (3, 12):
+    VARIANTS["asyncio+eager"] = '("asyncio", {"loop_factory": eager_loop})'
+if find_spec("uvloop") is not None:
+    VARIANTS["asyncio+uvloop"] = '("asyncio", {"use_uvloop": True})'
+if find_spec("trio") is not None:
+    VARIANTS["trio"] = '"trio"'
+#: The asyncio ones among them.
+ASYNCIO_VARIANTS = [name for name in VARIANTS if name.startswith("asyncio")]
+
+_VARIANT_CONFTEST = """
+import asyncio
+
+import anyio
+import pytest
+from anyio.pytest_plugin import extract_backend_and_options
+
+
+def eager_loop():
+    loop = asyncio.new_event_loop()
+    loop.set_task_factory(asyncio.eager_task_factory)
+    return loop
+
+
+BACKEND = {source}
+# Import the backend now, so that no test's timer runs out while its modules load.
+anyio.run(anyio.lowlevel.checkpoint, backend=extract_backend_and_options(BACKEND)[0])
+
+
+@pytest.fixture(scope="session")
+def anyio_backend():
+    return BACKEND
+"""
+
+
+def variant_conftest(variant: str) -> str:
+    """A ``conftest.py`` whose session-wide ``anyio_backend`` is the backend variant ``variant``."""
+    return _VARIANT_CONFTEST.format(source=VARIANTS[variant])
 
 
 def pytest_configure(config: pytest.Config) -> None:

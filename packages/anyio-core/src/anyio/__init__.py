@@ -194,6 +194,13 @@ if TYPE_CHECKING:
     from anyio._core._typedattr import TypedAttributeProvider as TypedAttributeProvider
     from anyio._core._typedattr import TypedAttributeSet as TypedAttributeSet
     from anyio._core._typedattr import typed_attribute as typed_attribute
+    from anyio._net import TCPConnectable as TCPConnectable
+    from anyio._net import UNIXConnectable as UNIXConnectable
+    from anyio._net import as_connectable as as_connectable
+    from anyio._net import connect_tcp as connect_tcp
+    from anyio._net import connect_unix as connect_unix
+    from anyio._net import create_tcp_listener as create_tcp_listener
+    from anyio._net import create_unix_listener as create_unix_listener
     from anyio._path import AsyncFile as AsyncFile
     from anyio._path import NamedTemporaryFile as NamedTemporaryFile
     from anyio._path import Path as Path

@@ -105,6 +105,7 @@ class TestRunner(AbstractTestRunner):
         self._jobs: asyncio.Queue[tuple[Coroutine[Any, Any, Any], asyncio.Future[_Outcome]]]
         self._worker: asyncio.Task[None] | None = None
         self._errors: list[BaseException] = []
+        self._interruptions: list[BaseException] = []
         # Invariant: True only while _stop_job() waits for a cancelled job to end.
         self._stopping_job = False
         self._closing = False
@@ -133,10 +134,13 @@ class TestRunner(AbstractTestRunner):
 
     def _on_loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
-        if isinstance(exc, BaseException):
-            self._errors.append(exc)
-        else:
+        if not isinstance(exc, BaseException):
             loop.default_exception_handler(context)
+        elif _raised_from_outside(exc, context):
+            self._interruptions.append(exc)
+            loop.stop()
+        else:
+            self._errors.append(exc)
 
     async def _work(self) -> None:
         task = asyncio.current_task()
@@ -183,6 +187,10 @@ class TestRunner(AbstractTestRunner):
         except BaseException:
             # Raised into the loop from outside the job (see the class docstring).
             self._stop_job(future)
+            interruptions, self._interruptions = self._interruptions, []
+            if interruptions:
+                # The loop was stopped for it, and says so; only the reason matters.
+                raise interruptions[0] from None
             raise
         value: T = self._unwrap(future.result())
         return value
@@ -245,6 +253,18 @@ class TestRunner(AbstractTestRunner):
         self, test_func: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any]
     ) -> None:
         self._call(test_func(**kwargs))
+
+
+def _raised_from_outside(exc: BaseException, context: dict[str, Any]) -> bool:
+    """Whether an error given to the loop's exception handler must stop the current job.
+
+    A ``BaseException`` that is not an ``Exception`` (pytest's ``Failed`` from
+    pytest-timeout, ``KeyboardInterrupt``) is not a callback's mistake but a
+    request to stop. And uvloop runs Python signal handlers inside its
+    ``Loop._read_from_self`` callback, so that whatever a handler raises
+    lands here instead of interrupting the loop as it does on asyncio's own.
+    """
+    return not isinstance(exc, Exception) or "._read_from_self" in repr(context.get("handle"))
 
 
 class _Outcome(NamedTuple):
