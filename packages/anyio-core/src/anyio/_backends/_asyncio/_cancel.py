@@ -398,10 +398,13 @@ class CancelScope(PublicCancelScope):
     # -- cancellation -----------------------------------------------------------
 
     def cancel(self, reason: str | None = None) -> None:
+        self._cancel(reason, by_task=True)
+
+    def _cancel(self, reason: str | None, *, by_task: bool) -> None:
         if self._cancel_called:
             return
         self._cancel_called = True
-        self._cancel_msg = _cancel_message(self, reason)
+        self._cancel_msg = _cancel_message(self, reason, by_task=by_task)
         self._reason = reason
         if self._timer is not None:
             self._timer.cancel()
@@ -429,7 +432,10 @@ class CancelScope(PublicCancelScope):
         self._timer = None
         if not self._cancel_called:
             self._timed_out = True
-            self.cancel("deadline exceeded")
+            # No " by <task>": no task asked for it, even when the entering
+            # task finds the deadline passed (and formatting a task's repr
+            # would make every zero timeout half again as slow).
+            self._cancel("deadline exceeded", by_task=False)
 
     # -- properties ---------------------------------------------------------------
 
@@ -475,7 +481,7 @@ class CancelScope(PublicCancelScope):
         )
 
 
-def _cancel_message(scope: CancelScope, reason: str | None) -> str:
+def _cancel_message(scope: CancelScope, reason: str | None, *, by_task: bool) -> str:
     """Return AnyIO's message for the cancellations of ``scope``.
 
     ``Cancelled via cancel scope <id in hex>``, then `` by <task>`` when a task
@@ -484,15 +490,19 @@ def _cancel_message(scope: CancelScope, reason: str | None) -> str:
     our cancellations from native ones by the prefix (`is_scope_cancellation`).
     """
     msg = f"{CANCEL_MSG_PREFIX}{id(scope):x}"
-    try:
-        task = fast_current_task()
-    except RuntimeError:  # no running loop in this thread: no task to name
-        task = None
+    task = _current_task_or_none() if by_task else None
     if task is not None:
         msg += f" by {task}"
     if reason is not None:
         msg += f"; reason: {reason}"
     return msg
+
+
+def _current_task_or_none() -> Task[Any] | None:
+    try:
+        return fast_current_task()
+    except RuntimeError:  # no running loop in this thread: no task to name
+        return None
 
 
 def _is_scope_cancellation_leaf(exc: BaseException) -> bool:
