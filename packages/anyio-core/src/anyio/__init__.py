@@ -199,8 +199,16 @@ if TYPE_CHECKING:
     from anyio._net import as_connectable as as_connectable
     from anyio._net import connect_tcp as connect_tcp
     from anyio._net import connect_unix as connect_unix
+    from anyio._net import create_connected_udp_socket as create_connected_udp_socket
+    from anyio._net import (
+        create_connected_unix_datagram_socket as create_connected_unix_datagram_socket,
+    )
     from anyio._net import create_tcp_listener as create_tcp_listener
+    from anyio._net import create_udp_socket as create_udp_socket
+    from anyio._net import create_unix_datagram_socket as create_unix_datagram_socket
     from anyio._net import create_unix_listener as create_unix_listener
+    from anyio._net import getaddrinfo as getaddrinfo
+    from anyio._net import getnameinfo as getnameinfo
     from anyio._path import AsyncFile as AsyncFile
     from anyio._path import NamedTemporaryFile as NamedTemporaryFile
     from anyio._path import Path as Path
