@@ -201,6 +201,26 @@ class TestCheckCancelled:
         with pytest.raises(NoEventLoopError, match=f"^{NOT_IN_WORKER}$"):
             await run_in_plain_thread(from_thread.check_cancelled)
 
+    @pytest.mark.parametrize("abandon_on_cancel", [False, True])
+    async def test_cancellation_stays_in_the_cancelled_scope(
+        self, abandon_on_cancel: bool
+    ) -> None:
+        # The scope that was cancelled swallows what check_cancelled() raised,
+        # and only that one: an inner scope that was not cancelled lets it through.
+        def work() -> None:
+            from_thread.run_sync(outer.cancel)
+            from_thread.check_cancelled()
+
+        reached: list[str] = []
+        with CancelScope() as outer:
+            with CancelScope() as inner:
+                await to_thread.run_sync(work, abandon_on_cancel=abandon_on_cancel)
+            reached.append("after inner")
+        reached.append("after outer")
+        assert outer.cancelled_caught
+        assert not inner.cancelled_caught
+        assert reached == ["after outer"]
+
     async def test_abandoned_thread_sees_the_cancellation(self) -> None:
         # The caller is cancelled and leaves at once; the thread goes on and asks.
         left = threading.Event()

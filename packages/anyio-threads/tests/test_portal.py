@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import anyio
-from anyio import from_thread, to_thread
+from anyio import CancelScope, from_thread, to_thread
 from anyio.from_thread import BlockingPortal, BlockingPortalProvider, start_blocking_portal
 
 if sys.version_info < (3, 11):
@@ -567,3 +567,99 @@ class TestBlockingPortalProvider:
         with provider as second:
             assert second is not first
             assert second.call(pow, 3, 2) == 9
+
+    def test_recovers_after_a_portal_failed_to_start(self, backend: str) -> None:
+        provider = BlockingPortalProvider(backend, {"no_such_option": True})
+        with pytest.raises(TypeError), provider:
+            pass
+        provider.backend_options = None
+        with provider as portal:
+            assert portal.call(pow, 2, 3) == 8
+
+    def test_block_error_cancels_the_portal_tasks(self, backend: str) -> None:
+        sleeper = Sleeper()
+
+        def use() -> None:
+            with BlockingPortalProvider(backend) as portal:
+                portal.start_task_soon(sleeper)
+                assert sleeper.started.wait(5)
+                raise ValueError("in block")
+
+        with pytest.raises(ValueError, match="in block"):
+            use()
+        assert sleeper.cancelled.is_set()
+
+
+class TestCancelAfterStop:
+    def test_task_cancellable_after_stop(self, portal: BlockingPortal) -> None:
+        sleeper = Sleeper()
+        future = portal.start_task_soon(sleeper)
+        assert sleeper.started.wait(5)
+        portal.call(portal.stop)
+        future.cancel()
+        assert sleeper.cancelled.wait(5)
+        done, _ = futures.wait([future], timeout=5)
+        assert done == {future}
+
+
+@pytest.mark.anyio
+class TestCallAsync:
+    async def test_same_loop(self) -> None:
+        async with BlockingPortal() as portal:
+            assert await portal.call_async(async_add, 1, 2) == 3
+            assert await portal.call_async(pow, 2, 4) == 16
+
+    @pytest.mark.parametrize("portal_backend", BACKENDS)
+    async def test_another_loop(self, portal_backend: str) -> None:
+        with start_blocking_portal(portal_backend) as portal:
+            assert await portal.call_async(async_add, 2, 3) == 5
+            portal_thread = await portal.call_async(threading.get_ident)
+        assert portal_thread != threading.get_ident()
+
+    async def test_exception_reaches_the_caller(self) -> None:
+        async with BlockingPortal() as portal:
+            with pytest.raises(ValueError, match="async failure"):
+                await portal.call_async(async_fail)
+            with pytest.raises(ValueError, match="sync failure"):
+                await portal.call_async(sync_fail)
+
+    async def test_not_running(self) -> None:
+        async with BlockingPortal() as portal:
+            await portal.stop()
+            with pytest.raises(RuntimeError, match="not running"):
+                await portal.call_async(pow, 1, 2)
+
+    async def test_cancellation_waits_for_the_call(self) -> None:
+        log: list[str] = []
+
+        async def slow() -> str:
+            scope.cancel()
+            await anyio.wait_all_tasks_blocked()  # the caller stays parked
+            log.append("call finished")
+            return "result"
+
+        async with BlockingPortal() as portal:
+            with CancelScope() as scope:
+                log.append(await portal.call_async(slow))
+                await anyio.lowlevel.checkpoint()
+                log.append("after checkpoint")
+            assert scope.cancelled_caught
+        assert log == ["call finished", "result"]
+
+    async def test_abandon_on_cancel(self) -> None:
+        release = anyio.Event()
+        finished = anyio.Event()
+
+        async def slow() -> None:
+            scope.cancel()
+            await release.wait()
+            finished.set()
+
+        async with BlockingPortal() as portal:
+            with CancelScope() as scope:
+                await portal.call_async(slow, abandon_on_cancel=True)
+            assert scope.cancelled_caught
+            assert not finished.is_set()
+            release.set()
+            with anyio.fail_after(5):
+                await finished.wait()

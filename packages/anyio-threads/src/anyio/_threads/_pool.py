@@ -25,6 +25,7 @@ Workers are daemon threads: an abandoned call never blocks interpreter exit.
 
 from __future__ import annotations
 
+import sys
 import threading
 from contextvars import Context
 from queue import Empty, SimpleQueue
@@ -42,6 +43,16 @@ IDLE_TIMEOUT = 10.0
 
 #: The name of every worker thread (AnyIO's).
 WORKER_THREAD_NAME = "AnyIO worker thread"
+
+
+def empty_context() -> dict[str, Any]:
+    """Return `threading.Thread` arguments that start the thread in a new, empty context.
+
+    Since 3.14 a thread may inherit its starter's context (the default on
+    free-threaded builds), which would keep the starter's context variable
+    values alive, and visible, in a thread that outlives the call.
+    """
+    return {"context": Context()} if sys.version_info >= (3, 14) else {}
 
 
 class _ThreadState(threading.local):
@@ -63,7 +74,9 @@ class Worker:
         # Invariant (under pool.lock): a retired worker is not on the idle stack
         # and gets no more jobs.
         self.retired = False
-        self.thread = threading.Thread(target=self._run, name=WORKER_THREAD_NAME, daemon=True)
+        self.thread = threading.Thread(
+            target=self._run, name=WORKER_THREAD_NAME, daemon=True, **empty_context()
+        )
         self.thread.start()
 
     def _run(self) -> None:

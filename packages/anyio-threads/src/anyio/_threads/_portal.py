@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from .._core._backend import Backend, current_backend
 from .._core._eventloop import get_all_backends, run
 from .._core._tasks import CancelScope, create_task_group
+from ._futures import wait_for_future
+from ._pool import empty_context
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator
@@ -135,6 +137,41 @@ class BlockingPortal:
                 event loop thread.
         """
         return self.start_task_soon(func, *args).result()  # type: ignore[return-value]  # an awaitable result was awaited
+
+    async def call_async(
+        self,
+        func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval] | T_Retval],
+        *args: Unpack[PosArgsT],
+        abandon_on_cancel: bool = False,
+    ) -> T_Retval:
+        """Call a function (sync or async) in the portal's event loop from a task of any loop.
+
+        The calling task waits without blocking its own loop (the portal's loop
+        may be this very one). Cancellation works as in `anyio.to_thread.run_sync`.
+
+        Args:
+            func: the function to call in the portal's loop.
+            *args: positional arguments for it.
+            abandon_on_cancel: if ``False`` (default), cancelling the caller
+                waits for the call to finish, and the cancellation takes effect
+                afterwards; if ``True``, the caller is released at once and the
+                call's eventual result is discarded (the call goes on).
+
+        Returns:
+            What the function returned (awaited if it was awaitable).
+
+        Raises:
+            RuntimeError: if the portal is not running.
+        """
+        if not self._active or self._stop_requested:
+            raise RuntimeError("This portal is not running")
+        await current_backend().checkpoint_if_cancelled()
+        future: Future[T_Retval] = Future()
+        self._backend.run_sync_soon(
+            self._token, copy_context().run, self._spawn, func, args, future, None, None
+        )
+        await wait_for_future(future, shield=not abandon_on_cancel)
+        return future.result()
 
     @overload
     def start_task_soon(
@@ -318,7 +355,7 @@ class _SyncContextManager(AbstractContextManager[T_co]):
         value = await self._cm.__aenter__()
         task_status.started(value)
         try:
-            await self._wait_for_exit()
+            await wait_for_future(self._exit_info)
         except BaseException as exc:
             # Interrupted while the block runs (a child task of a task group that
             # the context manager opened failed, say): the manager handles it,
@@ -327,27 +364,6 @@ class _SyncContextManager(AbstractContextManager[T_co]):
                 raise
             return None
         return await self._cm.__aexit__(*self._exit_info.result())
-
-    async def _wait_for_exit(self) -> None:
-        """Wait (in the loop) until the calling thread leaves the ``with`` block."""
-        backend = current_backend()
-        waiter = backend.create_waiter()
-        token = backend.current_native_token()
-
-        def wake(_: object) -> None:
-            with suppress(Exception):  # the loop is gone, and so is this task
-                backend.run_sync_soon(token, backend.wake, waiter)
-
-        self._exit_info.add_done_callback(wake)
-        if self._exit_info.done():
-            backend.abandon(waiter)
-            await backend.checkpoint()
-            return
-        try:
-            await backend.wait(waiter)
-        except BaseException:
-            backend.abandon(waiter)
-            raise
 
     def __enter__(self) -> T_co:
         self._task, value = self._portal.start_task(self._drive)
@@ -407,7 +423,9 @@ def start_blocking_portal(
         else:
             finished.set_result(None)
 
-    thread = threading.Thread(target=run_loop, name=name or f"{backend}-portal", daemon=True)
+    thread = threading.Thread(
+        target=run_loop, name=name or f"{backend}-portal", daemon=True, **empty_context()
+    )
     thread.start()
     portal = ready.result()
     cancel_remaining = False
@@ -455,8 +473,11 @@ class BlockingPortalProvider:
     def __enter__(self) -> BlockingPortal:
         with self._lock:
             if self._portal_cm is None:
-                self._portal_cm = start_blocking_portal(self.backend, self.backend_options)
-                self._portal = self._portal_cm.__enter__()
+                portal_cm = start_blocking_portal(self.backend, self.backend_options)
+                # Remembered only once it started: a portal that failed to start
+                # leaves the provider as it was, ready to try again.
+                self._portal = portal_cm.__enter__()
+                self._portal_cm = portal_cm
             self._leases += 1
             assert self._portal is not None
             return self._portal
@@ -473,4 +494,6 @@ class BlockingPortalProvider:
             if self._leases == 0 and self._portal_cm is not None:
                 portal_cm, self._portal_cm, self._portal = self._portal_cm, None, None
         if portal_cm is not None:
-            portal_cm.__exit__(None, None, None)
+            # The last user's error reaches the portal, which then cancels its
+            # remaining tasks, as `start_blocking_portal()` does for its block.
+            portal_cm.__exit__(exc_type, exc_val, exc_tb)
