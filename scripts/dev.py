@@ -14,6 +14,8 @@ Commands:
   Every stage runs even if an earlier one failed; the exit status is non-zero if any failed.
 * `demo`: run `examples/demo.py` on asyncio, then on Trio.
 * `starlette`: Starlette's own test suite with our packages as its anyio (also a `test` stage).
+* `httpx`: httpx's `AsyncClient` against a local server, on asyncio and Trio, with and without
+  TLS, with our packages as its anyio (also a `test` stage).
 * `bench [ARGS]`: run `benchmarks/run.py` (e.g. `bench --quick`); it builds its own venvs.
 * `lint`, `fix`, `types`: the single checks (`fix` rewrites files with ruff).
 * `pytest [ARGS]`: pytest on Python 3.11 with your arguments; `pytest-all [ARGS]` runs it on
@@ -276,6 +278,12 @@ def starlette() -> None:
     run([sys.executable, str(script), *args], timeout=600)
 
 
+def httpx() -> None:
+    """httpx's AsyncClient on our packages, in a throwaway venv (httpx depends on anyio)."""
+    script = ROOT / "packages" / "anyio-net" / "realworld" / "run_httpx.py"
+    run([sys.executable, str(script)], timeout=600)
+
+
 def demo() -> None:
     demo_file = ROOT / "examples" / "demo.py"
     if not demo_file.is_file():
@@ -317,6 +325,7 @@ def test_all() -> int:
         ("release shape", release),
         ("docs: mkdocs build --strict", functools.partial(docs, "build", ())),
         (f"starlette {STARLETTE_VERSION} test suite on our anyio", starlette),
+        ("httpx AsyncClient on our anyio", httpx),
     ]
     stages += [
         (f"pytest on Python {v}", functools.partial(pytest, v, timeout=PYTEST_STAGE_TIMEOUT))
@@ -360,6 +369,7 @@ def main(argv: Sequence[str]) -> int:
         "dists": dists,
         "release": release,
         "starlette": starlette,
+        "httpx": httpx,
         "demo": demo,
         "clean": clean,
     }

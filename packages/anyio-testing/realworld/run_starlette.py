@@ -39,7 +39,16 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-OUR_DISTS = ["anyio-core[trio]", "anyio-streams", "anyio-threads", "anyio-path", "anyio-testing"]
+OUR_DISTS = [
+    "anyio-core[trio]",
+    "anyio-streams",
+    "anyio-threads",
+    "anyio-path",
+    "anyio-testing",
+    # The umbrella requires these too: installed from here, never looked up on the index.
+    "anyio-net",
+    "anyio-process",
+]
 # Starlette's [full] extra and the test tools of its dev group that its tests import
 # (anyio left out: ours provides it). Linters, coverage and docs tools are not needed.
 STARLETTE_REQUIREMENTS = [
