@@ -1,0 +1,102 @@
+"""Run httpx's AsyncClient on this project's anyio, in a throwaway virtualenv.
+
+httpx (through httpcore) is one of the biggest users of ``anyio.connect_tcp()``
+and of anyio's TLS streams. It depends on ``anyio``, so it must never be
+installed into the project's own environments: pip would bring in the original
+AnyIO from the index. Here, in a virtualenv of its own:
+
+1. our distributions, built from this checkout and installed non-editable, the
+   umbrella ``anyio`` 4.13.0 among them;
+2. ``httpx`` and ``httpcore`` with ``--no-deps`` (their ``anyio`` requirement is
+   met by ours, and pip never looks for another);
+3. what they and the test need that does not depend on anyio (``h11``,
+   ``certifi``, ``idna``, ``sniffio``, ``trustme``, ``pytest``);
+4. a check that ``anyio`` is ours (``anyio._net`` exists only in ours), then
+   pytest on ``test_httpx_client.py`` beside this file, on asyncio and Trio.
+
+Usage (PyPI reachable)::
+
+    python3 packages/anyio-net/realworld/run_httpx.py [--workdir DIR] [PYTEST ARGS...]
+
+Exits with pytest's exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+OUR_DISTS = [
+    "anyio-core[trio]",
+    "anyio-streams",
+    "anyio-threads",
+    "anyio-path",
+    "anyio-testing",
+    "anyio-net",
+    "anyio-process",
+    "anyio",
+]
+#: Installed with --no-deps: they require anyio, which ours provides.
+ANYIO_USERS = ["httpx", "httpcore"]
+#: Their other requirements and the test's; none of them depends on anyio.
+OTHERS = ["h11", "certifi", "idna", "sniffio", "trustme", "pytest"]
+CHECK_OURS = (
+    "import importlib.metadata as m, anyio, anyio._net, httpx; "
+    "assert m.version('anyio') == '4.13.0', m.version('anyio'); "
+    "m.version('anyio-net'); "
+    "print('anyio', m.version('anyio'), 'from', anyio.__file__, '| httpx', httpx.__version__)"
+)
+
+
+def step(title: str, *cmd: str | Path, cwd: Path | None = None) -> None:
+    print(f"\n==> {title}", flush=True)
+    started = time.monotonic()
+    subprocess.run([str(part) for part in cmd], check=True, cwd=cwd)
+    print(f"    ({time.monotonic() - started:.1f} s)", flush=True)
+
+
+def _local(requirement: str) -> str:
+    """``anyio-core[trio]`` -> ``/path/to/packages/anyio-core[trio]``."""
+    name, bracket, extras = requirement.partition("[")
+    return f"{ROOT / 'packages' / name}{bracket}{extras}"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
+    parser.add_argument("--workdir", type=Path, help="keep the venv here")
+    args, pytest_args = parser.parse_known_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="anyio-httpx-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+
+    env_dir = workdir / "venv"
+    print(f"==> virtualenv in {env_dir}", flush=True)
+    venv.create(env_dir, with_pip=True, clear=True)
+    python = env_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    pip = (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
+
+    step("install our distributions (non-editable)", *pip, *[_local(d) for d in OUR_DISTS])
+    step("install httpx and httpcore without dependencies", *pip, "--no-deps", *ANYIO_USERS)
+    step("install their other requirements and the test's", *pip, *OTHERS)
+    step("check that anyio is ours", python, "-c", CHECK_OURS)
+
+    print("\n==> httpx AsyncClient tests", flush=True)
+    test_file = HERE / "test_httpx_client.py"
+    command = [
+        python, "-m", "pytest", str(test_file), "-p", "no:cacheprovider", "-q",
+        "-W", "error", "--rootdir", str(HERE), *pytest_args,
+    ]  # fmt: skip
+    status = subprocess.run([str(part) for part in command], cwd=workdir).returncode
+    print(f"\n    pytest: exit status {status}; total {time.monotonic() - started:.1f} s")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
