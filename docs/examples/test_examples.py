@@ -27,7 +27,7 @@ NAMES = sorted(p.stem for p in EXAMPLES.glob("*.py") if not p.name.startswith("t
 
 # Examples that use syntax or modules that not every supported Python has.
 MIN_PYTHON = {"tasks_errors": (3, 11)}  # except*, built-in ExceptionGroup
-NEEDS = {"tls_streams": "trustme"}
+NEEDS = {"tls_streams": "trustme", "tls_client": "trustme"}
 
 
 def load(name: str) -> ModuleType:
