@@ -122,26 +122,35 @@ class Job:
 
     async def serve(self) -> tuple[bool, Any]:
         """Wait for the thread as its host, serving its requests; return its outcome."""
-        while True:
-            message = await self._next_message()
-            if not isinstance(message, Request):
-                return message
-            await message.run_in_host(self.backend)
-            del message
+        backend = self.backend
+        # One scope for the whole call, never cancelled itself, so it lets every
+        # exception through. It shields the waits (unless abandon_on_cancel);
+        # requests run unshielded, exposed to the host's scopes. Toggling the
+        # shield is much cheaper than a scope per request.
+        with backend.cancel_scope_class(shield=self.shield) as scope:
+            self.scope = scope
+            while True:
+                message = await self._next_message()
+                if not isinstance(message, Request):
+                    return message
+                scope.shield = False
+                try:
+                    await message.run_in_host(backend)
+                finally:
+                    scope.shield = self.shield
+                del message
+        raise AssertionError("unreachable: the scope above swallows nothing")
 
     async def _next_message(self) -> tuple[bool, Any] | Request:
         backend = self.backend
-        # This scope is never cancelled itself, so it lets every exception through.
-        with backend.cancel_scope_class(shield=self.shield) as scope:
-            self.scope = scope
-            # No await between creating the waiter and parking on it: a
-            # message is delivered on the loop thread, so it finds the host parked.
-            self.waiter = waiter = backend.create_waiter()
-            try:
-                message: tuple[bool, Any] | Request = await backend.wait(waiter)
-            except BaseException as exc:
-                self._leave(waiter, exc)
-                raise
+        # No await between creating the waiter and parking on it: a message is
+        # delivered on the loop thread, so it finds the host parked.
+        self.waiter = waiter = backend.create_waiter()
+        try:
+            message: tuple[bool, Any] | Request = await backend.wait(waiter)
+        except BaseException as exc:
+            self._leave(waiter, exc)
+            raise
         return message
 
     def _leave(self, waiter: Any, exc: BaseException) -> None:
