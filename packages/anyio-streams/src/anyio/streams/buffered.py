@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .._core._exceptions import ClosedResourceError, DelimiterNotFound, EndOfStream, IncompleteRead
 from .._core._lowlevel import checkpoint
 from ..abc import ByteReceiveStream, ByteStream, ByteStreamConnectable
+from ._checks import check_max_bytes, check_nbytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -82,10 +83,12 @@ class BufferedByteReceiveStream(ByteReceiveStream):
                 from an object stream stays in the buffer.
 
         Raises:
+            ValueError: if `max_bytes` is not a positive integer.
             anyio.ClosedResourceError: if this stream was closed.
             anyio.EndOfStream: if the buffer is empty and the wrapped stream
                 has ended.
         """
+        check_max_bytes(max_bytes)
         if self._closed:
             raise ClosedResourceError
         if self._buffer:
@@ -104,10 +107,12 @@ class BufferedByteReceiveStream(ByteReceiveStream):
             nbytes: how many bytes to read.
 
         Raises:
+            ValueError: if `nbytes` is negative or not an integer.
             anyio.ClosedResourceError: if this stream was closed.
             anyio.IncompleteRead: if the wrapped stream ends first (the bytes
                 read so far stay in the buffer).
         """
+        check_nbytes(nbytes)
         if self._closed:
             raise ClosedResourceError
         if len(self._buffer) >= nbytes:

@@ -16,6 +16,7 @@ from .. import to_thread
 from .._core._exceptions import BrokenResourceError, ClosedResourceError, EndOfStream
 from .._core._typedattr import TypedAttributeProvider, TypedAttributeSet, typed_attribute
 from ..abc import ByteReceiveStream, ByteSendStream
+from ._checks import check_max_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -107,7 +108,9 @@ class FileReadStream(_BaseFileStream, ByteReceiveStream):
             anyio.EndOfStream: at the end of the file.
             anyio.ClosedResourceError: if the file was closed.
             anyio.BrokenResourceError: if reading failed (an `OSError`).
+            ValueError: if `max_bytes` is not a positive integer.
         """
+        check_max_bytes(max_bytes)
         data: bytes = await self._run(self._file.read, max_bytes)
         if not data:
             raise EndOfStream

@@ -638,9 +638,12 @@ def _check_buffer_size(max_buffer_size: object) -> float:
     if max_buffer_size == math.inf:
         return math.inf
     if not isinstance(max_buffer_size, int) or isinstance(max_buffer_size, bool):
-        raise ValueError(f"max_buffer_size must be an int or math.inf, not {max_buffer_size!r}")
+        # AnyIO's words first (users' tests match them), then what was given.
+        raise ValueError(
+            f"max_buffer_size must be either an integer or math.inf; got {max_buffer_size!r}"
+        )
     if max_buffer_size < 0:
-        raise ValueError(f"max_buffer_size must not be negative, got {max_buffer_size}")
+        raise ValueError(f"max_buffer_size cannot be negative; got {max_buffer_size}")
     return max_buffer_size
 
 
@@ -684,9 +687,8 @@ class create_memory_object_stream(  # a class so that [T] works; a function to i
         size = _check_buffer_size(max_buffer_size)
         if item_type is not None:
             warnings.warn(
-                "The item_type argument of create_memory_object_stream() is deprecated "
-                "and ignored; subscript the call instead: "
-                "create_memory_object_stream[ItemType](...)",
+                "The item_type argument has been deprecated in AnyIO 4.0. It is ignored; "
+                "subscript the call instead: create_memory_object_stream[ItemType](...)",
                 DeprecationWarning,
                 stacklevel=2,
             )

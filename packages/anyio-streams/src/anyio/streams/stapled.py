@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._core._tasks import create_task_group
 from ..abc import ByteStream, Listener, ObjectStream
+from ._checks import check_max_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -56,6 +57,13 @@ class StapledByteStream(ByteStream):
         self.receive_stream = receive_stream
 
     async def receive(self, max_bytes: int = 65536) -> bytes:
+        """Receive from the receive half.
+
+        Raises:
+            ValueError: if `max_bytes` is not a positive integer (checked here,
+                whatever the receive half does).
+        """
+        check_max_bytes(max_bytes)
         return await self.receive_stream.receive(max_bytes)
 
     async def send(self, item: bytes) -> None:

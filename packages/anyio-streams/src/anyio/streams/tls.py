@@ -40,6 +40,7 @@ from .._core._resources import aclose_forcefully
 from .._core._tasks import fail_after
 from .._core._typedattr import TypedAttributeSet, typed_attribute
 from ..abc import ByteStream, ByteStreamConnectable, Listener
+from ._checks import check_max_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -223,7 +224,9 @@ class TLSStream(ByteStream):
                 end of the transport, if not ``standard_compatible``).
             anyio.BrokenResourceError: if the transport broke, or ended
                 without ``close_notify`` while ``standard_compatible``.
+            ValueError: if `max_bytes` is not a positive integer.
         """
+        check_max_bytes(max_bytes)
         data = await self._pump(self._ssl_object.read, max_bytes)
         if not data:
             raise EndOfStream
