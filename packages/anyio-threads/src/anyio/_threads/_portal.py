@@ -138,6 +138,22 @@ class BlockingPortal:
         """
         return self.start_task_soon(func, *args).result()  # type: ignore[return-value]  # an awaitable result was awaited
 
+    @overload
+    async def call_async(
+        self,
+        func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval]],
+        *args: Unpack[PosArgsT],
+        abandon_on_cancel: bool = False,
+    ) -> T_Retval: ...
+
+    @overload
+    async def call_async(
+        self,
+        func: Callable[[Unpack[PosArgsT]], T_Retval],
+        *args: Unpack[PosArgsT],
+        abandon_on_cancel: bool = False,
+    ) -> T_Retval: ...
+
     async def call_async(
         self,
         func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval] | T_Retval],
