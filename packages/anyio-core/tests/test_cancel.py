@@ -24,8 +24,10 @@ from anyio import (
     current_effective_deadline,
     current_time,
     fail_after,
+    fail_at,
     get_cancelled_exc_class,
     move_on_after,
+    move_on_at,
     sleep,
     sleep_forever,
     wait_all_tasks_blocked,
@@ -712,6 +714,92 @@ class TestFailAfter:
             async with create_task_group() as tg:
                 tg.start_soon(child)
         assert [type(exc) for exc in exc_info.value.exceptions] == [TimeoutError]
+
+
+class TestFailAfterReason:
+    async def test_reason_is_the_timeout_message(self) -> None:
+        with pytest.raises(TimeoutError) as exc_info, fail_after(0.01, reason="no reply"):
+            await sleep_forever()
+        assert exc_info.value.args == ("no reply",)
+
+    async def test_no_reason_no_message(self) -> None:
+        with pytest.raises(TimeoutError) as exc_info, fail_after(0.01):
+            await sleep_forever()
+        assert exc_info.value.args == ()
+
+    async def test_reason_is_keyword_or_third_positional(self) -> None:
+        with pytest.raises(TimeoutError) as exc_info, fail_after(0.01, False, "late"):
+            await sleep_forever()
+        assert exc_info.value.args == ("late",)
+
+
+class TestMoveOnAt:
+    async def test_times_out_silently_at_the_deadline(self) -> None:
+        deadline = current_time() + 0.01
+        with fail_after(GUARD), move_on_at(deadline) as scope:
+            assert scope.deadline == deadline
+            await sleep_forever()
+        assert scope.cancelled_caught
+        assert current_time() >= deadline
+
+    async def test_none_means_no_deadline(self) -> None:
+        with move_on_at(None) as scope:
+            await checkpoint()
+        assert scope.deadline == math.inf
+        assert not scope.cancel_called
+
+    async def test_deadline_in_the_past_cancels_at_once(self) -> None:
+        with move_on_at(current_time() - 1) as scope:
+            await checkpoint()
+            pytest.fail("not cancelled")
+        assert scope.cancelled_caught
+
+    async def test_shield(self) -> None:
+        with CancelScope() as outer:
+            outer.cancel()
+            with move_on_at(current_time() + GUARD, shield=True) as scope:
+                assert scope.shield
+                await checkpoint()
+        assert not scope.cancel_called
+        assert outer.cancelled_caught is False
+
+
+class TestFailAt:
+    async def test_raises_timeout_error_at_the_deadline(self) -> None:
+        deadline = current_time() + 0.01
+        with pytest.raises(TimeoutError) as exc_info, fail_at(deadline) as scope:
+            assert scope.deadline == deadline
+            await sleep_forever()
+        assert type(exc_info.value) is TimeoutError
+        assert exc_info.value.args == ()
+        assert current_time() >= deadline
+
+    async def test_reason(self) -> None:
+        with pytest.raises(TimeoutError) as exc_info, fail_at(current_time() - 1, reason="late"):
+            await checkpoint()
+        assert exc_info.value.args == ("late",)
+
+    async def test_finishing_in_time(self) -> None:
+        with fail_at(current_time() + GUARD) as scope:
+            await checkpoint()
+        assert not scope.cancel_called
+
+    async def test_none_means_no_deadline(self) -> None:
+        with fail_at(None) as scope:
+            await checkpoint()
+        assert scope.deadline == math.inf
+
+    async def test_explicit_cancel_is_not_a_timeout(self) -> None:
+        with fail_at(current_time() + GUARD) as scope:
+            scope.cancel()
+            await checkpoint()
+        assert scope.cancelled_caught
+
+    async def test_shielded(self) -> None:
+        with CancelScope() as outer:
+            outer.cancel()
+            with pytest.raises(TimeoutError), fail_at(current_time() + 0.01, shield=True):
+                await sleep_forever()
 
 
 class TestCurrentEffectiveDeadline:

@@ -65,6 +65,11 @@ NEWER_SIGNATURES: dict[tuple[str, str], str] = {
         "65536, kind: 'Literal[SocketKind.SOCK_STREAM, SocketKind.SOCK_SEQPACKET]' = None) -> "
         "'SocketListener'"
     ),
+    # issue 16: the 4.16 cancel-scope additions.
+    ("anyio", "fail_after"): (
+        "(delay: 'float | None', shield: 'bool' = False, reason: 'str | None' = None) -> "
+        "'Generator[CancelScope, None, None]'"
+    ),
 }
 
 #: The Python version the API file was read on (see its "note").
@@ -318,6 +323,8 @@ EXTRA_NAMES: dict[str, dict[str, str]] = {
     "anyio": {
         "MissingDistributionError": "ours: a name whose distribution is not installed",
         "MissingDistributionImportError": "ours: the same, in an import statement",
+        "move_on_at": "AnyIO 4.14+ (issue 16)",
+        "fail_at": "AnyIO 4.14+ (issue 16)",
         **dict.fromkeys(
             ("pytest_plugin", "to_interpreter", "to_process"),
             "a submodule; the API file lists it as a module of its own",

@@ -482,6 +482,52 @@ class TestErrors:
         assert [type(exc) for exc in leaves(exc_info.value)] == [ValueError]
 
 
+class TestCancelMethod:
+    """``TaskGroup.cancel(reason)`` (AnyIO 4.14+): a shortcut for its scope's cancel()."""
+
+    async def test_cancels_children_and_body(self) -> None:
+        log: list[str] = []
+
+        async def child() -> None:
+            try:
+                await sleep_forever()
+            finally:
+                log.append("child")
+
+        with fail_after(GUARD):
+            async with create_task_group() as tg:
+                tg.start_soon(child)
+                await wait_all_tasks_blocked()
+                tg.cancel()
+                await sleep_forever()
+        assert log == ["child"]
+        assert tg.cancel_scope.cancel_called
+        assert tg.cancel_scope.cancelled_caught
+
+    async def test_reason_reaches_the_cancellation(self, anyio_backend_name: str) -> None:
+        caught: list[BaseException] = []
+
+        async def child() -> None:
+            try:
+                await sleep_forever()
+            except get_cancelled_exc_class() as exc:
+                caught.append(exc)
+                raise
+
+        async with create_task_group() as tg:
+            tg.start_soon(child)
+            await wait_all_tasks_blocked()
+            tg.cancel("shutting down")
+        if anyio_backend_name == "asyncio":
+            assert str(caught[0]).endswith("; reason: shutting down")
+        elif hasattr(caught[0], "reason"):
+            assert caught[0].reason == "shutting down"
+
+    async def test_on_a_subclass_of_the_abc(self) -> None:
+        # The method lives on anyio.abc.TaskGroup, so subclasses have it too.
+        assert TaskGroup.cancel is type(create_task_group()).cancel
+
+
 class TestCancellation:
     async def test_cancel_scope_cancels_children_and_body(self) -> None:
         log = []

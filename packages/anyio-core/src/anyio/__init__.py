@@ -63,7 +63,7 @@ _add(
 _add(
     "anyio._core._tasks",
     _CORE,
-    "CancelScope move_on_after fail_after current_effective_deadline "
+    "CancelScope move_on_after move_on_at fail_after fail_at current_effective_deadline "
     "create_task_group TASK_STATUS_IGNORED",
 )
 _add(
@@ -190,7 +190,9 @@ if TYPE_CHECKING:
         current_effective_deadline as current_effective_deadline,
     )
     from anyio._core._tasks import fail_after as fail_after
+    from anyio._core._tasks import fail_at as fail_at
     from anyio._core._tasks import move_on_after as move_on_after
+    from anyio._core._tasks import move_on_at as move_on_at
     from anyio._core._typedattr import TypedAttributeProvider as TypedAttributeProvider
     from anyio._core._typedattr import TypedAttributeSet as TypedAttributeSet
     from anyio._core._typedattr import typed_attribute as typed_attribute

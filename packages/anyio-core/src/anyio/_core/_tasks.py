@@ -69,10 +69,16 @@ class CancelScope:
         raise NotImplementedError  # pragma: no cover - backends override it
 
     def cancel(self, reason: str | None = None) -> None:
-        """Cancel this scope and everything inside it (idempotent).
+        """Cancel this scope and everything inside it (idempotent: the first call counts).
+
+        On asyncio the cancellation exception's message reads
+        ``Cancelled via cancel scope <id in hex>``, then `` by <task>`` when a
+        task called this method, then ``; reason: <reason>`` when one is given
+        (a deadline gives ``deadline exceeded``). On Trio the reason goes to
+        Trio's own ``Cancelled``.
 
         Args:
-            reason: a message that is attached to the cancellation exception.
+            reason: why the scope is cancelled, for debugging.
         """
         raise NotImplementedError  # pragma: no cover
 
@@ -147,8 +153,29 @@ def move_on_after(delay: float | None, shield: bool = False) -> CancelScope:
     return backend.cancel_scope_class(deadline=deadline, shield=shield)
 
 
+def move_on_at(deadline: float | None, shield: bool = False) -> CancelScope:
+    """Return a cancel scope that cancels its block at the `current_time()` ``deadline``.
+
+    Like `move_on_after()` with an absolute time: leaving the block by timing
+    out is silent; check ``scope.cancelled_caught`` to tell.
+
+    Args:
+        deadline: the `current_time()` value at which to cancel, or ``None``
+            for no deadline.
+        shield: whether to shield the block from outer cancellation.
+
+    Raises:
+        NoEventLoopError: when called outside a running event loop.
+    """
+    return current_backend().cancel_scope_class(
+        deadline=math.inf if deadline is None else deadline, shield=shield
+    )
+
+
 @contextmanager
-def fail_after(delay: float | None, shield: bool = False) -> Generator[CancelScope, None, None]:
+def fail_after(
+    delay: float | None, shield: bool = False, reason: str | None = None
+) -> Generator[CancelScope, None, None]:
     """Cancel the block after ``delay`` seconds and raise `TimeoutError`.
 
     The deadline is computed when the block is entered. `TimeoutError` is
@@ -158,6 +185,7 @@ def fail_after(delay: float | None, shield: bool = False) -> Generator[CancelSco
     Args:
         delay: seconds until the deadline, or ``None`` for no deadline.
         shield: whether to shield the block from outer cancellation.
+        reason: the message of the `TimeoutError` (none by default).
 
     Raises:
         TimeoutError: if the deadline passed before the block finished.
@@ -168,8 +196,38 @@ def fail_after(delay: float | None, shield: bool = False) -> Generator[CancelSco
     with backend.cancel_scope_class(deadline=deadline, shield=shield) as scope:
         yield scope
 
+    _raise_if_timed_out(scope, reason)
+
+
+@contextmanager
+def fail_at(
+    deadline: float | None, shield: bool = False, reason: str | None = None
+) -> Generator[CancelScope, None, None]:
+    """Cancel the block at the `current_time()` ``deadline`` and raise `TimeoutError`.
+
+    Like `fail_after()` with an absolute time.
+
+    Args:
+        deadline: the `current_time()` value at which to cancel, or ``None``
+            for no deadline.
+        shield: whether to shield the block from outer cancellation.
+        reason: the message of the `TimeoutError` (none by default).
+
+    Raises:
+        TimeoutError: if the deadline passed before the block finished.
+        NoEventLoopError: when used outside a running event loop.
+    """
+    scope_class = current_backend().cancel_scope_class
+    with scope_class(deadline=math.inf if deadline is None else deadline, shield=shield) as scope:
+        yield scope
+
+    _raise_if_timed_out(scope, reason)
+
+
+def _raise_if_timed_out(scope: CancelScope, reason: str | None) -> None:
+    """Raise `TimeoutError` if ``scope`` swallowed the cancellation of its own deadline."""
     if scope.cancelled_caught and _timed_out(scope):
-        raise TimeoutError
+        raise TimeoutError if reason is None else TimeoutError(reason)
 
 
 def _timed_out(scope: CancelScope) -> bool:

@@ -52,6 +52,17 @@ class TaskGroup(metaclass=ABCMeta):
 
     cancel_scope: CancelScope
 
+    def cancel(self, reason: str | None = None) -> None:
+        """Cancel every task in the group and the body of its block.
+
+        A shortcut for ``self.cancel_scope.cancel(reason)`` (AnyIO 4.14+).
+
+        Args:
+            reason: a message attached to the cancellation (see
+                `CancelScope.cancel()`).
+        """
+        self.cancel_scope.cancel(reason)
+
     @abstractmethod
     def start_soon(
         self,
