@@ -19,6 +19,7 @@ SUBMODULES = (
     "anyio.lowlevel",
     "anyio.to_thread",
     "anyio.from_thread",
+    "anyio.to_process",
     "anyio.streams.memory",
     "anyio.streams.stapled",
     "anyio.streams.buffered",

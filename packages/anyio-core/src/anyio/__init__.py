@@ -223,6 +223,8 @@ if TYPE_CHECKING:
     from anyio._path import mkstemp as mkstemp
     from anyio._path import open_file as open_file
     from anyio._path import wrap_file as wrap_file
+    from anyio._process import open_process as open_process
+    from anyio._process import run_process as run_process
     from anyio.streams.memory import (
         create_memory_object_stream as create_memory_object_stream,
     )
