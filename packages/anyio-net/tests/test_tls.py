@@ -95,6 +95,15 @@ class TestConnectTLS:
             await connect_tcp("127.0.0.1", port, tls=True)
 
 
+    async def test_tls_hostname_alone_asks_for_tls(
+        self, tls_server: tuple[int, list[bytes]]
+    ) -> None:
+        port, _received = tls_server
+        # The handshake happens (and fails: the default context does not trust our CA).
+        with pytest.raises(ssl.SSLCertVerificationError), anyio.fail_after(10):
+            await connect_tcp("127.0.0.1", port, tls_hostname="localhost")
+
+
 class TestCancelledSend:
     @pytest.mark.xfail(
         reason="needs TLSStream (anyio-streams, AnyIO #1385) to mark itself broken when a "

@@ -73,7 +73,8 @@ async def connect_tcp(
         tls_standard_compatible: require the TLS closing handshake (see
             `anyio.streams.tls.TLSStream`).
         tls_hostname: the host name to check the server's certificate
-            against (and to send with SNI); by default ``remote_host``.
+            against (and to send with SNI; implies ``tls=True``); by default
+            ``remote_host``.
         happy_eyeballs_delay: seconds to wait for an attempt before starting
             the next one in parallel.
 
@@ -98,7 +99,7 @@ async def connect_tcp(
     targets = _interleave([(info[0], info[4]) for info in results])
     sock = await _race(targets, happy_eyeballs_delay, local_address, local_port)
     stream = SocketStream(sock)
-    if not (tls or ssl_context):
+    if not (tls or ssl_context or tls_hostname):  # any TLS setting asks for TLS, as in AnyIO
         return stream
     return await _start_tls(stream, tls_hostname or host, ssl_context, tls_standard_compatible)
 
