@@ -94,7 +94,6 @@ class TestConnectTLS:
         with pytest.raises(ssl.SSLCertVerificationError), anyio.fail_after(10):
             await connect_tcp("127.0.0.1", port, tls=True)
 
-
     async def test_tls_hostname_alone_asks_for_tls(
         self, tls_server: tuple[int, list[bytes]]
     ) -> None:
