@@ -27,7 +27,8 @@ Commands:
   `anyio-streams` and check the missing-part error; check the umbrella's version and pins
   (`scripts/check_release.py`).
 * `docs-build`, `docs-serve`: build the documentation site into `.docs-build/site` with
-  `mkdocs build --strict` / serve it at http://127.0.0.1:8000 with live reload.
+  `mkdocs build --strict`, then check the built pages (`docs/check_site.py`: no unresolved
+  include, every included example shown) / serve it at http://127.0.0.1:8000 with live reload.
 * `hatch ARGS`: any other Hatch command, with the same setup.
 * `clean`: delete `.tools/`, `.hatch/` and `dist/`.
 """
@@ -53,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / ".tools"
 TOOL_VENV = TOOLS / "venv"
 HATCH_HOME = ROOT / ".hatch"
+DOCS_SITE = ROOT / ".docs-build" / "site"  # mkdocs.yml's site_dir
 
 # The tool venv is rebuilt whenever these pins change.
 TOOL_REQUIREMENTS = ("hatch==1.18.2", "uv==0.13.9")
@@ -302,11 +304,17 @@ def bench(args: Sequence[str]) -> None:
 
 
 def docs(script: str, args: Sequence[str]) -> None:
-    """Build (`build`) or serve (`serve`) the site; mkdocs.yml's hook assembles the package."""
+    """Build (`build`) or serve (`serve`) the site; mkdocs.yml's hook assembles the package.
+
+    After a build, `docs/check_site.py` reads the built pages: every example a page includes
+    must be on it, and no page may show an unresolved `--8<--` include.
+    """
     env = hatch_environ()
     env.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs prints an advert for its successor
     ensure_tools()
     run([str(_tool("hatch")), "run", f"docs:{script}", *args], env=env)
+    if script == "build":
+        run([sys.executable, str(ROOT / "docs" / "check_site.py"), str(DOCS_SITE)])
 
 
 def clean() -> None:
@@ -323,7 +331,7 @@ def test_all() -> int:
         ("mypy --strict", types),
         ("wheels and sdists", dists),
         ("release shape", release),
-        ("docs: mkdocs build --strict", functools.partial(docs, "build", ())),
+        ("docs: mkdocs build --strict + site check", functools.partial(docs, "build", ())),
         (f"starlette {STARLETTE_VERSION} test suite on our anyio", starlette),
         ("httpx AsyncClient on our anyio", httpx),
     ]
