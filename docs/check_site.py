@@ -6,8 +6,10 @@ The guides pull their example programs in with pymdownx.snippets markers
 builds, and the page shows the marker's text instead of the program. So after
 `mkdocs build`, this script reads every page of the site and fails if:
 
-- a page still shows a snippet marker (an unresolved include), or
-- a Markdown source includes an example whose code is missing from its built page.
+- a page still shows a snippet marker (an unresolved include),
+- a Markdown source includes an example whose code is missing from its built page, or
+- an API reference entry that once rendered without its text (attributes documented with
+  `#:` comments, the signature of `create_memory_object_stream`) is missing again.
 
 Run: `python3 docs/check_site.py [SITE_DIR]` (default `.docs-build/site`); the docs stage of
 `scripts/dev.py` runs it after every build. Stdlib only. Exits non-zero with the problems.
@@ -102,13 +104,73 @@ def check_markers(site: Path) -> list[str]:
     return problems
 
 
+#: API reference entries that once rendered without their text (issue 12, item 25):
+#: page -> anchors (attributes documented with `#:` comments) that must be on it.
+REQUIRED_ANCHORS: dict[str, tuple[str, ...]] = {
+    "api/stream-wrappers/index.html": tuple(
+        f"anyio.streams.{name}"
+        for name in (
+            *(
+                f"tls.TLSAttribute.{attribute}"
+                for attribute in [
+                    "alpn_protocol",
+                    "channel_binding_tls_unique",
+                    "cipher",
+                    "peer_certificate",
+                    "peer_certificate_binary",
+                    "server_side",
+                    "shared_ciphers",
+                    "ssl_object",
+                    "standard_compatible",
+                    "tls_version",
+                ]
+            ),
+            *(f"file.FileStreamAttribute.{attribute}" for attribute in ("file", "path", "fileno")),
+        )
+    ),
+    "api/memory-streams/index.html": tuple(
+        f"anyio.streams.memory.MemoryObjectStreamStatistics.{field}"
+        for field in [
+            "current_buffer_used",
+            "max_buffer_size",
+            "open_send_streams",
+            "open_receive_streams",
+            "tasks_waiting_send",
+            "tasks_waiting_receive",
+        ]
+    ),
+}
+#: page -> text that must be on it: signatures that once were missing.
+REQUIRED_TEXT: dict[str, tuple[str, ...]] = {
+    "api/memory-streams/index.html": ("create_memory_object_stream(max_buffer_size",),
+}
+
+
+def check_api_reference(site: Path) -> list[str]:
+    """Check the entries of the API reference that once rendered without their text."""
+    problems = []
+    for relative, anchors in REQUIRED_ANCHORS.items():
+        page = site / relative
+        source = page.read_text("utf-8") if page.is_file() else ""
+        problems += [
+            f"{relative}: no entry for {anchor}"
+            for anchor in anchors
+            if f'id="{anchor}"' not in source
+        ]
+    for relative, needed in REQUIRED_TEXT.items():
+        page = site / relative
+        text = page_text(page) if page.is_file() else ""
+        problems += [f"{relative}: lacks {item!r}" for item in needed if item not in text]
+    return problems
+
+
 def check_site(site: Path, sources: list[Path] | None = None) -> list[str]:
     """Return every problem found in the built site `site` (empty when all is well)."""
     if not (site / "index.html").is_file():
         return [f"{site} holds no built site; run `python3 scripts/dev.py docs-build` first"]
     if sources is None:
         sources = sorted(DOCS.rglob("*.md"))
-    problems = check_markers(site)
+    problems = check_markers(site) + check_api_reference(site)
     for source in sources:
         problems += check_includes(source, site)
     return problems

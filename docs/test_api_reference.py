@@ -79,3 +79,14 @@ def test_rendered_names_exist() -> None:
         module_name, _, attribute = name.rpartition(".")
         module = importlib.import_module(module_name)
         assert hasattr(module, attribute), f"docs/api renders {name}, which does not exist"
+
+
+def test_every_api_page_names_its_distribution() -> None:
+    # The index is a table of the other pages; each of those says what to install.
+    pages = sorted(page for page in API.glob("*.md") if page.name != "index.md")
+    lacking = [
+        page.name
+        for page in pages
+        if not re.search(r"^Distribution: `anyio-[a-z]+`", page.read_text("utf-8"), re.MULTILINE)
+    ]
+    assert not lacking, f"API pages without a 'Distribution:' line: {lacking}"

@@ -141,3 +141,17 @@ def test_page_for_follows_directory_urls(check_site: ModuleType, tmp_path: Path)
 
 def test_no_built_site_is_a_problem(check_site: ModuleType, tmp_path: Path) -> None:
     assert "no built site" in check_site.check_site(tmp_path)[0]
+
+
+def test_api_entries_that_once_rendered_empty_are_required(
+    check_site: ModuleType, tmp_path: Path
+) -> None:
+    site = make_site(tmp_path, "")
+    page = site / "api" / "memory-streams" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<h3 id="anyio.streams.memory.MemoryObjectStreamStatistics.max_buffer_size">')
+    problems = check_site.check_api_reference(site)
+    assert "anyio.streams.tls.TLSAttribute.alpn_protocol" in "\n".join(problems)
+    assert "FileStreamAttribute.fileno" in "\n".join(problems)
+    assert not any(problem.endswith(".max_buffer_size") for problem in problems)
+    assert any("create_memory_object_stream(max_buffer_size" in p for p in problems)
