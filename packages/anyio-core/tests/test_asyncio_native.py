@@ -161,6 +161,36 @@ class TestCancellingCounts:
         assert task.cancelled()
         assert log == []
 
+    @pytest.mark.parametrize("scope_first", [True, False], ids=["scope_first", "native_first"])
+    async def test_native_cancel_in_the_same_iteration_as_the_scope(
+        self, scope_first: bool
+    ) -> None:
+        # AnyIO 4.14+ (anyio#1214): a native cancel that merges into the scope's
+        # own (one CancelledError, two requests) must not be swallowed with it.
+        log = []
+        scopes: list[CancelScope] = []
+
+        async def victim() -> None:
+            with CancelScope() as scope:
+                scopes.append(scope)
+                await sleep_forever()
+            log.append("swallowed")
+
+        with fail_after(GUARD):
+            task = asyncio.create_task(victim())
+            await wait_all_tasks_blocked()
+            if scope_first:
+                scopes[0].cancel()
+                task.cancel("native")
+            else:
+                task.cancel("native")
+                scopes[0].cancel()
+            with pytest.raises(CancelledError):
+                await task
+        assert task.cancelled()
+        assert log == []
+        assert task.cancelling() == 1
+
     async def test_native_cancel_of_a_task_blocked_in_a_cancelled_scope(self) -> None:
         log = []
 

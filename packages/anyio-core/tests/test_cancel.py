@@ -802,6 +802,34 @@ class TestFailAt:
                 await sleep_forever()
 
 
+class TestNaNDeadline:
+    """A NaN deadline raises ValueError on every backend (AnyIO 4.14+, anyio#1317)."""
+
+    async def test_cancel_scope(self) -> None:
+        with pytest.raises(ValueError, match=r"^deadline must not be NaN$"):
+            CancelScope(deadline=math.nan)
+
+    async def test_setting_the_deadline(self) -> None:
+        with CancelScope() as scope:
+            with pytest.raises(ValueError, match=r"^deadline must not be NaN$"):
+                scope.deadline = math.nan
+            assert scope.deadline == math.inf
+
+    async def test_move_on_after_and_move_on_at(self) -> None:
+        with pytest.raises(ValueError, match="NaN"):
+            move_on_after(math.nan)
+        with pytest.raises(ValueError, match="NaN"):
+            move_on_at(math.nan)
+
+    async def test_fail_after_does_not_silently_disable_the_timeout(self) -> None:
+        reached = []
+        with pytest.raises(ValueError, match="NaN"), fail_after(math.nan):
+            reached.append("body")
+        with pytest.raises(ValueError, match="NaN"), fail_at(math.nan):
+            reached.append("body")
+        assert reached == []
+
+
 class TestCurrentEffectiveDeadline:
     async def test_no_deadline(self) -> None:
         assert current_effective_deadline() == math.inf

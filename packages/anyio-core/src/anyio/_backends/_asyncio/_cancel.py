@@ -96,6 +96,8 @@ if sys.version_info < (3, 11):
     from exceptiongroup import BaseExceptionGroup
 
 CANCEL_MSG_PREFIX = "Cancelled via cancel scope "
+#: A NaN deadline would never fire (nor compare): refused, in Trio's words.
+NAN_DEADLINE_MSG = "deadline must not be NaN"
 
 if sys.version_info >= (3, 12):
     fast_current_task = current_task  # no system call since 3.12
@@ -129,7 +131,7 @@ _STATE_NAMES = ("unentered", "active", "exited")
 class TaskState:
     """What the backend knows about one task."""
 
-    __slots__ = ("cancels", "parent_id", "poke_pending", "scope")
+    __slots__ = ("baseline", "cancels", "parent_id", "poke_pending", "scope")
 
     def __init__(self, parent_id: int | None, scope: CancelScope | None) -> None:
         self.parent_id = parent_id
@@ -137,6 +139,9 @@ class TaskState:
         self.scope = scope
         # Task.cancel() calls made by us and not yet balanced by uncancel().
         self.cancels = 0
+        # (3.11+) task.cancelling() just before the first of those calls; set
+        # (and read) only while cancels > 0, so spawning does not pay for it.
+        self.baseline: int
         # Invariant: True while a poke for this task sits in the ready queue.
         self.poke_pending = False
 
@@ -208,9 +213,11 @@ def deliver(task: Task[Any]) -> None:
         # ready to run, and must have started (or its coroutine would be
         # closed before its first line).
         and (not waiter.done() if waiter is not None else _has_started(task))
-        and task.cancel(origin._cancel_msg)
     ):
-        state.cancels += 1
+        if not state.cancels and sys.version_info >= (3, 11):
+            state.baseline = task.cancelling()
+        if task.cancel(origin._cancel_msg):
+            state.cancels += 1
 
     if not state.poke_pending:
         state.poke_pending = True
@@ -265,6 +272,8 @@ class CancelScope(PublicCancelScope):
         return object.__new__(cls)
 
     def __init__(self, *, deadline: float = math.inf, shield: bool = False) -> None:
+        if deadline != math.inf and math.isnan(deadline):
+            raise ValueError(NAN_DEADLINE_MSG)
         self._deadline = deadline
         self._shield = shield
         self._cancel_called = False
@@ -339,8 +348,7 @@ class CancelScope(PublicCancelScope):
             # Let the outer cancelled scope swallow the exception and balance
             # the counts: to the code outside, it is one cancellation.
             return False
-        self._settle(task, state)
-        if exc_val is None:
+        if self._settle(task, state) or exc_val is None:
             return False
         if isinstance(exc_val, BaseExceptionGroup):
             return self._filter_group(exc_val)
@@ -388,12 +396,22 @@ class CancelScope(PublicCancelScope):
         return task
 
     @staticmethod
-    def _settle(task: Task[Any], state: TaskState) -> None:
-        """Undo the counts of our ``cancel()`` calls: nothing outside wants them."""
-        if sys.version_info >= (3, 11):
+    def _settle(task: Task[Any], state: TaskState) -> bool:
+        """Undo the counts of our ``cancel()`` calls: nothing outside wants them.
+
+        Returns whether a native cancel request is left over. Scenario
+        (anyio#1214): ``task.cancel()`` in the same loop iteration as our own
+        one finds the wait already cancelled, so it adds no exception of its
+        own: the one we delivered carries both. Swallowing it would lose the
+        native request, so the scope must let it through.
+        """
+        native = False
+        if sys.version_info >= (3, 11) and state.cancels:
             for _ in range(state.cancels):
                 task.uncancel()
+            native = task.cancelling() > state.baseline
         state.cancels = 0
+        return native
 
     # -- cancellation -----------------------------------------------------------
 
@@ -445,6 +463,8 @@ class CancelScope(PublicCancelScope):
 
     @deadline.setter
     def deadline(self, value: float) -> None:
+        if math.isnan(value):
+            raise ValueError(NAN_DEADLINE_MSG)
         self._deadline = float(value)
         if self._timer is not None:
             self._timer.cancel()
