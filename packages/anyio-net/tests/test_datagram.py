@@ -328,6 +328,20 @@ class TestClose:
         await anyio.aclose_forcefully(udp)
         assert udp.extra(SocketAttribute.raw_socket).fileno() == -1
 
+    async def test_concurrent_aclose_forcefully_calls(self) -> None:
+        udp = await create_udp_socket(local_host=LOCALHOST)
+        raw = udp.extra(SocketAttribute.raw_socket)
+        closed_when_returned: list[bool] = []
+
+        async def close() -> None:
+            await anyio.aclose_forcefully(udp)
+            closed_when_returned.append(raw.fileno() == -1)
+
+        async with create_task_group() as tg:
+            tg.start_soon(close)
+            tg.start_soon(close)
+        assert closed_when_returned == [True, True]
+
     @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
     async def test_no_fd_leaks(self, peer: UDPSocket) -> None:
         before = open_fds()

@@ -298,3 +298,27 @@ class TestFromSocket:
             pytest.raises(ValueError, match="must be connected"),
         ):
             await ConnectedUNIXDatagramSocket.from_socket(raw)
+
+
+@pytest.mark.skipif(not HAS_PROC_FD, reason="needs /proc/self/fd")
+async def test_no_fd_leaks(tmp_path: Path, path: str, peer: UNIXDatagramSocket) -> None:
+    before = len(os.listdir("/proc/self/fd"))
+    for i in range(20):
+        own = await create_unix_datagram_socket(local_path=tmp_path / f"{i}.sock")
+        connected = await create_connected_unix_datagram_socket(path)
+        async with create_task_group() as tg:
+            tg.start_soon(own.receive)
+            await wait_all_tasks_blocked()
+            tg.cancel_scope.cancel()
+        with CancelScope() as scope:
+            scope.cancel()
+            await create_connected_unix_datagram_socket(path)  # cancelled while connecting
+        with pytest.raises(FileNotFoundError):
+            await create_connected_unix_datagram_socket(tmp_path / "nobody.sock")
+        await connected.send(b"x")
+        await peer.receive()
+        await own.aclose()
+        with CancelScope() as scope:
+            scope.cancel()
+            await connected.aclose()
+    assert len(os.listdir("/proc/self/fd")) == before
