@@ -148,6 +148,85 @@ class TestAnyioMode:
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         result.stderr.fnmatch_lines(['*anyio_mode must be "auto" or "strict"*'])
 
+    @pytest.mark.parametrize(
+        ("ini", "option", "runs"),
+        [("", "auto", True), ("anyio_mode = auto", "strict", False)],
+    )
+    def test_command_line_option_overrides_the_ini_option(
+        self, run_tests: RunTests, ini: str, option: str, *, runs: bool
+    ) -> None:
+        result = run_tests(
+            CHECKS_LOOP
+            + dedent("""
+            async def test_unmarked():
+                await in_loop()
+            """),
+            f"--anyio-mode={option}",
+            ini=ini,
+        )
+        if runs:
+            result.assert_outcomes(passed=N)
+        else:
+            assert "passed" not in result.parseoutcomes()
+
+    def test_a_bad_command_line_mode_is_a_usage_error(self, run_tests: RunTests) -> None:
+        result = run_tests("", "--anyio-mode=sometimes")
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        result.stderr.fnmatch_lines(["*--anyio-mode: invalid choice: 'sometimes'*"])
+
+
+# Stands in for pytest-asyncio, which is not installed here: it declares the same options,
+# which is all the plugin looks at.
+FAKE_PYTEST_ASYNCIO = """
+    def pytest_addoption(parser):
+        parser.addini("asyncio_mode", default="strict", help="")
+        parser.addoption("--asyncio-mode", dest="asyncio_mode", default=None)
+"""
+
+AUTO_MODES_WARNING = (
+    "*PytestConfigWarning: AnyIO auto mode has been enabled together with pytest-asyncio "
+    "auto mode. This may cause unexpected behavior.*"
+)
+
+
+class TestAutoModeWithPytestAsyncio:
+    @pytest.mark.parametrize(
+        ("ini", "args"),
+        [
+            ("anyio_mode = auto\nasyncio_mode = auto", ()),
+            ("anyio_mode = auto", ("--asyncio-mode=auto",)),
+            ("asyncio_mode = auto", ("--anyio-mode=auto",)),
+        ],
+    )
+    def test_both_auto_modes_warn(
+        self, run_tests: RunTests, ini: str, args: tuple[str, ...]
+    ) -> None:
+        result = run_tests(
+            "",
+            "-W",
+            "default::pytest.PytestConfigWarning",
+            *args,
+            ini=ini,
+            conftest=FAKE_PYTEST_ASYNCIO,
+        )
+        result.stdout.fnmatch_lines([AUTO_MODES_WARNING])
+
+    @pytest.mark.parametrize(
+        ("ini", "conftest"),
+        [
+            ("anyio_mode = auto\nasyncio_mode = strict", FAKE_PYTEST_ASYNCIO),
+            ("anyio_mode = strict\nasyncio_mode = auto", FAKE_PYTEST_ASYNCIO),
+            ("anyio_mode = auto", None),
+        ],
+    )
+    def test_no_warning_otherwise(
+        self, run_tests: RunTests, ini: str, conftest: str | None
+    ) -> None:
+        result = run_tests(
+            "", "-W", "default::pytest.PytestConfigWarning", ini=ini, conftest=conftest
+        )
+        result.stdout.no_fnmatch_line("*PytestConfigWarning*")
+
 
 LATE_MARKER_CONFTEST = """
     import pytest
@@ -168,9 +247,9 @@ BACKEND_PROBE = dedent("""
 
 
 class TestMarkerAddedAfterCollection:
-    """Such a test runs once: collection no longer parametrizes it."""
+    """Such a test is collected again, now with the backend fixture: it runs on each backend."""
 
-    def test_runs_on_the_default_backend(self, run_tests: RunTests) -> None:
+    def test_runs_on_each_backend(self, run_tests: RunTests) -> None:
         result = run_tests(
             BACKEND_PROBE
             + dedent("""
@@ -178,14 +257,62 @@ class TestMarkerAddedAfterCollection:
             async def value():
                 yield backend_name()
 
-            async def test_late(value):
-                assert value == backend_name() == "asyncio"
+            async def test_late(value, anyio_backend_name):
+                assert value == backend_name() == anyio_backend_name
             """),
             "-v",
             conftest=LATE_MARKER_CONFTEST,
         )
-        result.assert_outcomes(passed=1)
-        result.stdout.fnmatch_lines(["*test_late PASSED*"])
+        result.assert_outcomes(passed=N)
+        result.stdout.fnmatch_lines([f"*test_late?{name}? PASSED*" for name in BACKENDS])
+
+    def test_keeps_other_parameters_and_methods(self, run_tests: RunTests) -> None:
+        result = run_tests(
+            BACKEND_PROBE
+            + dedent("""
+            @pytest.mark.parametrize("x", [1, 1, 2])
+            async def test_late_function(x):
+                assert x in (1, 2)
+
+            class TestLate:
+                @pytest.mark.parametrize("y", ["a", "b"])
+                async def test_late_method(self, y):
+                    assert y in ("a", "b")
+
+            @pytest.mark.parametrize("z", [3, 4])
+            async def test_late_selected(z):
+                assert z == 3
+            """),
+            "-v",
+            "-k",
+            "not test_late_selected or 3",
+            conftest=LATE_MARKER_CONFTEST,
+        )
+        result.assert_outcomes(passed=6 * N)
+        result.stdout.fnmatch_lines(
+            [f"*test_late_function?{name}-1_0? PASSED*" for name in BACKENDS]
+            + [f"*test_late_function?{name}-1_1? PASSED*" for name in BACKENDS]
+            + [f"*TestLate::test_late_method?{name}-b? PASSED*" for name in BACKENDS]
+            + [f"*test_late_selected?{name}-3? PASSED*" for name in BACKENDS],
+            consecutive=False,
+        )
+
+    def test_clones_keep_markers_added_late(self, run_tests: RunTests) -> None:
+        result = run_tests(
+            """
+            async def test_late_and_failing():
+                raise AssertionError("expected")
+            """,
+            conftest="""
+            import pytest
+
+            def pytest_collection_modifyitems(items):
+                for item in items:
+                    item.add_marker(pytest.mark.anyio)
+                    item.add_marker(pytest.mark.xfail(reason="added late", strict=True))
+            """,
+        )
+        result.assert_outcomes(xfailed=N)
 
     @pytest.mark.skipif("trio" not in BACKENDS, reason="needs trio")
     def test_runs_on_an_unparametrized_anyio_backend(self, run_tests: RunTests) -> None:

@@ -22,12 +22,12 @@ import pytest
 from anyio._core._eventloop import get_available_backends
 from anyio._testing._calls import backend_of, run_test
 from anyio._testing._collect import (
-    LATE_BACKEND_FIXTURE,
+    asyncio_plugin_in_auto_mode,
     auto_mode,
     coroutine_test_function,
+    expand_late_marked,
     late_backend,
     marked_at_collection,
-    wants_backend_late,
 )
 from anyio._testing._fixtures import wrap_async_fixture
 from anyio._testing._ports import FreePortFactory
@@ -68,19 +68,34 @@ _ = (late_backend, TestRunner, get_available_backends)
 # -- hooks -----------------------------------------------------------------------------------
 
 
+_MODE_HELP = (
+    '"auto": run every coroutine test with anyio; "strict" (default): '
+    "only those marked with @pytest.mark.anyio"
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Declare the ``anyio_mode`` ini option."""
-    parser.addini(
-        "anyio_mode",
-        default="strict",
-        help='"auto": run every coroutine test with anyio; "strict" (default): '
-        "only those marked with @pytest.mark.anyio",
+    """Declare the ``anyio_mode`` ini option and the ``--anyio-mode`` option, which wins."""
+    parser.addini("anyio_mode", default="strict", help=_MODE_HELP)
+    parser.getgroup("anyio").addoption(
+        "--anyio-mode",
+        dest="anyio_mode",
+        choices=("auto", "strict"),
+        default=None,
+        help=_MODE_HELP + " (overrides the anyio_mode ini option)",
     )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Declare the ``anyio`` marker, and check ``anyio_mode``."""
-    auto_mode(config)
+    """Declare the ``anyio`` marker, and check the mode."""
+    if auto_mode(config) and asyncio_plugin_in_auto_mode(config):
+        config.issue_config_time_warning(
+            pytest.PytestConfigWarning(
+                "AnyIO auto mode has been enabled together with pytest-asyncio auto mode. "
+                "This may cause unexpected behavior."
+            ),
+            stacklevel=1,
+        )
     config.addinivalue_line(
         "markers",
         "anyio: run the marked coroutine test (or every coroutine test of the "
@@ -105,14 +120,11 @@ def pytest_pycollect_makeitem(
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Give the tests marked by other ``pytest_collection_modifyitems`` hooks a backend.
+    """Run the tests marked by other ``pytest_collection_modifyitems`` hooks on each backend.
 
-    They run once, see `anyio._testing._collect` for which backend.
+    See `anyio._testing._collect` for how.
     """
-    for item in items:
-        if wants_backend_late(item):
-            assert isinstance(item, pytest.Function)
-            item.fixturenames.insert(0, LATE_BACKEND_FIXTURE)
+    items[:] = list(expand_late_marked(items))
 
 
 @pytest.hookimpl(tryfirst=True)
