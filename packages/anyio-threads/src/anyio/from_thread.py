@@ -16,7 +16,8 @@ from ._core._backend import current_backend
 from ._core._exceptions import NoEventLoopError
 from ._threads._job import Request
 from ._threads._pool import thread_state
-from ._threads._portal import BlockingPortal, BlockingPortalProvider, start_blocking_portal
+from ._threads._portal import BlockingPortal
+from ._threads._portal_thread import BlockingPortalProvider, start_blocking_portal
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
