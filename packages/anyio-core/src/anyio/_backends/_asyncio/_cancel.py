@@ -272,7 +272,7 @@ class CancelScope(PublicCancelScope):
         return object.__new__(cls)
 
     def __init__(self, *, deadline: float = math.inf, shield: bool = False) -> None:
-        if deadline != math.inf and math.isnan(deadline):
+        if deadline != deadline:  # only NaN differs from itself (cheaper than isnan)
             raise ValueError(NAN_DEADLINE_MSG)
         self._deadline = deadline
         self._shield = shield
