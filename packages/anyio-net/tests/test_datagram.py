@@ -50,14 +50,6 @@ needs_reuse_port = pytest.mark.skipif(
 )
 
 
-def free_udp_port(family: socket.AddressFamily = socket.AF_INET) -> int:
-    """A port that no UDP socket is bound to right now."""
-    with socket.socket(family, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1" if family == socket.AF_INET else "::1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
@@ -129,13 +121,13 @@ class TestCreateUDPSocket:
             assert host == "0.0.0.0"
             assert port != 0
 
-    async def test_local_port_without_local_host_is_honoured(self) -> None:
-        port = free_udp_port()
+    async def test_local_port_without_local_host_is_honoured(self, free_udp_port: int) -> None:
+        port = free_udp_port
         async with await create_udp_socket(socket.AF_INET, local_port=port) as udp:
             assert udp.extra(SocketAttribute.local_address) == ("0.0.0.0", port)
 
-    async def test_local_host_and_port(self) -> None:
-        port = free_udp_port()
+    async def test_local_host_and_port(self, free_udp_port: int) -> None:
+        port = free_udp_port
         async with await create_udp_socket(local_host=LOCALHOST, local_port=port) as udp:
             assert udp.extra(SocketAttribute.local_address) == (LOCALHOST, port)
 
@@ -189,8 +181,10 @@ class TestCreateConnectedUDPSocket:
         ) as udp:
             assert udp.extra(SocketAttribute.remote_address) == (LOCALHOST, port_of(peer))
 
-    async def test_local_port_without_local_host_is_honoured(self, peer: UDPSocket) -> None:
-        port = free_udp_port()
+    async def test_local_port_without_local_host_is_honoured(
+        self, peer: UDPSocket, free_udp_port: int
+    ) -> None:
+        port = free_udp_port
         async with await create_connected_udp_socket(
             LOCALHOST, port_of(peer), local_port=port
         ) as udp:
@@ -198,8 +192,8 @@ class TestCreateConnectedUDPSocket:
             await udp.send(b"from my port")
             assert await peer.receive() == (b"from my port", (LOCALHOST, port))
 
-    async def test_local_host_and_port(self, peer: UDPSocket) -> None:
-        port = free_udp_port()
+    async def test_local_host_and_port(self, peer: UDPSocket, free_udp_port: int) -> None:
+        port = free_udp_port
         async with await create_connected_udp_socket(
             LOCALHOST, port_of(peer), local_host=LOCALHOST, local_port=port
         ) as udp:
@@ -218,8 +212,8 @@ class TestCreateConnectedUDPSocket:
             assert port_of(second) == port_of(first)
 
     @pytest.mark.skipif(sys.platform != "linux", reason="relies on Linux reporting ICMP errors")
-    async def test_unreachable_peer_gives_broken_resource_error(self) -> None:
-        async with await create_connected_udp_socket(LOCALHOST, free_udp_port()) as udp:
+    async def test_unreachable_peer_gives_broken_resource_error(self, free_udp_port: int) -> None:
+        async with await create_connected_udp_socket(LOCALHOST, free_udp_port) as udp:
             await udp.send(b"anyone?")
             with fail_after(5), pytest.raises(BrokenResourceError) as exc_info:
                 await udp.receive()
