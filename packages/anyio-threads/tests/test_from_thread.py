@@ -13,7 +13,7 @@ from anyio import CancelScope, NoEventLoopError, RunFinishedError, from_thread, 
 from anyio.lowlevel import EventLoopToken, current_token
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import AsyncIterator, Callable
 
 pytestmark = pytest.mark.anyio
 
@@ -277,6 +277,33 @@ class TestRunsInTheCallersScope:
             await to_thread.run_sync(work)
         assert scope.cancelled_caught
 
+    async def test_scope_cancelled_before_the_call(self) -> None:
+        # The caller's scope is cancelled while the thread is busy; a later call
+        # back is cancelled at its first checkpoint (as on Trio).
+        cancelled = threading.Event()
+        outcome: list[str] = []
+        cancelled_class = anyio.get_cancelled_exc_class()
+
+        def work() -> None:
+            assert cancelled.wait(5)
+            try:
+                from_thread.run(anyio.sleep_forever)
+            except cancelled_class:
+                outcome.append("cancelled")
+                raise
+
+        async def cancel_when_blocked() -> None:
+            await anyio.wait_all_tasks_blocked()
+            scope.cancel()
+            cancelled.set()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(cancel_when_blocked)
+            with anyio.fail_after(5), CancelScope() as scope:
+                await to_thread.run_sync(work)
+        assert scope.cancelled_caught
+        assert outcome == ["cancelled"]
+
     async def test_outer_deadline_reaches_the_function(self) -> None:
         with anyio.move_on_after(0.01) as scope:
             await to_thread.run_sync(from_thread.run, anyio.sleep, 10)
@@ -326,6 +353,17 @@ class TestRunsInTheCallersScope:
             await to_thread.run_sync(work, abandon_on_cancel=True)
         left.set()
         assert await to_thread.run_sync(results.result, 5) == (3, 8)
+
+    async def test_awaitable_that_is_not_a_coroutine(self) -> None:
+        async def numbers() -> AsyncIterator[int]:
+            await anyio.lowlevel.checkpoint()
+            yield 42
+
+        generator = numbers()
+        try:
+            assert await to_thread.run_sync(from_thread.run, generator.__anext__) == 42
+        finally:
+            await generator.aclose()
 
     async def test_sync_function_given_to_run(self) -> None:
         with pytest.raises(TypeError, match="run_sync"):
