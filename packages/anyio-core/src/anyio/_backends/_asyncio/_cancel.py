@@ -52,12 +52,15 @@ that was cancelled beforehand, and a task group spawning into a cancelled
 scope.
 
 Telling our cancellations apart: the message of every ``CancelledError`` we
-cause starts with ``"Cancelled via cancel scope "``; a scope swallows only
+cause starts with ``"Cancelled via cancel scope "`` (AnyIO's wording, followed
+by the scope's id, `` by <task>`` and ``; reason: ...``); a scope swallows only
 those, so a native ``task.cancel()`` passes through every scope and task group.
 When the outermost cancelled scope of a task is left, it calls ``uncancel()``
 once per ``cancel()`` we made, so ``cancelling()`` is what it would have been
 without us and ``asyncio.timeout()`` / ``asyncio.TaskGroup`` keep working
-around and inside our scopes.
+around and inside our scopes. A native request that arrives right after ours,
+before the task ran, adds no exception of its own (the wait is already
+cancelled): the count tells, so the scope does not swallow that one.
 
 Invariants
 ----------
