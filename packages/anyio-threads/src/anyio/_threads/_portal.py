@@ -256,10 +256,12 @@ class BlockingPortal:
             )
         try:
             self._task_group.start_soon(self._run_call, func, args, future, started, name=name)
-        except BaseException as exc:
-            future.set_exception(exc)
-            if started is not None:
-                started.set_exception(exc)
+        except BaseException as exc:  # the task group has closed meanwhile
+            for pending in (future, started):
+                if pending is not None:
+                    _settle(pending, exc)
+                    if pending.cancelled():
+                        pending.set_running_or_notify_cancel()
 
     async def _run_call(
         self,
