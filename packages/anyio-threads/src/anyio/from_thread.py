@@ -68,13 +68,13 @@ def _call(
     it runs in a system task (or a loop callback, for a sync function).
     """
     job = thread_state.job if token is None else None
-    if job is not None:
+    if job is not None:  # a worker thread never runs the loop of its own job
         backend, native_token = job.backend, job.native_token
     elif token is not None:
         backend, native_token = token.backend, token.native_token
+        _refuse_own_loop_thread(native_token)
     else:
         raise NoEventLoopError(_NO_WORKER_NO_TOKEN)
-    _refuse_own_loop_thread(native_token)
     context = copy_context()
     if _sniffio_cvar is not None:
         # Whatever the thread set, code running in the loop is in the backend's library.
