@@ -532,6 +532,7 @@ async def create_unix_datagram_socket(
         A UNIX datagram socket.
 
     Raises:
+        FileExistsError: if a file that is not a socket exists at `local_path`.
         OSError: if the socket cannot be created or bound.
     """
     sock = await _open_unix_socket(local_path, local_mode, None)
@@ -556,6 +557,7 @@ async def create_connected_unix_datagram_socket(
         A connected UNIX datagram socket.
 
     Raises:
+        FileExistsError: if a file that is not a socket exists at `local_path`.
         OSError: if the socket cannot be created, bound or connected (for
             example, no socket is bound at `remote_path`).
     """
