@@ -306,3 +306,18 @@ class TestNothingLeftBehind:
                 await process.wait()
         assert children() == kids
         assert open_fds() == fds
+
+
+class TestDroppedWithoutClosing:
+    async def test_pipes_and_watcher_descriptors_close_on_garbage_collection(
+        self, exit_method: str
+    ) -> None:
+        import gc
+
+        fds = open_fds()
+        process = await anyio.open_process(["true"])
+        popen = process._popen  # type: ignore[attr-defined]  # to reap it ourselves
+        del process
+        gc.collect()
+        popen.wait()
+        assert open_fds() == fds

@@ -114,6 +114,13 @@ class _FdWatcher(ExitWatcher):
             finally:
                 self._close(fd)
 
+    def __del__(self) -> None:
+        # Dropped without close() (a process never waited for): no waiter is left.
+        fd, self._fd = getattr(self, "_fd", -1), -1
+        if fd >= 0:
+            with suppress(OSError):
+                self._close(fd)
+
 
 def _pidfd_watcher(pid: int) -> ExitWatcher:
     return _FdWatcher(os.pidfd_open(pid))

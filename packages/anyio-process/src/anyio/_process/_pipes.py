@@ -18,6 +18,7 @@ OS may hand to another file.
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from anyio import (
@@ -71,6 +72,14 @@ class _PipeEnd:
     async def aclose(self) -> None:
         self.close_now()
         await checkpoint()
+
+    def __del__(self) -> None:
+        # Dropped without aclose(): no task can be parked on it any more, so a
+        # plain close is enough (and notify_closing() would need the loop).
+        fd, self._fd = getattr(self, "_fd", -1), -1
+        if fd >= 0:
+            with suppress(OSError):
+                os.close(fd)
 
     def __repr__(self) -> str:
         state = "closed" if self._fd < 0 else f"fd={self._fd}"
