@@ -87,11 +87,14 @@ async def call_with_retry(
     try:
         result = call()
     except BlockingIOError:
-        return await retry_after_wait(holder, call, wait)
+        pass
     except OSError as exc:
         raise holder.error(exc) from exc
-    await cancel_shielded_checkpoint()
-    return result
+    else:
+        await cancel_shielded_checkpoint()
+        return result
+    # Waited for outside the except clause: no exception context kept while parked.
+    return await retry_after_wait(holder, call, wait)
 
 
 async def retry_after_wait(
