@@ -340,7 +340,7 @@ def _wildcard(family: int) -> str:
 def _check_ip_family(family: int) -> None:
     if family not in (socket.AF_UNSPEC, *IP_FAMILIES):
         raise ValueError(
-            f"family must be AF_INET, AF_INET6 or AF_UNSPEC, not {socket.AddressFamily(family)!r}; "
+            f"family must be AF_INET, AF_INET6 or AF_UNSPEC, not {family!r}; "
             "for UNIX datagrams use create_unix_datagram_socket()"
         )
 
