@@ -8,9 +8,13 @@ non-blocking byte streams. Exit is observed by `_exit` (pidfd, kqueue or a
 waiter thread), never by polling, and is independent of the pipes: a
 grandchild that inherited stdout cannot delay `wait()`.
 
-No zombie, no descriptor left behind: the spawn itself cannot be cancelled
-(there is no checkpoint between ``Popen()`` and returning the process), and
-`Process.aclose()` kills and reaps the child, shielded, if it is cancelled.
+``Popen()`` runs in a worker thread (see `_spawn`), so that the loop runs on
+while the child starts, and concurrent spawns overlap.
+
+No zombie, no descriptor left behind: once the child exists, nothing can
+cancel the caller before it has the process (the thread call is shielded and
+no checkpoint follows it), and `Process.aclose()` kills and reaps the child,
+shielded, if it is cancelled.
 """
 
 from __future__ import annotations
@@ -18,18 +22,19 @@ from __future__ import annotations
 import os
 import subprocess
 from contextlib import ExitStack
+from functools import partial
 from subprocess import PIPE
 from typing import IO, TYPE_CHECKING, Any
 
-from anyio import CancelScope
+from anyio import CancelScope, CapacityLimiter, to_thread
 from anyio.abc import Process as AbstractProcess
-from anyio.lowlevel import cancel_shielded_checkpoint, checkpoint_if_cancelled
+from anyio.lowlevel import RunVar, cancel_shielded_checkpoint, checkpoint_if_cancelled
 
 from ._exit import ExitWatcher, watch_child
 from ._pipes import PipeReceiveStream, PipeSendStream
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from signal import Signals
 
     from _typeshed import StrOrBytesPath
@@ -187,23 +192,25 @@ async def open_process(
         child_stdout, our_stdout = _pipe(stdout, False, on_failure)
         child_stderr, our_stderr = _pipe(stderr, False, on_failure)
         try:
-            # Popen blocks only until exec() (as asyncio's own subprocess support does).
-            popen = subprocess.Popen(  # noqa: ASYNC220
-                command,
-                stdin=child_stdin,
-                stdout=child_stdout,
-                stderr=child_stderr,
-                shell=isinstance(command, (str, bytes)),
-                cwd=cwd,
-                env=env,
-                startupinfo=startupinfo,
-                creationflags=creationflags,
-                start_new_session=start_new_session,
-                pass_fds=pass_fds,
-                user=user,
-                group=group,
-                extra_groups=extra_groups,
-                umask=umask,
+            popen: subprocess.Popen[bytes] = await _spawn(
+                partial(
+                    subprocess.Popen,
+                    command,
+                    stdin=child_stdin,
+                    stdout=child_stdout,
+                    stderr=child_stderr,
+                    shell=isinstance(command, (str, bytes)),
+                    cwd=cwd,
+                    env=env,
+                    startupinfo=startupinfo,
+                    creationflags=creationflags,
+                    start_new_session=start_new_session,
+                    pass_fds=pass_fds,
+                    user=user,
+                    group=group,
+                    extra_groups=extra_groups,
+                    umask=umask,
+                )
             )
         finally:
             # The child has its own copies now (or was never started).
@@ -223,8 +230,41 @@ async def open_process(
             PipeReceiveStream(our_stderr) if our_stderr >= 0 else None,
         )
         on_failure.pop_all()
-    await cancel_shielded_checkpoint()
     return process
+
+
+#: Start children in a worker thread (see `_spawn`); tests and benchmarks may switch it off.
+spawn_in_thread = True
+#: Spawning threads at once per event loop: their own limiter, so that user code that fills
+#: `to_thread`'s default limiter with long calls cannot hold process creation up.
+SPAWN_THREADS = 8
+_spawn_limiters: RunVar[CapacityLimiter] = RunVar("anyio-process spawn limiter")
+
+
+def _spawn_limiter() -> CapacityLimiter:
+    try:
+        return _spawn_limiters.get()
+    except LookupError:
+        limiter = CapacityLimiter(SPAWN_THREADS)
+        _spawn_limiters.set(limiter)
+        return limiter
+
+
+async def _spawn(start: Callable[[], subprocess.Popen[Any]]) -> subprocess.Popen[Any]:
+    """Run ``start`` (a ``Popen`` call) without blocking the event loop.
+
+    ``Popen`` returns only once the child has called ``exec()`` (it reads the
+    child's error pipe until then): a millisecond or more, longer for a big
+    parent. In a worker thread, the loop runs on meanwhile and concurrent
+    spawns overlap, as Trio does it. The thread call is shielded: once the
+    child exists, the caller gets it (and with it the duty to reap it), even
+    if cancelled meanwhile.
+    """
+    if spawn_in_thread:
+        return await to_thread.run_sync(start, limiter=_spawn_limiter())
+    popen = start()
+    await cancel_shielded_checkpoint()
+    return popen
 
 
 def _reap_killed(popen: subprocess.Popen[bytes]) -> None:
