@@ -15,6 +15,7 @@ import importlib
 import importlib.util
 import inspect
 import json
+import pickle
 import re
 import subprocess
 import sys
@@ -295,6 +296,23 @@ class TestLazyExports:
             getattr(lazy_module, "Gadget")  # noqa: B009
         assert exc_info.type is ModuleNotFoundError
         assert "pip install" not in str(exc_info.value)
+
+    @pytest.mark.parametrize(
+        "error",
+        [
+            anyio.MissingDistributionError("gone", name="Path", distribution="anyio-path"),
+            anyio.MissingDistributionImportError(
+                "gone", name="anyio.to_thread", distribution="anyio-threads"
+            ),
+        ],
+        ids=lambda error: type(error).__name__,
+    )
+    def test_errors_survive_pickling(self, error: Exception) -> None:
+        # They cross process boundaries (to_process workers, pytest-xdist reports).
+        clone = pickle.loads(pickle.dumps(error))
+        assert type(clone) is type(error)
+        assert str(clone) == "gone"
+        assert clone.distribution == error.distribution  # type: ignore[attr-defined]
 
     def test_loaded_names_are_cached(self) -> None:
         event = anyio.Event

@@ -57,7 +57,10 @@ class MissingDistributionError(AttributeError):
         distribution: the distribution that provides the name, e.g. `"anyio-path"`.
     """
 
-    def __init__(self, message: str, *, name: str, obj: object, distribution: str) -> None:
+    def __init__(
+        self, message: str, *, name: str | None = None, obj: object = None, distribution: str = ""
+    ) -> None:
+        # Keyword arguments with defaults: unpickling calls the class with the message only.
         super().__init__(message, name=name, obj=obj)
         self.distribution = distribution
 
@@ -73,7 +76,7 @@ class MissingDistributionImportError(ModuleNotFoundError):
         distribution: the distribution that provides the name, e.g. `"anyio-threads"`.
     """
 
-    def __init__(self, message: str, *, name: str, distribution: str) -> None:
+    def __init__(self, message: str, *, name: str | None = None, distribution: str = "") -> None:
         super().__init__(message, name=name)
         self.distribution = distribution
 
@@ -252,7 +255,10 @@ class _MissingDistributionFinder:
             return None
         # Frames: this method <- importlib's _find_spec <- the importer. Only an import
         # (statement or import_module) gets the error; find_spec() probes get None.
-        importer = sys._getframe(2).f_code.co_name
+        try:
+            importer = sys._getframe(2).f_code.co_name
+        except ValueError:  # called directly, from the top of the stack
+            return None
         if importer != "_find_and_load_unlocked":
             return None
         raise MissingDistributionImportError(
