@@ -149,3 +149,27 @@ def test_submodules_are_attributes_after_import_anyio() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_submodules_load_through_cores_lazy_export_helper() -> None:
+    # One helper for every lazily loading module (anyio, anyio.abc, anyio.streams).
+    import ast
+
+    import anyio.streams
+    from anyio._core._lazy import LazyExports
+
+    exports = anyio.streams.__getattr__.__self__
+    assert isinstance(exports, LazyExports)
+    submodules = {"buffered", "file", "memory", "stapled", "text", "tls"}
+    assert set(exports.table) == submodules
+    assert anyio.streams.__file__ is not None
+    tree = ast.parse(Path(anyio.streams.__file__).read_text("utf-8"))
+    seen = {
+        alias.asname
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        for statement in node.body
+        if isinstance(statement, ast.ImportFrom)
+        for alias in statement.names
+    }
+    assert seen == submodules, "type checkers must see every submodule"

@@ -3,16 +3,16 @@
 The submodules load on first use, also as attributes of this package: after a
 plain ``import anyio``, ``anyio.streams.tls.TLSStream`` works, as it does in
 AnyIO (whose ``import anyio`` imports ``memory``, ``stapled`` and ``tls``),
-without ``import anyio`` paying for ``ssl``.
+without ``import anyio`` paying for ``ssl``. The loading is core's one
+lazy-export helper (`anyio._core._lazy`), the same that serves ``anyio`` and
+``anyio.abc``.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-#: The submodules, loaded by `__getattr__` when first looked up here.
-_SUBMODULES = frozenset({"buffered", "file", "memory", "stapled", "text", "tls"})
+from .._core._lazy import LazyExports as _LazyExports
 
 if TYPE_CHECKING:
     from . import buffered as buffered
@@ -21,15 +21,12 @@ if TYPE_CHECKING:
     from . import stapled as stapled
     from . import text as text
     from . import tls as tls
-else:
 
-    def __getattr__(name: str) -> Any:
-        if name in _SUBMODULES:
-            # Importing a submodule also binds it here, so this runs once per name.
-            return importlib.import_module(f"{__name__}.{name}")
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+_exports = _LazyExports(globals())
+#: name -> (module, distribution): the submodules, loaded when first looked up here.
+_LAZY = _exports.table
+_exports.add_submodules("anyio-streams", "buffered file memory stapled text tls")
 
-
-def __dir__() -> list[str]:
-    dunders = {name for name in globals() if name.startswith("__") and name.endswith("__")}
-    return sorted(dunders | _SUBMODULES)
+if not TYPE_CHECKING:
+    __getattr__ = _exports.getattr
+__dir__ = _exports.dir
