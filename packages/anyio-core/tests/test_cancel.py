@@ -740,7 +740,7 @@ class TestMoveOnAt:
             assert scope.deadline == deadline
             await sleep_forever()
         assert scope.cancelled_caught
-        assert current_time() >= deadline
+        assert scope.cancel_called
 
     async def test_none_means_no_deadline(self) -> None:
         with move_on_at(None) as scope:
@@ -772,7 +772,7 @@ class TestFailAt:
             await sleep_forever()
         assert type(exc_info.value) is TimeoutError
         assert exc_info.value.args == ()
-        assert current_time() >= deadline
+        assert scope.cancel_called
 
     async def test_reason(self) -> None:
         with pytest.raises(TimeoutError) as exc_info, fail_at(current_time() - 1, reason="late"):
