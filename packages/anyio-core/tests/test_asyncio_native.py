@@ -578,3 +578,23 @@ class TestNoSpin:
             tg.cancel_scope.cancel()
         assert used
         assert used[0] < self.WAIT / 2
+
+    @pytest.mark.parametrize("spawn", ["native", "task_group"])
+    async def test_scope_left_open_by_a_finished_task(self, spawn: str) -> None:
+        # anyio#1111 (fixed in AnyIO 4.14): a task ended inside a scope it never
+        # left (misuse); cancelling that scope must not keep the loop busy.
+        scopes: list[CancelScope] = []
+
+        async def leaky() -> None:
+            scope = CancelScope()
+            scope.__enter__()
+            scopes.append(scope)
+
+        if spawn == "native":
+            await asyncio.create_task(leaky())
+        else:
+            async with create_task_group() as tg:
+                tg.start_soon(leaky)
+        scopes[0].cancel()
+        used = await self.measure(lambda: asyncio.sleep(self.WAIT))
+        assert used < self.WAIT / 2
