@@ -206,7 +206,9 @@ class TaskGroup(AbstractTaskGroup):
             # Called from an event loop in another thread: the child must run
             # in the group's loop, and wake the caller in its own (_crossloop).
             return await start_in_loop(
-                get_backend("asyncio"), host.get_loop(), partial(self.start, func, *args, name=name)
+                get_backend("asyncio"),
+                host.get_loop(),
+                partial(self.start, func, *args, name=name),
             )
         future: Future[Any] = fast_running_loop().create_future()
         task = self._start_task(func, args, name, future)
@@ -434,7 +436,7 @@ def _callbacks_queued(loop: AbstractEventLoop) -> bool:
         owner = getattr(handle._callback, "__self__", None)
         if not handle._cancelled and owner not in _waiting_for_blocked:
             return True
-    scheduled = getattr(loop, "_scheduled", None)  # asyncio internal (a heap of timers)
+    scheduled: Any = getattr(loop, "_scheduled", None)  # asyncio internal (a heap of timers)
     return bool(scheduled) and scheduled[0].when() <= loop.time()
 
 
