@@ -24,6 +24,7 @@ from anyio import (
     fail_after,
     get_cancelled_exc_class,
     sleep_forever,
+    wait_all_tasks_blocked,
 )
 from anyio.lowlevel import EventLoopToken, current_token
 
@@ -190,3 +191,55 @@ def test_cancelling_the_caller_cancels_the_child(
 
     assert run_caller(backends, caller) is True
     assert child_cancelled.wait(5)
+
+
+# -- Event.set() from another thread --------------------------------------------------
+
+
+@pytest.mark.timeout(30, method="thread")  # without the fix asyncio could hang for good
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+@pytest.mark.parametrize("setter", ["plain thread", "other loop"])
+def test_event_set_from_another_thread_wakes_the_waiter(backend: str, setter: str) -> None:
+    # The waiting loop sleeps in its selector: only a wake-up through its token
+    # gets it out before the fail_after() guard fires.
+    if backend == "trio" or setter == "other loop":
+        pytest.importorskip("trio")
+    parked = threading.Event()
+    event = Event()
+
+    def set_when_parked() -> None:
+        assert parked.wait(10)
+        if setter == "plain thread":
+            event.set()
+        else:  # from a callback running in an event loop of the other backend
+            other = "trio" if backend == "asyncio" else "asyncio"
+            with GroupThread(other) as group_thread:
+                done = threading.Event()
+
+                def set_and_tell() -> None:
+                    event.set()
+                    done.set()
+
+                group_thread.call_soon(set_and_tell)
+                assert done.wait(10)
+
+    async def report_parked() -> None:
+        await wait_all_tasks_blocked()
+        parked.set()
+
+    async def main() -> None:
+        with fail_after(5):
+            async with create_task_group() as tg:
+                tg.start_soon(report_parked)
+                await event.wait()
+
+    # asyncio's debug mode refuses a non-thread-safe call from another thread
+    # at once, instead of leaving it to chance whether the loop sleeps already.
+    options = {"debug": True} if backend == "asyncio" else {}
+    setter_thread = threading.Thread(target=set_when_parked)
+    setter_thread.start()
+    try:
+        anyio.run(main, backend=backend, backend_options=options)
+    finally:
+        parked.set()
+        setter_thread.join(10)

@@ -129,6 +129,17 @@ class SyncBackend(Protocol):
         """
         ...
 
+    def wake_threadsafe(self, waiter: Any, value: object = None) -> None:
+        """Wake ``waiter`` from any thread, through its loop's token.
+
+        `wake()` must be called in the waiter's own loop thread. This one may be
+        called from anywhere (another event loop's thread, a plain thread); the
+        wake-up then happens a little later in the waiter's loop, unless the
+        waiter was abandoned meanwhile, and nothing happens if that loop has
+        finished.
+        """
+        ...
+
     def abandon(self, waiter: Any) -> bool:
         """Withdraw a waiter whose `wait()` raised (call it in the ``except``).
 

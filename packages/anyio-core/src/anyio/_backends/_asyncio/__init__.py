@@ -22,6 +22,7 @@ from ..._core._backend import (
     register_backend,
     register_fast_path,
 )
+from ..._core._exceptions import RunFinishedError
 from . import _io, _runner, _signals, _tasks, _token
 from ._cancel import (
     CANCEL_MSG_PREFIX,
@@ -123,6 +124,10 @@ class AsyncioBackend:
             return False
         waiter.set_result(value)
         return True
+
+    def wake_threadsafe(self, waiter: asyncio.Future[Any], value: object = None) -> None:
+        with suppress(RunFinishedError):  # the waiter's loop has finished
+            _token.run_sync_soon(waiter.get_loop(), self.wake, waiter, value)
 
     def abandon(self, waiter: asyncio.Future[Any]) -> bool:
         # A waiter whose result was set before a native Task.cancel() reached

@@ -90,6 +90,7 @@ class TrioBackend:
     create_waiter = staticmethod(_sync.Waiter)
     wait = staticmethod(_sync.wait)
     wake = staticmethod(_sync.wake)
+    wake_threadsafe = staticmethod(_sync.wake_threadsafe)
     abandon = staticmethod(_sync.abandon)
     woken_value = staticmethod(_sync.woken_value)
 

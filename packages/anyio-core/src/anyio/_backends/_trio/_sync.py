@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 import outcome
@@ -39,6 +40,15 @@ def wake(waiter: Waiter, value: object = None) -> bool:
     waiter._value = value
     trio.lowlevel.reschedule(waiter._task, outcome.Value(value))
     return True
+
+
+def wake_threadsafe(waiter: Waiter, value: object = None) -> None:
+    # The waiter's run is reached through its entry queue, what a TrioToken
+    # wraps; the task knows its run, where a token may not exist yet (Trio
+    # makes one only when asked for it inside the run).
+    entry_queue = waiter._task._runner.entry_queue  # Trio internals, read only
+    with suppress(trio.RunFinishedError):
+        entry_queue.run_sync_soon(wake, waiter, value)
 
 
 def abandon(waiter: Waiter) -> bool:

@@ -58,6 +58,31 @@ and re-raises, so a cancelled acquire never holds anything. With
 ``fast_acquire=True`` the uncontended path only checks for cancellation and
 does not yield (AnyIO's contract for that flag).
 
+Threads and other event loops
+-----------------------------
+A waiter is parked in one event loop, and `SyncBackend.wake()` must run in
+that loop's thread: completing an asyncio future or rescheduling a Trio task
+from another thread neither wakes the sleeping loop nor is safe. Every
+park/wake pair was reviewed for a waker that may live elsewhere:
+
+* `Event.set()` may be called from any thread (a task of another event loop,
+  or a plain thread). It compares the thread with the one recorded when the
+  first waiter queued (one ``get_ident()`` call, only when there are waiters)
+  and, from elsewhere, wakes through the waiters' loop token
+  (`SyncBackend.wake_threadsafe()`: ``call_soon_threadsafe`` on asyncio, the
+  run's entry queue on Trio). A waiter that queues just as another thread sets
+  the flag re-checks the flag after queueing, so no wake-up is lost.
+* `TaskGroup.start()` called from another thread's event loop runs the child in
+  the group's loop and wakes the caller through the caller's token (see
+  `anyio._core._crossloop`).
+* `Lock`, `Semaphore`, `Condition`, `CapacityLimiter` and `ResourceGuard`
+  hand their resource over to the woken waiter, so their state and their
+  waiters belong to one event loop at a time (as in AnyIO, whose primitives
+  wrap loop-bound native ones). Use each from the tasks of one loop; to act on
+  one from another thread, go through that loop with
+  `anyio.from_thread.run_sync()`. They may be reused by a later loop once the
+  earlier one is done with them.
+
 Task identity: the owner of a `Lock` and the default borrower of a
 `CapacityLimiter` are the loop library's own task object
 (`current_native_task()`: an ``asyncio.Task`` or a ``trio.lowlevel.Task``), as

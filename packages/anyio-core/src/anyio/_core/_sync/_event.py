@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from threading import get_ident
 from typing import TYPE_CHECKING, Any
 
 from .._backend import current_backend
 from ._statistics import EventStatistics
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .._backend import Backend
 
 
@@ -18,6 +22,12 @@ class Event:
     created anywhere, also where no event loop runs, and `set()` works there
     too.
 
+    `set()` may be called from any thread: from a task of another event loop
+    (in another thread) or from a plain thread. The tasks that wait must run in
+    one event loop at a time; a `set()` from outside that loop's thread wakes
+    them through the loop's token, as `anyio.from_thread` does. It is the only
+    primitive with this property (see the package docstring).
+
     Example:
         ```python
         ready = anyio.Event()
@@ -27,7 +37,7 @@ class Event:
     """
 
     # Weak references allowed: libraries key WeakKeyDictionary caches on them.
-    __slots__ = ("__weakref__", "_backend", "_flag", "_waiters")
+    __slots__ = ("__weakref__", "_backend", "_flag", "_thread", "_waiters")
 
     def __init__(self) -> None:
         self._flag = False
@@ -36,6 +46,8 @@ class Event:
         self._waiters: list[Any] = []
         # The backend of the queued waiters (see the package docstring).
         self._backend: Backend | None = None
+        # The thread of the loop whose tasks wait (set with the first waiter).
+        self._thread = 0
 
     def __repr__(self) -> str:
         return f"<Event set={self._flag} tasks_waiting={len(self._waiters)}>"
@@ -48,7 +60,13 @@ class Event:
         waiters = self._waiters
         if waiters:
             assert self._backend is not None
-            wake = self._backend.wake
+            # In the waiters' own thread (the usual case) wake them directly;
+            # from any other thread, through their loop's token.
+            wake: Callable[[Any], object]
+            if self._thread == get_ident():
+                wake = self._backend.wake
+            else:
+                wake = self._backend.wake_threadsafe
             for waiter in waiters:
                 wake(waiter)
             waiters.clear()
@@ -68,19 +86,34 @@ class Event:
             await backend.checkpoint()
             return
         waiter = backend.create_waiter()
-        self._waiters.append(waiter)
+        # Recorded before the waiter is queued: a set() in another thread that
+        # sees the waiter must also see where to wake it.
+        if not self._waiters:
+            self._thread = get_ident()
         self._backend = backend
+        self._waiters.append(waiter)
+        if self.is_set():  # set() by another thread meanwhile, which may have missed us
+            backend.abandon(waiter)
+            _discard(self._waiters, waiter)
+            await backend.checkpoint()
+            return
         try:
             await backend.wait(waiter)
         except BaseException:
             # A waiter woken before it was cancelled has nothing to pass on.
             if backend.abandon(waiter) and not self._flag:
-                self._waiters.remove(waiter)
+                _discard(self._waiters, waiter)
             raise
 
     def statistics(self) -> EventStatistics:
         """Return statistics about the current state of this event."""
         return EventStatistics(len(self._waiters))
+
+
+def _discard(waiters: list[Any], waiter: object) -> None:
+    """Remove ``waiter`` unless a `set()` in another thread cleared it already."""
+    with suppress(ValueError):
+        waiters.remove(waiter)
 
 
 Event.__module__ = "anyio"
