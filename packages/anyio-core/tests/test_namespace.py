@@ -344,7 +344,18 @@ EXTRA_NAMES: dict[str, dict[str, str]] = {
         "move_on_at": "AnyIO 4.14+ (issue 16)",
         "fail_at": "AnyIO 4.14+ (issue 16)",
         **dict.fromkeys(
-            ("pytest_plugin", "to_interpreter", "to_process"),
+            (
+                "Future",
+                "FutureAlreadyFinished",
+                "FutureCancelled",
+                "FutureFailed",
+                "FutureNotFinished",
+                "itertools",
+            ),
+            "AnyIO 4.14+ (issue 16)",
+        ),
+        **dict.fromkeys(
+            ("functools", "pytest_plugin", "to_interpreter", "to_process"),
             "a submodule; the API file lists it as a module of its own",
         ),
     },

@@ -51,7 +51,8 @@ _add(
     _CORE,
     "BrokenResourceError BrokenWorkerInterpreter BrokenWorkerProcess "
     "BusyResourceError ClosedResourceError ConnectionFailed DelimiterNotFound "
-    "EndOfStream IncompleteRead NoEventLoopError RunFinishedError "
+    "EndOfStream FutureAlreadyFinished FutureCancelled FutureFailed FutureNotFinished "
+    "IncompleteRead NoEventLoopError RunFinishedError "
     "TypedAttributeLookupError WouldBlock",
 )
 _add(
@@ -111,8 +112,9 @@ _add(
     "wait_readable wait_writable wait_socket_readable wait_socket_writable notify_closing",
 )
 _add("anyio._core._signals", _CORE, "open_signal_receiver")
+_add("anyio._core._future", _CORE, "Future")
 _add("anyio._process", _PROCESS, "open_process run_process")
-_exports.add_submodules(_CORE, "abc lowlevel")
+_exports.add_submodules(_CORE, "abc lowlevel functools itertools")
 _exports.add_submodules(_STREAMS, "streams")
 _exports.add_submodules(_THREADS, "to_thread from_thread to_interpreter")
 _exports.add_submodules(_PROCESS, "to_process")
@@ -127,6 +129,8 @@ __dir__ = _exports.dir
 if TYPE_CHECKING:
     from anyio import abc as abc
     from anyio import from_thread as from_thread
+    from anyio import functools as functools
+    from anyio import itertools as itertools
     from anyio import lowlevel as lowlevel
     from anyio import pytest_plugin as pytest_plugin
     from anyio import streams as streams
@@ -152,6 +156,10 @@ if TYPE_CHECKING:
     from anyio._core._exceptions import ConnectionFailed as ConnectionFailed
     from anyio._core._exceptions import DelimiterNotFound as DelimiterNotFound
     from anyio._core._exceptions import EndOfStream as EndOfStream
+    from anyio._core._exceptions import FutureAlreadyFinished as FutureAlreadyFinished
+    from anyio._core._exceptions import FutureCancelled as FutureCancelled
+    from anyio._core._exceptions import FutureFailed as FutureFailed
+    from anyio._core._exceptions import FutureNotFinished as FutureNotFinished
     from anyio._core._exceptions import IncompleteRead as IncompleteRead
     from anyio._core._exceptions import NoEventLoopError as NoEventLoopError
     from anyio._core._exceptions import RunFinishedError as RunFinishedError
@@ -159,6 +167,7 @@ if TYPE_CHECKING:
         TypedAttributeLookupError as TypedAttributeLookupError,
     )
     from anyio._core._exceptions import WouldBlock as WouldBlock
+    from anyio._core._future import Future as Future
     from anyio._core._io import notify_closing as notify_closing
     from anyio._core._io import wait_readable as wait_readable
     from anyio._core._io import wait_socket_readable as wait_socket_readable

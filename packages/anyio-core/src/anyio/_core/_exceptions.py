@@ -103,6 +103,33 @@ class WouldBlock(Exception):
     """Raised by a ``*_nowait()`` method when the operation would have to wait."""
 
 
+class FutureAlreadyFinished(Exception):
+    """Raised when setting the result of an `anyio.Future` that already has one.
+
+    A future is settled once: by assigning `return_value` or `exception`, or by
+    `cancel()`. Create a new future for the next result.
+    """
+
+
+class FutureFailed(Exception):
+    """Raised when reading the result of an `anyio.Future` that holds an exception.
+
+    Awaiting the future, or reading its `return_value`, raises this error; the
+    exception the future holds is its `__cause__`.
+    """
+
+
+class FutureCancelled(FutureFailed):
+    """Raised when reading the result of an `anyio.Future` that was cancelled."""
+
+
+class FutureNotFinished(Exception):
+    """Raised when reading the result of an `anyio.Future` that has none yet.
+
+    Await the future (or its `wait()` method) first.
+    """
+
+
 # Shown (and pickled) as `anyio.X`, the name users import them by.
 for _value in list(globals().values()):
     if isinstance(_value, type) and issubclass(_value, BaseException):
