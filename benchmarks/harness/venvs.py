@@ -30,7 +30,14 @@ if TYPE_CHECKING:
 BENCH_DEPS = ("trio==0.35.0", "uvloop==0.23.0")
 REFERENCE = "anyio==4.13.0"
 #: Our distributions in install order; the first one is required for the "ours" column.
-OUR_DISTS = ("anyio-core", "anyio-threads", "anyio-streams", "anyio-path", "anyio-net")
+OUR_DISTS = (
+    "anyio-core",
+    "anyio-threads",
+    "anyio-streams",
+    "anyio-path",
+    "anyio-net",
+    "anyio-process",
+)
 MARKER = "bench-venv.json"
 OURS_STATE = "ours-state.json"
 
@@ -38,7 +45,8 @@ OURS_STATE = "ours-state.json"
 _PROBE_SCRIPT = """
 import importlib.metadata as md, json, sys
 out = {"python": sys.version.split()[0], "dists": {}}
-for name in ("anyio", "anyio-core", "anyio-threads", "anyio-streams", "anyio-path", "anyio-net"):
+for name in ("anyio", "anyio-core", "anyio-threads", "anyio-streams", "anyio-path", "anyio-net",
+             "anyio-process"):
     try:
         out["dists"][name] = md.version(name)
     except md.PackageNotFoundError:
