@@ -88,13 +88,16 @@ class Event:
         waiter = backend.create_waiter()
         # Recorded before the waiter is queued: a set() in another thread that
         # sees the waiter must also see where to wake it.
-        if not self._waiters:
+        waiters = self._waiters
+        if not waiters:
             self._thread = get_ident()
         self._backend = backend
-        self._waiters.append(waiter)
-        if self.is_set():  # set() by another thread meanwhile, which may have missed us
-            backend.abandon(waiter)
-            _discard(self._waiters, waiter)
+        waiters.append(waiter)
+        # set() by another thread meanwhile, which may have missed our waiter.
+        # (mypy narrowed the flag to False above: it cannot see other threads.)
+        if self._flag:
+            backend.abandon(waiter)  # type: ignore[unreachable]
+            _discard(waiters, waiter)
             await backend.checkpoint()
             return
         try:
