@@ -97,6 +97,10 @@ class TaskGroup(metaclass=ABCMeta):
         it raises propagates from this call, and cancelling this call cancels
         the task. After that it runs in the group.
 
+        It may be awaited from an event loop in another thread (of either
+        backend): the task then runs in the group's loop, and ``started()``
+        wakes the caller through its own loop's token.
+
         Returns:
             The value the task passed to ``started()``.
 
