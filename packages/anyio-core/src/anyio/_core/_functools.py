@@ -82,15 +82,16 @@ class _KeywordMark:
 
 
 _KEYWORD_MARK = _KeywordMark()
-#: Argument types whose single value can be the key itself (they hash fast and
-#: never compare equal to a tuple, which every other key is).
-_FAST_TYPES = frozenset({int, str})
 
 
 def _make_key(args: tuple[Any, ...], kwargs: dict[str, Any], typed: bool) -> Hashable:
-    """Return the cache key of one call (raises `TypeError` for unhashable arguments)."""
-    if not kwargs and not typed and len(args) == 1 and type(args[0]) in _FAST_TYPES:
-        return args[0]  # type: ignore[no-any-return]  # int or str
+    """Return the cache key of one call (raises `TypeError` for unhashable arguments).
+
+    Without keywords the key is the tuple of positional arguments itself (no copy).
+    Unless `typed`, equal arguments share a key whatever their types (`1`, `1.0`,
+    `True`); `functools.lru_cache` keeps a single int or str apart from equal values of
+    other types, which we do not copy.
+    """
     key: tuple[Any, ...] = args
     if kwargs:
         key += (_KEYWORD_MARK, *kwargs.items())
