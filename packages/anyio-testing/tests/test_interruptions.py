@@ -22,7 +22,10 @@ def run_in_subprocess(pytester: pytest.Pytester, variant: str, source: str) -> p
     pytester.makeini("[pytest]\nfilterwarnings = error\n")
     pytester.makeconftest(variant_conftest(variant))
     pytester.makepyfile(test_it=dedent(source))
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=INNER_TIMEOUT)
+    # Hypothesis's plugin alone takes more than half of each inner session's time.
+    return pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-p", "no:hypothesispytest", timeout=INNER_TIMEOUT
+    )
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -194,6 +197,85 @@ class TestSessionEndersInTasks:
         result.stdout.fnmatch_lines(["*Exit: leaving from a task*"])
         result.stdout.no_fnmatch_line("*failed*")
         result.stdout.no_fnmatch_line("*passed*")
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+@pytest.mark.parametrize("where", ["setup", "teardown"])
+def test_keyboard_interrupt_in_async_generator_fixture(
+    pytester: pytest.Pytester, variant: str, where: str
+) -> None:
+    """The run ends, and the fixtures still open are torn down in the task they were set up in."""
+    result = run_in_subprocess(
+        pytester,
+        variant,
+        f"""
+        import anyio
+        import pytest
+
+
+        @pytest.fixture(scope="module")
+        async def outer():
+            async with anyio.create_task_group() as tg:
+                yield tg
+                tg.cancel_scope.cancel()
+            with open("teardowns.txt", "a") as file:
+                file.write("outer\\n")
+
+
+        @pytest.fixture
+        async def interrupts(outer):
+            if {where!r} == "setup":
+                raise KeyboardInterrupt
+            yield
+            raise KeyboardInterrupt
+
+
+        @pytest.mark.anyio
+        async def test_x(interrupts):
+            pass
+
+
+        def test_not_reached():
+            pass
+        """,
+    )
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*KeyboardInterrupt*"])
+    assert "RuntimeError" not in result.stdout.str() + result.stderr.str()
+    assert (pytester.path / "teardowns.txt").read_text() == "outer\n"
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_getfixturevalue_of_async_fixture_in_async_test_is_an_error(
+    pytester: pytest.Pytester, variant: str
+) -> None:
+    """It cannot work (the fixture would wait for the test that waits for it); Trio hung."""
+    result = run_in_subprocess(
+        pytester,
+        variant,
+        """
+        import pytest
+
+
+        @pytest.fixture
+        async def value():
+            return 1
+
+
+        @pytest.mark.anyio
+        async def test_asks_late(request):
+            request.getfixturevalue("value")
+
+
+        @pytest.mark.anyio
+        async def test_asks_early(value):
+            assert value == 1
+        """,
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["E * RuntimeError: An async fixture cannot be set up while an async test or fixture*"]
+    )
 
 
 @pytest.mark.parametrize("variant", ASYNCIO_VARIANTS)

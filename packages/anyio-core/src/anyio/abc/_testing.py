@@ -14,6 +14,15 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
+#: The error of a runner asked to run a job while it runs one: a fixture set up from a
+#: running test (``request.getfixturevalue()``) would wait for the test, which waits for it.
+NESTED_CALL_MESSAGE = (
+    "An async fixture cannot be set up while an async test or fixture runs on the same "
+    "event loop (request.getfixturevalue() was called from async code?); request the "
+    "fixture as an argument of the test or fixture instead"
+)
+
+
 class TestRunner(metaclass=ABCMeta):
     """Runs async tests and fixtures on one event loop that stays alive between them.
 

@@ -18,6 +18,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..._core._backend import running_here
+from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
 from ._cancel import TaskState, task_states
 from ._tasks import callable_name
@@ -162,10 +163,11 @@ class TestRunner(AbstractTestRunner):
             task_states.pop(task, None)
 
     async def _run_job(self, coro: Coroutine[Any, Any, Any]) -> _Outcome:
+        # Every exception is the job's outcome, KeyboardInterrupt and SystemExit
+        # included: raised out of this task, they would end it, and the fixtures
+        # still to be torn down must run in the task that set them up.
         try:
             return _Outcome(None, await coro)
-        except (KeyboardInterrupt, SystemExit):
-            raise  # stops the loop; run_until_complete() re-raises it
         except asyncio.CancelledError as exc:
             if self._closing:
                 raise
@@ -175,9 +177,12 @@ class TestRunner(AbstractTestRunner):
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
         loop = self._runner.get_loop()
+        if loop.is_running():
+            coro.close()
+            raise RuntimeError(NESTED_CALL_MESSAGE)
         if self._worker is not None and self._worker.done():
-            # A KeyboardInterrupt or SystemExit ended the worker task: start a
-            # new one, so that the teardown of fixtures still runs.
+            # Not expected (the worker turns every exception into an outcome), but
+            # a job queued for a finished worker would wait forever.
             self._worker = loop.create_task(self._work(), name="anyio test runner")
         future: asyncio.Future[_Outcome] = loop.create_future()
         self._jobs.put_nowait((coro, future))

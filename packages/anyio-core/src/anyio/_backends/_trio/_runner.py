@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import outcome
 import trio
 
+from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ class TestRunner(AbstractTestRunner):
         # Invariant: not None only while a test or a coroutine fixture runs.
         self._job_scope: trio.CancelScope | None = None
         self._run_cancelled = False
+        self._in_call = False
 
     def __enter__(self) -> Self:
         trio.lowlevel.start_guest_run(
@@ -146,14 +148,20 @@ class TestRunner(AbstractTestRunner):
             )
         if self._send is None or self._token is None:
             raise RuntimeError("The test runner is not running")
+        if self._in_call:
+            # Waiting here would block the Trio run that the caller itself runs in.
+            raise RuntimeError(NESTED_CALL_MESSAGE)
         result: list[outcome.Outcome[T]] = []
         self._token.run_sync_soon(self._send.send_nowait, (make_coro, result, scoped))
+        self._in_call = True
         try:
             self._run_until(lambda: bool(result) or bool(self._run_outcome))
         except BaseException:
             # Raised into the host from outside the job (see the class docstring).
             self._stop_job(result)
             raise
+        finally:
+            self._in_call = False
         if not result:
             self._run_outcome[-1].unwrap()
             raise RuntimeError("The Trio run of the test runner ended unexpectedly")
