@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from contextlib import ExitStack
 from functools import partial
 from subprocess import PIPE
@@ -185,7 +186,14 @@ async def open_process(
     Raises:
         OSError: if the program could not be started (for example
             `FileNotFoundError`); nothing is left running or open.
+        NotImplementedError: on Windows, which is not supported yet.
     """
+    if sys.platform == "win32":
+        raise NotImplementedError(
+            "anyio-process does not support Windows yet: its pipes are built on "
+            "descriptor readiness, which Windows pipes do not offer; use "
+            "subprocess in a worker thread (anyio.to_thread.run_sync) meanwhile"
+        )
     await checkpoint_if_cancelled()
     with ExitStack() as on_failure:
         child_stdin, our_stdin = _pipe(stdin, True, on_failure)
