@@ -91,6 +91,7 @@ async def itertools_keep_the_item_types() -> None:
     assert_type(anyio.itertools.starmap(pair, [(1, 2)]), AsyncGenerator[tuple[int, int], None])
     assert_type(anyio.itertools.takewhile(double, numbers()), AsyncGenerator[int, None])
     async for key, group in anyio.itertools.groupby([1, 2]):
+        assert_type(key, object)
         assert_type(group, list[int])
 
 
