@@ -237,3 +237,23 @@ class TestCancellation:
                 await server.receive()
                 pytest.fail("receive() in a cancelled scope did not raise")
             assert await server.receive() == b"ready"  # not consumed by the cancelled call
+
+
+class TestFromSocket:
+    async def test_connected_tcp_socket(self) -> None:
+        with socket.create_server(("127.0.0.1", 0)) as server_sock:
+            client_sock = socket.create_connection(server_sock.getsockname())
+            peer, _ = server_sock.accept()
+        stream = await anyio.abc.SocketStream.from_socket(client_sock)
+        async with stream:
+            assert type(stream).__name__ == "SocketStream"
+            assert raw(stream).getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+            await stream.send(b"adopted")
+            assert peer.recv(10) == b"adopted"
+        peer.close()
+
+    async def test_unconnected_socket_refused(self) -> None:
+        with socket.socket() as sock:
+            with pytest.raises(ValueError, match="must be connected"):
+                await anyio.abc.SocketStream.from_socket(sock)
+            assert sock.fileno() != -1  # still the caller's

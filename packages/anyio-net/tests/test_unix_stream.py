@@ -109,6 +109,31 @@ class TestPaths:
             assert await server.receive() == b"two"
 
 
+class TestClosing:
+    async def test_stream_aclose_in_cancelled_scope(self, socket_path: Path) -> None:
+        listener, client, server = await unix_pair(socket_path)
+        async with listener, server:
+            sock = client.extra(SocketAttribute.raw_socket)
+            with anyio.CancelScope() as scope:
+                scope.cancel()
+                await client.aclose()
+                pytest.fail("aclose() in a cancelled scope did not raise")
+            assert scope.cancelled_caught
+            assert sock.fileno() == -1
+            with pytest.raises(EndOfStream):
+                await server.receive()
+
+    async def test_listener_aclose_in_cancelled_scope(self, socket_path: Path) -> None:
+        listener = await create_unix_listener(socket_path)
+        sock = listener.extra(SocketAttribute.raw_socket)
+        with anyio.CancelScope() as scope:
+            scope.cancel()
+            await listener.aclose()
+            pytest.fail("aclose() in a cancelled scope did not raise")
+        assert scope.cancelled_caught
+        assert sock.fileno() == -1
+
+
 class TestFileDescriptors:
     async def test_pass_a_pipe(self, socket_path: Path) -> None:
         listener, client, server = await unix_pair(socket_path)
