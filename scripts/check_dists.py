@@ -33,6 +33,8 @@ OWNED: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             "anyio/__init__.py",
             "anyio/lowlevel.py",
+            "anyio/functools.py",
+            "anyio/itertools.py",
             "anyio/py.typed",
             "anyio/abc/",
             "anyio/_core/",
@@ -56,6 +58,8 @@ SMOKE_MODULES = {
     "anyio": "anyio_core",
     "anyio.abc": "anyio_core",
     "anyio.lowlevel": "anyio_core",
+    "anyio.functools": "anyio_core",
+    "anyio.itertools": "anyio_core",
     "anyio.streams": "anyio_streams",
     "anyio.to_thread": "anyio_threads",
     "anyio.from_thread": "anyio_threads",
