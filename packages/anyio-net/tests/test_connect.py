@@ -188,9 +188,11 @@ class TestCancellationLeaksNothing:
         assert scope.cancelled_caught
         assert count_fds() == before
 
+    @pytest.mark.parametrize("attempts", [1, 2], ids=["one_address", "race"])
     async def test_just_after_a_winner_connected(
-        self, monkeypatch: pytest.MonkeyPatch, server: int
+        self, monkeypatch: pytest.MonkeyPatch, server: int, attempts: int
     ) -> None:
+        fake_resolver(monkeypatch, [("127.0.0.1", server), ("127.0.0.2", server)][:attempts])
         real = _connect._connect_socket
         outer = CancelScope()
 
@@ -201,6 +203,6 @@ class TestCancellationLeaksNothing:
         monkeypatch.setattr(_connect, "_connect_socket", connect_then_cancel)
         before = count_fds()
         with outer:
-            await connect_tcp("127.0.0.1", server)
+            await connect_tcp("example.invalid", server)
             pytest.fail("the cancellation was lost")
         assert count_fds() == before

@@ -24,7 +24,7 @@ import sys
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import ConnectionFailed, Event, create_task_group, move_on_after, wait_writable
-from ..lowlevel import checkpoint
+from ..lowlevel import checkpoint, checkpoint_if_cancelled
 from ._common import UNIXPath, unix_path
 from ._resolve import resolve
 from ._stream import SocketStream, UNIXSocketStream
@@ -97,7 +97,10 @@ async def connect_tcp(
     family = local_address[0] if local_address else socket.AF_UNSPEC
     results = await resolve(host, remote_port, family=family, type=socket.SOCK_STREAM)
     targets = _interleave([(info[0], info[4]) for info in results])
-    sock = await _race(targets, happy_eyeballs_delay, local_address, local_port)
+    if len(targets) == 1:  # nothing to race: no task group needed
+        sock = await _connect_only(targets[0], local_address, local_port)
+    else:
+        sock = await _race(targets, happy_eyeballs_delay, local_address, local_port)
     stream = SocketStream(sock)
     if not (tls or ssl_context or tls_hostname):  # any TLS setting asks for TLS, as in AnyIO
         return stream
@@ -167,7 +170,7 @@ class _Race:
 
     async def attempt(self, target: _Target, failed: Event, group: TaskGroup) -> None:
         try:
-            sock = await self._connect(target)
+            sock = await self.connect(target)
         except OSError as exc:
             self.errors.append(exc)
             failed.set()
@@ -178,7 +181,8 @@ class _Race:
         self.winner = sock
         group.cancel_scope.cancel()
 
-    async def _connect(self, target: _Target) -> socket.socket:
+    async def connect(self, target: _Target) -> socket.socket:
+        """Open a socket connected to ``target``; it is closed if that fails."""
         family, address = target
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
@@ -230,6 +234,22 @@ async def _race(
     if race.winner is None:
         raise _all_failed(race.errors)
     return race.winner
+
+
+async def _connect_only(
+    target: _Target, local: _Target | None, local_port: int | None
+) -> socket.socket:
+    try:
+        sock = await _Race(local, local_port).connect(target)
+    except OSError as exc:
+        raise _all_failed([exc]) from exc
+    try:
+        # As in the race: a caller cancelled just as it connected gets no socket.
+        await checkpoint_if_cancelled()
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def _all_failed(errors: list[OSError]) -> ConnectionFailed:
