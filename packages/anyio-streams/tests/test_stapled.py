@@ -10,6 +10,7 @@ from anyio import (
     ClosedResourceError,
     EndOfStream,
     TypedAttributeSet,
+    WouldBlock,
     create_memory_object_stream,
     create_task_group,
     typed_attribute,
@@ -73,6 +74,25 @@ class TestStapledObjectStream:
         stapled = StapledObjectStream(send, receive)
         assert stapled.extra(HalfAttribute.half) == "receive"
         assert stapled.extra(HalfAttribute.only_send) == "yes"
+
+    async def test_send_nowait_goes_to_the_send_half(self) -> None:
+        a_send, b_receive = create_memory_object_stream[str](1)
+        b_send, a_receive = create_memory_object_stream[str](1)
+        a_end = StapledObjectStream(a_send, a_receive)
+        async with a_end, b_receive, b_send:
+            a_end.send_nowait("now")
+            assert a_send.statistics().current_buffer_used == 1
+            with pytest.raises(WouldBlock):
+                a_end.send_nowait("buffer full")
+            assert b_receive.receive_nowait() == "now"
+            await a_end.send_eof()
+            with pytest.raises(ClosedResourceError):
+                a_end.send_nowait("closed")
+
+    async def test_send_nowait_without_one_on_the_send_half(self) -> None:
+        stapled = StapledObjectStream(_AttributeSend({}), _AttributeReceive({}))
+        with pytest.raises(NotImplementedError, match=r"_AttributeSend.*use 'await send\(\)'"):
+            stapled.send_nowait("x")
 
 
 class _AttributeSend(ObjectStream[str]):

@@ -1,8 +1,11 @@
-"""The public surface of ``anyio.streams.*`` against the one read from AnyIO 4.13.
+"""The public surface of ``anyio.streams.*`` against the ones read from AnyIO 4.13 and 4.16.
 
 Names, kinds, base classes, async-ness and parameters (names, kinds, defaults) must
 match. Annotations are not compared: AnyIO's dataclasses spell some of them
 differently (``InitVar[str]``, an unquoted ``None``) for the same meaning.
+
+4.16 is the target: its file decides base classes and signatures. Every name and
+member of 4.13 must still be there (4.16 removed none from ``anyio.streams``).
 """
 
 from __future__ import annotations
@@ -15,12 +18,37 @@ from typing import Any
 
 import pytest
 
-API_FILE = Path(__file__).resolve().parents[2] / "anyio-core" / "tests" / "anyio-4.13-api.json"
-MODULES = {
-    name: spec
-    for name, spec in json.loads(API_FILE.read_text("utf-8"))["modules"].items()
-    if name.startswith("anyio.streams.")
-}
+API_4_13 = Path(__file__).resolve().parents[2] / "anyio-core" / "tests" / "anyio-4.13-api.json"
+# The anyio.streams part of /work/shared/anyio-4.16-api.json (and create_memory_object_stream).
+API_4_16 = Path(__file__).with_name("anyio-4.16-streams-api.json")
+API_FILE = API_4_16
+
+
+def _load(path: Path) -> dict[str, Any]:
+    modules: dict[str, Any] = json.loads(path.read_text("utf-8"))["modules"]
+    return modules
+
+
+def _streams_modules(modules: dict[str, Any]) -> dict[str, Any]:
+    return {name: spec for name, spec in modules.items() if name.startswith("anyio.streams.")}
+
+
+def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The 4.16 surface, plus any 4.13 class or member that 4.16 would have lost."""
+    merged: dict[str, Any] = {}
+    for module in old.keys() | new.keys():
+        names = {**old.get(module, {}), **new.get(module, {})}
+        for name, spec in names.items():
+            lost = old.get(module, {}).get(name, {}).get("members", {})
+            if spec.get("kind") == "class":
+                names[name] = {**spec, "members": {**lost, **spec["members"]}}
+        merged[module] = names
+    return merged
+
+
+OLD_MODULES = _streams_modules(_load(API_4_13))
+NEW_MODULES = _streams_modules(_load(API_4_16))
+MODULES = _merge(OLD_MODULES, NEW_MODULES)
 CLASSES = [
     (module, name)
     for module, names in MODULES.items()
@@ -57,15 +85,35 @@ def _parse(text: str) -> inspect.Signature:
     return inspect.signature(namespace["f"])
 
 
+def test_4_16_removed_nothing_of_4_13() -> None:
+    for module, names in OLD_MODULES.items():
+        for name, spec in names.items():
+            assert name in NEW_MODULES[module], f"{module}.{name}"
+            # The 4.16 file leaves out the NamedTuple's generated __new__; it is still there.
+            for member in set(spec.get("members", {})) - {"__new__"}:
+                assert member in NEW_MODULES[module][name]["members"], f"{name}.{member}"
+
+
+def test_the_4_16_additions_are_checked() -> None:
+    # The one new member of anyio.streams in 4.16, and the generic bases it spells out.
+    assert "send_nowait" in MODULES["anyio.streams.stapled"]["StapledObjectStream"]["members"]
+    assert "typing.Generic" in MODULES["anyio.streams.memory"]["MemoryObjectSendStream"]["bases"]
+
+
 def test_every_module_is_covered() -> None:
-    assert set(MODULES) == {
-        "anyio.streams.buffered",
-        "anyio.streams.file",
-        "anyio.streams.memory",
-        "anyio.streams.stapled",
-        "anyio.streams.text",
-        "anyio.streams.tls",
-    }
+    assert (
+        set(OLD_MODULES)
+        == set(NEW_MODULES)
+        == set(MODULES)
+        == {
+            "anyio.streams.buffered",
+            "anyio.streams.file",
+            "anyio.streams.memory",
+            "anyio.streams.stapled",
+            "anyio.streams.text",
+            "anyio.streams.tls",
+        }
+    )
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
@@ -113,9 +161,7 @@ def test_constructor(module: str, name: str) -> None:
 def test_create_memory_object_stream() -> None:
     import anyio
 
-    spec = json.loads(API_FILE.read_text("utf-8"))["modules"]["anyio"][
-        "create_memory_object_stream"
-    ]
+    spec = _load(API_FILE)["anyio"]["create_memory_object_stream"]
     assert _parameters(inspect.signature(anyio.create_memory_object_stream)) == _parameters(
         _parse(spec["signature"])
     )

@@ -304,7 +304,7 @@ def _warn_unclosed(stream: object) -> None:
     )
 
 
-class MemoryObjectReceiveStream(ObjectReceiveStream[T_co]):
+class MemoryObjectReceiveStream(ObjectReceiveStream[T_co], Generic[T_co]):
     """The receiving end of a memory object stream.
 
     Create it with `create_memory_object_stream()`. Each `clone()` is an
@@ -491,7 +491,7 @@ class MemoryObjectReceiveStream(ObjectReceiveStream[T_co]):
         return _repr(self, self._state, self._closed)
 
 
-class MemoryObjectSendStream(ObjectSendStream[T_contra]):
+class MemoryObjectSendStream(ObjectSendStream[T_contra], Generic[T_contra]):
     """The sending end of a memory object stream.
 
     Create it with `create_memory_object_stream()`. Each `clone()` is an

@@ -5,7 +5,7 @@ Also `MultiListener`, which serves several listeners as one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._core._tasks import create_task_group
 from ..abc import ByteStream, Listener, ObjectStream
@@ -91,7 +91,7 @@ class StapledByteStream(ByteStream):
         )
 
 
-class StapledObjectStream(ObjectStream[T_Item]):
+class StapledObjectStream(ObjectStream[T_Item], Generic[T_Item]):
     """An object stream that sends on one stream and receives from another.
 
     Stapling the send end of one memory object stream to the receive end of
@@ -126,6 +126,26 @@ class StapledObjectStream(ObjectStream[T_Item]):
     async def send(self, item: T_Item) -> None:
         await self.send_stream.send(item)
 
+    def send_nowait(self, item: T_Item) -> None:
+        """Send ``item`` through the send half at once, without waiting.
+
+        This works when the send half has a ``send_nowait()`` method of its
+        own (a memory object stream's send end has one); the call goes to it,
+        so it raises what that method raises.
+
+        Raises:
+            anyio.WouldBlock: if the send half cannot take the item now.
+            NotImplementedError: if the send half has no ``send_nowait()``;
+                use `send()` instead.
+        """
+        send_nowait = getattr(self.send_stream, "send_nowait", None)
+        if send_nowait is None:
+            raise NotImplementedError(
+                f"the send half of this stapled stream ({type(self.send_stream).__name__}) "
+                f"has no send_nowait() method; use 'await send()' instead"
+            )
+        send_nowait(item)
+
     async def send_eof(self) -> None:
         """Close the send half; the receive half stays open."""
         await self.send_stream.aclose()
@@ -148,7 +168,7 @@ class StapledObjectStream(ObjectStream[T_Item]):
         )
 
 
-class MultiListener(Listener[T_Stream]):
+class MultiListener(Listener[T_Stream], Generic[T_Stream]):
     """Several listeners served as one (for example IPv4 and IPv6 sockets).
 
     `serve()` serves every listener at once, all handing connections to the
