@@ -259,6 +259,12 @@ class TestProcess:
                 await process.stdin.send(b"x" * 1000)
             assert isinstance(info.value.__cause__, BrokenPipeError)
 
+    async def test_receive_needs_a_positive_size(self) -> None:
+        async with await anyio.open_process(["true"]) as process:
+            assert process.stdout is not None
+            with pytest.raises(ValueError, match="at least 1"):
+                await process.stdout.receive(0)
+
     async def test_concurrent_receivers_are_refused(self) -> None:
         async with await anyio.open_process(["cat"]) as process:
             assert process.stdout is not None
