@@ -77,15 +77,25 @@ class TestPublicNames:
         assert not any(req.startswith("pytest") for req in requires("anyio-testing") or [])
 
     def test_imports_neither_asyncio_nor_trio(self) -> None:
-        for path in [SRC / "pytest_plugin.py", *(SRC / "_testing").glob("*.py")]:
-            for node in ast.walk(ast.parse(path.read_text())):
-                names = []
-                if isinstance(node, ast.Import):
-                    names = [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom):
-                    names = [node.module or ""]
-                for name in names:
-                    assert name.partition(".")[0] not in ("asyncio", "trio"), path
+        for path, name in _imports():
+            assert name.partition(".")[0] not in ("asyncio", "trio"), path
+
+    def test_imports_no_pytest_internals(self) -> None:
+        """Only pytest's public API: its internals change and warn (AnyIO 4.13 did, #1271)."""
+        for path, name in _imports():
+            assert name.partition(".")[0] != "_pytest", path
+
+
+def _imports() -> list[tuple[Path, str]]:
+    """Each module the plugin's source files import, with the file importing it."""
+    found = []
+    for path in [SRC / "pytest_plugin.py", *(SRC / "_testing").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found += [(path, alias.name) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                found.append((path, node.module or ""))
+    return found
 
 
 class TestGetRunner:
