@@ -85,12 +85,13 @@ _KEYWORD_MARK = _KeywordMark()
 
 
 def _make_key(args: tuple[Any, ...], kwargs: dict[str, Any], typed: bool) -> Hashable:
-    """Return the cache key of one call (raises `TypeError` for unhashable arguments).
+    """Return the cache key of a call with keyword arguments, or of a typed cache.
 
-    Without keywords the key is the tuple of positional arguments itself (no copy).
-    Unless `typed`, equal arguments share a key whatever their types (`1`, `1.0`,
-    `True`); `functools.lru_cache` keeps a single int or str apart from equal values of
-    other types, which we do not copy.
+    Without either, the key is the tuple of positional arguments itself (no copy; see
+    `AsyncLRUCacheWrapper.__call__`). Unless `typed`, equal arguments share a key
+    whatever their types (`1`, `1.0`, `True`); `functools.lru_cache` keeps a single int
+    or str apart from equal values of other types, which we do not copy. An unhashable
+    argument makes the first cache lookup raise `TypeError`, before any call.
     """
     key: tuple[Any, ...] = args
     if kwargs:
@@ -98,7 +99,6 @@ def _make_key(args: tuple[Any, ...], kwargs: dict[str, Any], typed: bool) -> Has
     if typed:
         key += tuple(type(arg) for arg in args)
         key += tuple(type(value) for value in kwargs.values())
-    hash(key)  # fail here, before the call, for an unhashable argument
     return key
 
 
@@ -151,7 +151,8 @@ class AsyncLRUCacheWrapper(Generic[P, T]):
 
     async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T:
         """Return the cached value for these arguments, calling the function on a miss."""
-        key = _make_key(args, kwargs, self._typed)
+        # The usual key, inline: the positional arguments' own tuple.
+        key = _make_key(args, kwargs, self._typed) if kwargs or self._typed else args
         while True:
             entry = self._cache.get(key)
             if entry is not None and (entry[1] is None or monotonic() < entry[1]):
