@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -265,3 +266,59 @@ class TestCancellation:
         assert outcome["data"] == b"late"
         assert "not_cancelled" not in outcome
         assert outcome["scope"].cancelled_caught
+
+
+class TestCloseShielded:
+    """AnyIO#1314: closing an `AsyncFile` is shielded from cancellation."""
+
+    async def test_cancelled_while_waiting_for_a_thread(self, text_file: StdPath) -> None:
+        limiter = anyio.CapacityLimiter(1)
+        f = await anyio.open_file(text_file, limiter=limiter)
+        holder = object()
+        await limiter.acquire_on_behalf_of(holder)
+        done: list[bool] = []
+
+        async def close(scope: CancelScope) -> None:
+            with scope:
+                await f.aclose()
+                done.append(True)
+
+        scope = CancelScope()
+        async with create_task_group() as tg:
+            tg.start_soon(close, scope)
+            await wait_all_tasks_blocked()
+            scope.cancel()
+            await wait_all_tasks_blocked()
+            assert not f.wrapped.closed  # still waiting for the token, in a shield
+            limiter.release_on_behalf_of(holder)
+        assert f.wrapped.closed
+        assert scope.cancelled_caught
+        assert not done
+
+    async def test_cancelled_while_closing(self) -> None:
+        started = threading.Event()
+        release = threading.Event()
+
+        class SlowClose(io.BytesIO):
+            def close(self) -> None:
+                started.set()
+                release.wait(10)
+                super().close()
+
+        f = anyio.wrap_file(SlowClose(b"data"))
+        scope = CancelScope()
+
+        async def close() -> None:
+            with scope:
+                await f.aclose()
+                await checkpoint()
+
+        async with create_task_group() as tg:
+            tg.start_soon(close)
+            await to_thread.run_sync(started.wait, 10)
+            scope.cancel()
+            await wait_all_tasks_blocked()
+            assert not f.wrapped.closed
+            release.set()
+        assert f.wrapped.closed
+        assert scope.cancelled_caught

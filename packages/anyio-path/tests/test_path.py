@@ -10,6 +10,7 @@ running Python has one or the other.
 
 from __future__ import annotations
 
+import array
 import errno
 import os
 import pathlib
@@ -380,6 +381,23 @@ class TestConversionsAndComparisons:
         assert weakref.ref(path)() is path
 
 
+class TestWithStem:
+    """AnyIO#1200: `with_stem("")` on a path with a suffix raises, on every Python."""
+
+    @pytest.mark.parametrize("name", ["a.txt", "a.tar.gz"])
+    def test_with_stem_empty_with_suffix(self, name: str) -> None:
+        with pytest.raises(ValueError, match="non-empty suffix"):
+            anyio.Path("/d", name).with_stem("")
+
+    @pytest.mark.parametrize("name", ["a", ".bashrc", ""])
+    def test_with_stem_empty_without_suffix(self, name: str) -> None:
+        with pytest.raises(ValueError, match="name"):
+            anyio.Path("/d", name).with_stem("")
+
+    def test_with_stem_replaces(self) -> None:
+        assert anyio.Path("/d/a.tar.gz").with_stem("b") == anyio.Path("/d/b.gz")
+
+
 # --- subclasses keep their type ----------------------------------------------------------
 
 
@@ -536,6 +554,15 @@ class TestChanges:
         assert (tmp_path / "data.bin").read_bytes() == b"abc"
         with pytest.raises(FileNotFoundError):
             await anyio.Path(tmp_path / "no" / "such").write_bytes(b"")
+
+    async def test_write_bytes_any_buffer(self, tmp_path: StdPath) -> None:
+        """AnyIO#1135: any object with the buffer protocol, not only `bytes`."""
+        path = anyio.Path(tmp_path / "data.bin")
+        assert await path.write_bytes(bytearray(b"ab")) == 2
+        assert await path.write_bytes(array.array("H", [1, 2])) == 4
+        assert (tmp_path / "data.bin").read_bytes() == array.array("H", [1, 2]).tobytes()
+        assert await path.write_bytes(memoryview(b"abcdef")[2:4]) == 2
+        assert (tmp_path / "data.bin").read_bytes() == b"cd"
 
     async def test_write_text(self, tmp_path: StdPath) -> None:
         path = anyio.Path(tmp_path / "t.txt")

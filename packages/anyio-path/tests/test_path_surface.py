@@ -150,7 +150,11 @@ MACHINERY_DUNDERS = frozenset(
 #: Members that `anyio.Path` has although the running `pathlib.Path` may not, and why.
 EXTRAS = {
     "with_segments": "AnyIO 4.13 provides it on every Python (pathlib: 3.12+)",
+    "limiter": "AnyIO 4.14+: the capacity limiter of the path's worker threads",
 }
+
+#: Methods with an extra keyword-only `limiter` parameter that pathlib's lack (AnyIO 4.14+).
+LIMITER_KEYWORD = frozenset({"cwd", "home"})
 
 PUBLIC_TABLES = {
     "PURE_PROPERTIES": PURE_PROPERTIES,
@@ -308,12 +312,12 @@ SIGNATURE_DEVIATIONS = {
 }
 
 
-def _comparable(func: Any) -> list[tuple[str, Any, Any]]:
+def _comparable(func: Any, *, drop: frozenset[str] = frozenset()) -> list[tuple[str, Any, Any]]:
     """(name or kind marker, kind, default) per parameter, without self and deprecated ones."""
     params = list(inspect.signature(func).parameters.values())
     result = []
     for param in params:
-        if param.name in {"self", "cls"}:
+        if param.name in {"self", "cls"} | drop:
             continue
         if param.kind is param.VAR_POSITIONAL and param.name == "_deprecated":
             # 3.12+: extra positional arguments of relative_to()/is_relative_to() are
@@ -335,9 +339,21 @@ def test_signature_matches_pathlib(name: str) -> None:
     deviation = SIGNATURE_DEVIATIONS.get(name)
     if deviation is not None and deviation[0]:
         pytest.skip(deviation[1])
-    ours = _comparable(getattr(anyio.Path, name))
+    drop = frozenset({"limiter"}) if name in LIMITER_KEYWORD else frozenset()
+    ours = _comparable(getattr(anyio.Path, name), drop=drop)
     theirs = _comparable(getattr(pathlib.Path, name))
     assert ours == theirs
+
+
+@pytest.mark.parametrize("name", sorted(LIMITER_KEYWORD | {"__init__"}))
+def test_limiter_keyword(name: str) -> None:
+    limiter = inspect.signature(getattr(anyio.Path, name)).parameters["limiter"]
+    assert limiter.kind is inspect.Parameter.KEYWORD_ONLY
+    assert limiter.default is None
+
+
+def test_limiter_property() -> None:
+    assert isinstance(inspect.getattr_static(anyio.Path, "limiter"), property)
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="deviation applies to Python < 3.12")

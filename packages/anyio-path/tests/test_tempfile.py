@@ -6,6 +6,7 @@ import io
 import os
 import sys
 import tempfile
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path as StdPath
 from typing import TYPE_CHECKING, Any
@@ -528,3 +529,144 @@ class TestFunctions:
             "gettempdirb",
         ):
             assert getattr(anyio, name).__module__ == "anyio", name
+
+
+# --- AnyIO 4.14-4.16 fixes ---------------------------------------------------------------
+
+
+class TestTemporaryDirectoryCancellation:
+    async def test_already_cancelled_host_creates_nothing(self, tmp_path: StdPath) -> None:
+        with CancelScope() as scope:
+            scope.cancel()
+            async with anyio.TemporaryDirectory(dir=str(tmp_path)):
+                pytest.fail("the block must not run in a cancelled scope")
+        assert scope.cancelled_caught
+        assert os.listdir(tmp_path) == []
+
+    async def test_cancelled_during_creation_leaves_nothing(
+        self, tmp_path: StdPath, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """AnyIO#1403: the directory made by a creation that was cancelled is removed."""
+        created = threading.Event()
+        release = threading.Event()
+        real_mkdtemp = tempfile.mkdtemp
+
+        def slow_mkdtemp(*args: Any) -> Any:
+            name = real_mkdtemp(*args)
+            created.set()
+            release.wait(10)
+            return name
+
+        monkeypatch.setattr(tempfile, "mkdtemp", slow_mkdtemp)
+        entered: list[str] = []
+
+        async def host(scope: CancelScope) -> None:
+            with scope:
+                async with anyio.TemporaryDirectory(dir=str(tmp_path)) as name:
+                    entered.append(name)
+                    await checkpoint()
+                    entered.append("not cancelled")
+
+        scope = CancelScope()
+        with anyio.fail_after(10):
+            async with create_task_group() as tg:
+                tg.start_soon(host, scope)
+                await to_thread.run_sync(created.wait, 10)
+                await wait_all_tasks_blocked()
+                scope.cancel()
+                release.set()
+        assert scope.cancelled_caught
+        assert "not cancelled" not in entered
+        assert os.listdir(tmp_path) == []
+
+    async def test_cleaned_up_when_host_cancelled_at_exit(self, tmp_path: StdPath) -> None:
+        """AnyIO#1304/#1316: an exit in an already cancelled scope still removes it."""
+        with CancelScope() as scope:
+            async with anyio.TemporaryDirectory(dir=str(tmp_path)) as name:
+                (StdPath(name) / "data").write_bytes(b"x")
+                scope.cancel()
+        assert scope.cancelled_caught
+        assert os.listdir(tmp_path) == []
+
+
+class TestSpooledFixes:
+    async def test_zero_max_size_never_rolls_over_on_any_write(self) -> None:
+        """AnyIO#1397: `max_size=0` means no limit for every way of growing the file."""
+        async with anyio.SpooledTemporaryFile(max_size=0) as f:
+            await f.writelines([b"x" * 70_000, b"y" * 70_000])
+            assert await f.truncate(1_000_000) == 1_000_000
+            await f.write(b"z")
+            assert isinstance(f.wrapped, io.BytesIO)
+
+    @pytest.mark.parametrize("mode", ["w+b", "w+"])
+    async def test_rollover_cancelled_before_its_thread_keeps_data(self, mode: str) -> None:
+        """AnyIO#1404: a rollover cancelled before it could start leaves the file in memory."""
+        f = anyio.SpooledTemporaryFile(100, mode)  # type: ignore[call-overload]
+        data = "0123456789" if "b" not in mode else b"0123456789"
+        await f.write(data)
+        await f.seek(4)
+        outcome = await cancel_during(f.rollover)
+        assert outcome["scope"].cancelled_caught
+        assert "result" not in outcome
+        assert await f.tell() == 4
+        assert await f.read() == data[4:]
+        await f.aclose()
+
+    @pytest.mark.parametrize("mode", ["w+b", "w+"])
+    async def test_rollover_cancelled_while_moving_keeps_data_and_position(
+        self, mode: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """AnyIO#1401/#1404: the move completes, with a text wrapper's pending data too."""
+        moving = threading.Event()
+        release = threading.Event()
+        real_temporary_file = tempfile.TemporaryFile
+
+        def slow_temporary_file(*args: Any, **kwargs: Any) -> Any:
+            moving.set()
+            release.wait(10)
+            return real_temporary_file(*args, **kwargs)
+
+        monkeypatch.setattr(tempfile, "TemporaryFile", slow_temporary_file)
+        f = anyio.SpooledTemporaryFile(100, mode)  # type: ignore[call-overload]
+        data = "0123456789" if "b" not in mode else b"0123456789"
+        await f.write(data)
+        await f.seek(4)
+        await f.write(data[:2])  # pending in the text wrapper until flushed
+        scope = CancelScope()
+
+        async def roll() -> None:
+            with scope:
+                await f.rollover()
+                await checkpoint()
+
+        with anyio.fail_after(10):
+            async with create_task_group() as tg:
+                tg.start_soon(roll)
+                await to_thread.run_sync(moving.wait, 10)
+                scope.cancel()
+                await wait_all_tasks_blocked()
+                release.set()
+        assert scope.cancelled_caught
+        assert "on disk" in repr(f)
+        assert await f.tell() == 6
+        assert await f.read() == data[6:]
+        await f.seek(0)
+        assert await f.read() == data[:4] + data[:2] + data[6:]
+        await f.aclose()
+
+    @pytest.mark.parametrize("rolled", [False, True], ids=["memory", "disk"])
+    @pytest.mark.parametrize("method", ["readinto", "readinto1"])
+    async def test_readinto_reads_once(self, rolled: bool, method: str) -> None:
+        """AnyIO#1215: one call reads one chunk into the buffer and moves past it."""
+        async with anyio.SpooledTemporaryFile() as f:
+            await f.write(b"abcdef")
+            if rolled:
+                await f.rollover()
+            await f.seek(0)
+            buffer = bytearray(4)
+            assert await getattr(f, method)(buffer) == 4
+            assert buffer == b"abcd"
+            assert await f.tell() == 4
+            assert await getattr(f, method)(buffer) == 2
+            assert buffer[:2] == b"ef"
+            assert await getattr(f, method)(buffer) == 0

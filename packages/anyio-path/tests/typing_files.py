@@ -81,10 +81,46 @@ class MyPath(anyio.Path):
 
 
 async def subclass_types(path: MyPath) -> None:
+    """Every method that returns a path returns `Self` (AnyIO 4.14+)."""
     assert_type(path / "x", MyPath)
+    assert_type("x" / path, MyPath)
+    assert_type(path.parent, MyPath)
+    assert_type(path.parents[0], MyPath)
+    assert_type(path.joinpath("a", "b"), MyPath)
+    assert_type(path.with_name("n"), MyPath)
+    assert_type(path.with_stem("s"), MyPath)
     assert_type(path.with_suffix(".txt"), MyPath)
+    assert_type(path.with_segments("q"), MyPath)
+    assert_type(path.relative_to("/"), MyPath)
     assert_type(await path.absolute(), MyPath)
+    assert_type(await path.expanduser(), MyPath)
+    assert_type(await path.resolve(), MyPath)
+    assert_type(await path.readlink(), MyPath)
+    assert_type(await path.rename("t"), MyPath)
+    assert_type(await path.replace("t"), MyPath)
     assert_type(await MyPath.home(), MyPath)
+    assert_type(await MyPath.cwd(), MyPath)
+    async for child in path.iterdir():
+        assert_type(child, MyPath)
+    async for match in path.rglob("*"):
+        assert_type(match, MyPath)
+
+
+async def limiter_types(name: str, limiter: anyio.CapacityLimiter) -> None:
+    path = anyio.Path(name, limiter=limiter)
+    assert_type(path.limiter, anyio.CapacityLimiter | None)
+    assert_type(await MyPath.cwd(limiter=limiter), MyPath)
+    assert_type(await anyio.Path.home(limiter=None), anyio.Path)
+    async with await anyio.open_file(name, "rb", limiter=limiter) as binary:
+        assert_type(binary, anyio.AsyncFile[bytes])
+        assert_type(binary.limiter, anyio.CapacityLimiter | None)
+    async with await anyio.open_file(name, limiter=limiter) as text:
+        assert_type(text, anyio.AsyncFile[str])
+    assert_type(anyio.wrap_file(io.BytesIO(), limiter=limiter), anyio.AsyncFile[bytes])
+    assert_type(anyio.AsyncFile(io.StringIO(), limiter=limiter), anyio.AsyncFile[str])
+    anyio.Path(name, limiter=3)  # type: ignore[arg-type]  # a CapacityLimiter or None
+    await path.write_bytes(bytearray(b"any buffer"))
+    await path.write_bytes(memoryview(b"any buffer"))
 
 
 async def tempfile_types() -> None:

@@ -15,9 +15,9 @@ close, so that leaving `async with` in an already cancelled scope still closes t
 from __future__ import annotations
 
 from functools import partial
-from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, overload
+from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, TypeVar, overload
 
-from anyio import CancelScope, to_thread
+from anyio import CancelScope, CapacityLimiter, to_thread
 from anyio.abc import AsyncResource
 
 if TYPE_CHECKING:
@@ -32,7 +32,23 @@ if TYPE_CHECKING:
     )
     from typing_extensions import Self
 
-__all__ = ("AsyncFile", "open_file", "wrap_file")
+T = TypeVar("T")
+
+__all__ = ("AsyncFile", "check_limiter", "open_file", "wrap_file")
+
+
+def check_limiter(limiter: CapacityLimiter | None) -> CapacityLimiter | None:
+    """Return `limiter` if it is a `CapacityLimiter` or `None`; raise `TypeError` otherwise.
+
+    Checked when a file or path is made, rather than at its first worker-thread call, so that
+    the mistake shows where it was made.
+    """
+    if limiter is None or isinstance(limiter, CapacityLimiter):
+        return limiter
+    raise TypeError(
+        f"limiter must be a CapacityLimiter or None, not {type(limiter).__name__} "
+        f"{limiter!r}; pass anyio.CapacityLimiter(n), or None for the default thread limiter"
+    )
 
 
 class AsyncFile(AsyncResource, Generic[AnyStr]):
@@ -47,8 +63,16 @@ class AsyncFile(AsyncResource, Generic[AnyStr]):
 
     Create one with `open_file()`, `anyio.Path.open()` or `wrap_file()`.
 
+    Every worker-thread call of the file borrows a token from `limiter` (by default from
+    `anyio.to_thread.current_default_thread_limiter()`), so a limiter of its own bounds how
+    many threads the file's operations occupy at once.
+
     Args:
         fp: the file object to wrap.
+        limiter: the capacity limiter for the file's worker threads (`None`: the default).
+
+    Raises:
+        TypeError: if `limiter` is neither a `CapacityLimiter` nor `None`.
 
     Example:
         ```python
@@ -58,8 +82,9 @@ class AsyncFile(AsyncResource, Generic[AnyStr]):
         ```
     """
 
-    def __init__(self, fp: IO[AnyStr]) -> None:
+    def __init__(self, fp: IO[AnyStr], *, limiter: CapacityLimiter | None = None) -> None:
         self._fp: Any = fp
+        self._limiter = check_limiter(limiter)
 
     def __getattr__(self, name: str) -> object:
         # Only called for names not found normally: forward `name`, `mode`, `closed`, ...
@@ -70,6 +95,15 @@ class AsyncFile(AsyncResource, Generic[AnyStr]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__qualname__} wrapping {self._fp!r}>"
+
+    @property
+    def limiter(self) -> CapacityLimiter | None:
+        """The capacity limiter of the file's worker threads (`None`: the default one)."""
+        return self._limiter
+
+    async def _run(self, func: Callable[..., T], *args: object) -> T:
+        """Call `func(*args)` in a worker thread that holds a token of the file's limiter."""
+        return await to_thread.run_sync(func, *args, limiter=self._limiter)
 
     @property
     def wrapped(self) -> IO[AnyStr]:
@@ -94,35 +128,36 @@ class AsyncFile(AsyncResource, Generic[AnyStr]):
     async def aclose(self) -> None:
         """Close the file, in a worker thread.
 
-        The file is closed even if the caller is cancelled: when the cancellation arrives
-        before the worker could start, the close is retried shielded from it, and the
+        The close is shielded from cancellation: the file is closed even if the caller is
+        cancelled before or while it runs (a close that started always completes; one that
+        could not start because of the cancellation is retried in a shield), and the
         cancellation is raised afterwards.
         """
         try:
-            await to_thread.run_sync(self._fp.close)
+            await self._run(self._fp.close)
         except BaseException:
             # Scenario: `async with` left in an already cancelled scope; run_sync() raised
             # before its worker ran. (The happy path pays for no cancel scope.)
             if not getattr(self._fp, "closed", True):
                 with CancelScope(shield=True):
-                    await to_thread.run_sync(self._fp.close)
+                    await self._run(self._fp.close)
             raise
 
     async def read(self, size: int = -1) -> AnyStr:
         """Read at most `size` characters or bytes (all of them when `size` is negative)."""
-        return await to_thread.run_sync(self._fp.read, size)
+        return await self._run(self._fp.read, size)
 
     async def read1(self: AsyncFile[bytes], size: int = -1) -> bytes:
         """Read at most `size` bytes with at most one call to the raw stream (binary files)."""
-        return await to_thread.run_sync(self._fp.read1, size)
+        return await self._run(self._fp.read1, size)
 
     async def readinto(self: AsyncFile[bytes], b: WriteableBuffer) -> int:
         """Read bytes into the buffer `b`; return how many were read (binary files)."""
-        return await to_thread.run_sync(self._fp.readinto, b)
+        return await self._run(self._fp.readinto, b)
 
     async def readinto1(self: AsyncFile[bytes], b: WriteableBuffer) -> int:
         """Like `readinto()`, with at most one call to the raw stream (binary files)."""
-        return await to_thread.run_sync(self._fp.readinto1, b)
+        return await self._run(self._fp.readinto1, b)
 
     async def peek(self: AsyncFile[bytes], size: int = 0) -> bytes:
         """Return buffered bytes without moving the position (buffered binary files).
@@ -137,40 +172,40 @@ class AsyncFile(AsyncResource, Generic[AnyStr]):
                 f"{self._fp!r} has no peek() method; only buffered binary files "
                 "(open_file(..., 'rb') with buffering) support it"
             )
-        return await to_thread.run_sync(peek, size)
+        return await self._run(peek, size)
 
     async def readline(self) -> AnyStr:
         """Read one line, with its line ending; return an empty string at the end of file."""
-        return await to_thread.run_sync(self._fp.readline)
+        return await self._run(self._fp.readline)
 
     async def readlines(self) -> list[AnyStr]:
         """Read every remaining line and return them as a list."""
-        return await to_thread.run_sync(self._fp.readlines)
+        return await self._run(self._fp.readlines)
 
     async def write(self, b: ReadableBuffer | str) -> int:
         """Write `b` (a `str` for text files, bytes-like for binary files); return its length."""
-        return await to_thread.run_sync(self._fp.write, b)
+        return await self._run(self._fp.write, b)
 
     async def writelines(self, lines: Iterable[ReadableBuffer] | Iterable[str]) -> None:
         """Write every item of `lines` (no line endings are added)."""
-        await to_thread.run_sync(self._fp.writelines, lines)
+        await self._run(self._fp.writelines, lines)
 
     async def truncate(self, size: int | None = None) -> int:
         """Resize the file to `size` (default: the current position); return the new size."""
-        return await to_thread.run_sync(self._fp.truncate, size)
+        return await self._run(self._fp.truncate, size)
 
     async def seek(self, offset: int, whence: int | None = 0) -> int:
         """Move to `offset` relative to `whence` (`os.SEEK_SET`, `SEEK_CUR` or `SEEK_END`)."""
         func = self._fp.seek
-        return await to_thread.run_sync(func, offset, 0 if whence is None else whence)
+        return await self._run(func, offset, 0 if whence is None else whence)
 
     async def tell(self) -> int:
         """Return the current position."""
-        return await to_thread.run_sync(self._fp.tell)
+        return await self._run(self._fp.tell)
 
     async def flush(self) -> None:
         """Flush the write buffer to the operating system."""
-        await to_thread.run_sync(self._fp.flush)
+        await self._run(self._fp.flush)
 
 
 @overload
@@ -183,6 +218,8 @@ async def open_file(
     newline: str | None = ...,
     closefd: bool = ...,
     opener: Callable[[str, int], int] | None = ...,
+    *,
+    limiter: CapacityLimiter | None = ...,
 ) -> AsyncFile[bytes]: ...
 
 
@@ -196,6 +233,8 @@ async def open_file(
     newline: str | None = ...,
     closefd: bool = ...,
     opener: Callable[[str, int], int] | None = ...,
+    *,
+    limiter: CapacityLimiter | None = ...,
 ) -> AsyncFile[str]: ...
 
 
@@ -209,6 +248,8 @@ async def open_file(
     newline: str | None = ...,
     closefd: bool = ...,
     opener: Callable[[str, int], int] | None = ...,
+    *,
+    limiter: CapacityLimiter | None = ...,
 ) -> AsyncFile[Any]: ...
 
 
@@ -221,6 +262,8 @@ async def open_file(
     newline: str | None = None,
     closefd: bool = True,
     opener: Callable[[str, int], int] | None = None,
+    *,
+    limiter: CapacityLimiter | None = None,
 ) -> AsyncFile[Any]:
     """Open a file in a worker thread and wrap it in an `AsyncFile`.
 
@@ -236,12 +279,16 @@ async def open_file(
         newline: how to translate line endings (text modes only).
         closefd: whether closing the file also closes the descriptor `file`.
         opener: a custom opener, as for `open()`.
+        limiter: the capacity limiter for the worker threads that open the file and run its
+            operations (`None`: `anyio.to_thread.current_default_thread_limiter()`); the
+            returned file keeps it.
 
     Returns:
         The opened file.
 
     Raises:
         OSError: the `OSError` subclass that `open()` raises (`FileNotFoundError`, ...).
+        TypeError: if `limiter` is neither a `CapacityLimiter` nor `None`.
 
     Example:
         ```python
@@ -249,15 +296,17 @@ async def open_file(
             header = await f.read(16)
         ```
     """
+    limiter = check_limiter(limiter)
     func = partial(open, file, mode, buffering, encoding, errors, newline, closefd, opener)
-    return AsyncFile(await to_thread.run_sync(func))
+    return AsyncFile(await to_thread.run_sync(func, limiter=limiter), limiter=limiter)
 
 
-def wrap_file(file: IO[AnyStr]) -> AsyncFile[AnyStr]:
+def wrap_file(file: IO[AnyStr], *, limiter: CapacityLimiter | None = None) -> AsyncFile[AnyStr]:
     """Wrap an already open synchronous file object in an `AsyncFile`.
 
     Args:
         file: an open file object (text or binary).
+        limiter: the capacity limiter for the file's worker threads (`None`: the default).
 
     Returns:
         An `AsyncFile` whose methods run the file's methods in worker threads.
@@ -269,4 +318,4 @@ def wrap_file(file: IO[AnyStr]) -> AsyncFile[AnyStr]:
             await f.write("started\\n")
         ```
     """
-    return AsyncFile(file)
+    return AsyncFile(file, limiter=limiter)

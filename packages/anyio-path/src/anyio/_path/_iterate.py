@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
+    from anyio import CapacityLimiter
+
 T = TypeVar("T")
 
 #: The largest number of items fetched in one worker-thread call.
@@ -41,13 +43,30 @@ class ThreadedIterator(Generic[T]):
     Args:
         make: called once, in a worker thread, to create the blocking iterable.
         prefetch: fetch items in growing batches (`False`: one item per thread call).
+        limiter: the capacity limiter for the worker threads (`None`: the default one).
     """
 
-    __slots__ = ("_abandoned", "_batch", "_buffer", "_done", "_iterator", "_make", "_prefetch")
+    __slots__ = (
+        "_abandoned",
+        "_batch",
+        "_buffer",
+        "_done",
+        "_iterator",
+        "_limiter",
+        "_make",
+        "_prefetch",
+    )
 
-    def __init__(self, make: Callable[[], Iterable[T]], *, prefetch: bool = True) -> None:
+    def __init__(
+        self,
+        make: Callable[[], Iterable[T]],
+        *,
+        prefetch: bool = True,
+        limiter: CapacityLimiter | None = None,
+    ) -> None:
         self._make = make
         self._prefetch = prefetch
+        self._limiter = limiter
         # Invariant: `_iterator` is only touched by the worker thread running `_fill()`,
         # and at most one `_fill()` runs at a time (each `__anext__` awaits its own).
         self._iterator: Iterator[T] | None = None
@@ -78,7 +97,9 @@ class ThreadedIterator(Generic[T]):
             raise StopAsyncIteration
         batch = self._batch
         try:
-            items = await to_thread.run_sync(self._fill, batch, abandon_on_cancel=True)
+            items = await to_thread.run_sync(
+                self._fill, batch, abandon_on_cancel=True, limiter=self._limiter
+            )
         except Exception:
             self._done = True  # the blocking iterator raised: it is finished
             raise

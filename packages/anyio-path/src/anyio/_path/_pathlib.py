@@ -33,18 +33,28 @@ import pathlib
 import sys
 import warnings
 from functools import partial
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from anyio import to_thread
 
-from ._files import AsyncFile
+from ._files import AsyncFile, check_limiter
 from ._iterate import ThreadedIterator
+
+if sys.version_info >= (3, 11):
+    from typing import TypeVarTuple, Unpack
+else:
+    from typing_extensions import TypeVarTuple, Unpack
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 
     from _typeshed import OpenBinaryMode, OpenTextMode, ReadableBuffer
     from typing_extensions import Self
+
+    from anyio import CapacityLimiter
+
+T = TypeVar("T")
+PosArgsT = TypeVarTuple("PosArgsT")
 
 __all__ = ("Path",)
 
@@ -85,8 +95,16 @@ class Path:
     abandoned when the caller is cancelled; calls that change the file system complete and
     return, and the cancellation is raised at the caller's next checkpoint.
 
+    Every worker-thread call borrows a token from `limiter` (by default from
+    `anyio.to_thread.current_default_thread_limiter()`); derived paths, the async iterators
+    and the files that `open()` returns keep the limiter.
+
     Args:
         *args: path segments, as for `pathlib.Path`.
+        limiter: the capacity limiter for this path's worker threads (`None`: the default).
+
+    Raises:
+        TypeError: if `limiter` is neither a `CapacityLimiter` nor `None`.
 
     Example:
         ```python
@@ -98,13 +116,31 @@ class Path:
         ```
     """
 
-    __slots__ = ("__weakref__", "_path")
+    __slots__ = ("__weakref__", "_limiter", "_path")
 
-    def __init__(self, *args: StrPath) -> None:
+    def __init__(self, *args: StrPath, limiter: CapacityLimiter | None = None) -> None:
         self._path = pathlib.Path(*args)
+        self._limiter = check_limiter(limiter)
 
     def _wrap(self, path: pathlib.PurePath | str) -> Self:
         return self.with_segments(path)
+
+    async def _query(self, func: Callable[[Unpack[PosArgsT]], T], *args: Unpack[PosArgsT]) -> T:
+        """Run a call without side effects in a worker thread, abandoned on cancellation."""
+        return await to_thread.run_sync(func, *args, abandon_on_cancel=True, limiter=self._limiter)
+
+    async def _change(self, func: Callable[[Unpack[PosArgsT]], T], *args: Unpack[PosArgsT]) -> T:
+        """Run a call that changes the file system in a worker thread, to completion."""
+        return await to_thread.run_sync(func, *args, limiter=self._limiter)
+
+    @property
+    def limiter(self) -> CapacityLimiter | None:
+        """The capacity limiter of this path's worker threads (`None`: the default one).
+
+        Paths derived from this one (`parent`, `/`, `with_name()`, `iterdir()`, ...) and
+        the files that `open()` returns keep it.
+        """
+        return self._limiter
 
     # --- conversions, comparisons, hashing -----------------------------------------------
 
@@ -217,9 +253,10 @@ class Path:
         """Return a new path of the same class, made from `pathsegments`.
 
         Every method that returns a derived path calls this; a subclass can override it to
-        pass state on to derived paths. Available on every Python (pathlib has it on 3.12+).
+        pass state on to derived paths (this one passes the `limiter`). Available on every
+        Python (pathlib has it on 3.12+).
         """
-        return type(self)(*pathsegments)
+        return type(self)(*pathsegments, limiter=self._limiter)
 
     def as_posix(self) -> str:
         """Return the path as a string with forward slashes."""
@@ -263,7 +300,18 @@ class Path:
         return self._wrap(self._path.with_name(name))
 
     def with_stem(self, stem: str) -> Self:
-        """Return the path with its stem replaced by `stem` (the suffix is kept)."""
+        """Return the path with its stem replaced by `stem` (the suffix is kept).
+
+        Raises:
+            ValueError: if the path has no name, or `stem` is empty while the path has a
+                suffix (the suffix would become the whole name), on every Python (pathlib
+                checks the latter from 3.13 on).
+        """
+        if not stem and self._path.suffix:
+            raise ValueError(
+                f"{self!r} has a non-empty suffix, so its stem cannot be empty; "
+                "use with_name() to replace the whole name"
+            )
         return self._wrap(self._path.with_stem(stem))
 
     def with_suffix(self, suffix: str) -> Self:
@@ -325,23 +373,37 @@ class Path:
     # --- file system: queries (abandoned on cancellation) --------------------------------
 
     @classmethod
-    async def cwd(cls) -> Self:
-        """Return the current working directory."""
-        return cls(await to_thread.run_sync(pathlib.Path.cwd, abandon_on_cancel=True))
+    async def cwd(cls, *, limiter: CapacityLimiter | None = None) -> Self:
+        """Return the current working directory.
+
+        Args:
+            limiter: the capacity limiter for this call's worker thread, kept by the
+                returned path (default: `anyio.to_thread.current_default_thread_limiter()`).
+        """
+        func = pathlib.Path.cwd
+        path = await to_thread.run_sync(func, abandon_on_cancel=True, limiter=limiter)
+        return cls(path, limiter=limiter)
 
     @classmethod
-    async def home(cls) -> Self:
-        """Return the user's home directory."""
-        return cls(await to_thread.run_sync(pathlib.Path.home, abandon_on_cancel=True))
+    async def home(cls, *, limiter: CapacityLimiter | None = None) -> Self:
+        """Return the user's home directory.
+
+        Args:
+            limiter: the capacity limiter for this call's worker thread, kept by the
+                returned path (default: `anyio.to_thread.current_default_thread_limiter()`).
+        """
+        func = pathlib.Path.home
+        path = await to_thread.run_sync(func, abandon_on_cancel=True, limiter=limiter)
+        return cls(path, limiter=limiter)
 
     async def absolute(self) -> Self:
         """Return an absolute version of the path (without resolving `..` or links)."""
-        path = await to_thread.run_sync(self._path.absolute, abandon_on_cancel=True)
+        path = await self._query(self._path.absolute)
         return self._wrap(path)
 
     async def expanduser(self) -> Self:
         """Return the path with a leading `~` or `~user` expanded."""
-        path = await to_thread.run_sync(self._path.expanduser, abandon_on_cancel=True)
+        path = await self._query(self._path.expanduser)
         return self._wrap(path)
 
     async def resolve(self, strict: bool = False) -> Self:
@@ -352,111 +414,111 @@ class Path:
             RuntimeError: for a symbolic link loop (Python < 3.13; `OSError` on 3.13+).
         """
         func = partial(self._path.resolve, strict) if strict else self._path.resolve
-        return self._wrap(await to_thread.run_sync(func, abandon_on_cancel=True))
+        return self._wrap(await self._query(func))
 
     async def readlink(self) -> Self:
         """Return the path that the symbolic link points to."""
-        path = await to_thread.run_sync(self._path.readlink, abandon_on_cancel=True)
+        path = await self._query(self._path.readlink)
         return self._wrap(path)
 
     async def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
         """Return `os.stat()` of the path (of the link itself with `follow_symlinks=False`)."""
         func = self._path.stat if follow_symlinks else self._path.lstat
-        return await to_thread.run_sync(func, abandon_on_cancel=True)
+        return await self._query(func)
 
     async def lstat(self) -> os.stat_result:
         """Like `stat()`, but about a symbolic link itself rather than its target."""
-        return await to_thread.run_sync(self._path.lstat, abandon_on_cancel=True)
+        return await self._query(self._path.lstat)
 
     async def samefile(self, other_path: str | bytes | int | os.PathLike[str]) -> bool:
         """Return whether this path and `other_path` are the same file."""
         func = partial(self._path.samefile, _unwrap(other_path))
-        return await to_thread.run_sync(func, abandon_on_cancel=True)
+        return await self._query(func)
 
     if sys.version_info >= (3, 12):
 
         async def exists(self, *, follow_symlinks: bool = True) -> bool:
             """Return whether the path exists (a broken link exists when not followed)."""
             func = partial(self._path.exists, follow_symlinks=follow_symlinks)
-            return await to_thread.run_sync(func, abandon_on_cancel=True)
+            return await self._query(func)
 
         async def is_junction(self) -> bool:
             """Return whether the path is a junction (Windows; always `False` elsewhere)."""
-            return await to_thread.run_sync(self._path.is_junction, abandon_on_cancel=True)
+            return await self._query(self._path.is_junction)
 
     else:
 
         async def exists(self) -> bool:
             """Return whether the path exists."""
-            return await to_thread.run_sync(self._path.exists, abandon_on_cancel=True)
+            return await self._query(self._path.exists)
 
     if sys.version_info >= (3, 13):
 
         async def is_dir(self, *, follow_symlinks: bool = True) -> bool:
             """Return whether the path is a directory (or a link to one, when followed)."""
             func = partial(self._path.is_dir, follow_symlinks=follow_symlinks)
-            return await to_thread.run_sync(func, abandon_on_cancel=True)
+            return await self._query(func)
 
         async def is_file(self, *, follow_symlinks: bool = True) -> bool:
             """Return whether the path is a regular file (or a link to one, when followed)."""
             func = partial(self._path.is_file, follow_symlinks=follow_symlinks)
-            return await to_thread.run_sync(func, abandon_on_cancel=True)
+            return await self._query(func)
 
         async def owner(self, *, follow_symlinks: bool = True) -> str:
             """Return the name of the user owning the file."""
             func = partial(self._path.owner, follow_symlinks=follow_symlinks)
-            return await to_thread.run_sync(func, abandon_on_cancel=True)
+            return await self._query(func)
 
         async def group(self, *, follow_symlinks: bool = True) -> str:
             """Return the name of the group owning the file."""
             func = partial(self._path.group, follow_symlinks=follow_symlinks)
-            return await to_thread.run_sync(func, abandon_on_cancel=True)
+            return await self._query(func)
 
     else:
 
         async def is_dir(self) -> bool:
             """Return whether the path is a directory (or a symbolic link to one)."""
-            return await to_thread.run_sync(self._path.is_dir, abandon_on_cancel=True)
+            return await self._query(self._path.is_dir)
 
         async def is_file(self) -> bool:
             """Return whether the path is a regular file (or a symbolic link to one)."""
-            return await to_thread.run_sync(self._path.is_file, abandon_on_cancel=True)
+            return await self._query(self._path.is_file)
 
         async def owner(self) -> str:
             """Return the name of the user owning the file."""
-            return await to_thread.run_sync(self._path.owner, abandon_on_cancel=True)
+            return await self._query(self._path.owner)
 
         async def group(self) -> str:
             """Return the name of the group owning the file."""
-            return await to_thread.run_sync(self._path.group, abandon_on_cancel=True)
+            return await self._query(self._path.group)
 
     async def is_mount(self) -> bool:
         """Return whether the path is a mount point."""
-        return await to_thread.run_sync(self._path.is_mount, abandon_on_cancel=True)
+        return await self._query(self._path.is_mount)
 
     async def is_symlink(self) -> bool:
         """Return whether the path is a symbolic link."""
-        return await to_thread.run_sync(self._path.is_symlink, abandon_on_cancel=True)
+        return await self._query(self._path.is_symlink)
 
     async def is_socket(self) -> bool:
         """Return whether the path is a UNIX socket (or a symbolic link to one)."""
-        return await to_thread.run_sync(self._path.is_socket, abandon_on_cancel=True)
+        return await self._query(self._path.is_socket)
 
     async def is_fifo(self) -> bool:
         """Return whether the path is a FIFO (or a symbolic link to one)."""
-        return await to_thread.run_sync(self._path.is_fifo, abandon_on_cancel=True)
+        return await self._query(self._path.is_fifo)
 
     async def is_block_device(self) -> bool:
         """Return whether the path is a block device (or a symbolic link to one)."""
-        return await to_thread.run_sync(self._path.is_block_device, abandon_on_cancel=True)
+        return await self._query(self._path.is_block_device)
 
     async def is_char_device(self) -> bool:
         """Return whether the path is a character device (or a symbolic link to one)."""
-        return await to_thread.run_sync(self._path.is_char_device, abandon_on_cancel=True)
+        return await self._query(self._path.is_char_device)
 
     async def read_bytes(self) -> bytes:
         """Return the file's contents as bytes."""
-        return await to_thread.run_sync(self._path.read_bytes, abandon_on_cancel=True)
+        return await self._query(self._path.read_bytes)
 
     if sys.version_info >= (3, 13):
 
@@ -468,14 +530,14 @@ class Path:
         ) -> str:
             """Return the file's contents decoded as text (`newline` as for `open()`)."""
             func = partial(self._path.read_text, encoding, errors, newline)
-            return await to_thread.run_sync(func, abandon_on_cancel=True)
+            return await self._query(func)
 
     else:
 
         async def read_text(self, encoding: str | None = None, errors: str | None = None) -> str:
             """Return the file's contents decoded as text."""
             func = partial(self._path.read_text, encoding, errors)
-            return await to_thread.run_sync(func, abandon_on_cancel=True)
+            return await self._query(func)
 
     # --- file system: changes (completed even if the caller is cancelled meanwhile) ------
 
@@ -519,11 +581,11 @@ class Path:
     ) -> AsyncFile[Any]:
         """Open the file, like `anyio.open_file()`, and return an `AsyncFile`."""
         func = partial(self._path.open, mode, buffering, encoding, errors, newline)
-        return AsyncFile(await to_thread.run_sync(func))
+        return AsyncFile(await self._change(func), limiter=self._limiter)
 
     async def write_bytes(self, data: ReadableBuffer) -> int:
         """Write `data` to the file, replacing its contents; return the number of bytes."""
-        return await to_thread.run_sync(self._path.write_bytes, data)
+        return await self._change(self._path.write_bytes, data)
 
     async def write_text(
         self,
@@ -534,7 +596,7 @@ class Path:
     ) -> int:
         """Write `data` to the file as text, replacing its contents; return its length."""
         func = partial(self._path.write_text, data, encoding, errors, newline)
-        return await to_thread.run_sync(func)
+        return await self._change(func)
 
     async def touch(self, mode: int = 0o666, exist_ok: bool = True) -> None:
         """Create the file, or update its modification time if it exists.
@@ -542,7 +604,7 @@ class Path:
         Raises:
             FileExistsError: if the file exists and `exist_ok` is false.
         """
-        await to_thread.run_sync(self._path.touch, mode, exist_ok)
+        await self._change(self._path.touch, mode, exist_ok)
 
     async def mkdir(
         self, mode: int = 0o777, parents: bool = False, exist_ok: bool = False
@@ -553,16 +615,16 @@ class Path:
             FileExistsError: if the path exists and `exist_ok` is false.
             FileNotFoundError: if a parent is missing and `parents` is false.
         """
-        await to_thread.run_sync(self._path.mkdir, mode, parents, exist_ok)
+        await self._change(self._path.mkdir, mode, parents, exist_ok)
 
     async def chmod(self, mode: int, *, follow_symlinks: bool = True) -> None:
         """Change the permission bits (of a link itself with `follow_symlinks=False`)."""
         func = partial(self._path.chmod, mode, follow_symlinks=follow_symlinks)
-        await to_thread.run_sync(func)
+        await self._change(func)
 
     async def lchmod(self, mode: int) -> None:
         """Like `chmod()`, but on a symbolic link itself (where the platform supports it)."""
-        await to_thread.run_sync(self._path.lchmod, mode)
+        await self._change(self._path.lchmod, mode)
 
     async def unlink(self, missing_ok: bool = False) -> None:
         """Remove the file or symbolic link.
@@ -570,23 +632,23 @@ class Path:
         Raises:
             FileNotFoundError: if the path does not exist and `missing_ok` is false.
         """
-        await to_thread.run_sync(self._path.unlink, missing_ok)
+        await self._change(self._path.unlink, missing_ok)
 
     async def rmdir(self) -> None:
         """Remove the directory, which must be empty."""
-        await to_thread.run_sync(self._path.rmdir)
+        await self._change(self._path.rmdir)
 
     async def rename(self, target: str | pathlib.PurePath | Path) -> Self:
         """Rename the file or directory to `target` and return the new path.
 
         A relative `target` is relative to the current directory, not to this path.
         """
-        path = await to_thread.run_sync(self._path.rename, _unwrap(target))
+        path = await self._change(self._path.rename, _unwrap(target))
         return self._wrap(path)
 
     async def replace(self, target: str | pathlib.PurePath | Path) -> Self:
         """Like `rename()`, but replace `target` if it exists (a file or empty directory)."""
-        path = await to_thread.run_sync(self._path.replace, _unwrap(target))
+        path = await self._change(self._path.replace, _unwrap(target))
         return self._wrap(path)
 
     async def symlink_to(
@@ -596,13 +658,13 @@ class Path:
     ) -> None:
         """Make this path a symbolic link pointing to `target`."""
         func = partial(self._path.symlink_to, _unwrap(target), target_is_directory)
-        await to_thread.run_sync(func)
+        await self._change(func)
 
     async def hardlink_to(
         self, target: str | bytes | os.PathLike[str] | os.PathLike[bytes]
     ) -> None:
         """Make this path a hard link to the same file as `target`."""
-        await to_thread.run_sync(self._path.hardlink_to, _unwrap(target))
+        await self._change(self._path.hardlink_to, _unwrap(target))
 
     if sys.version_info >= (3, 14):
 
@@ -616,7 +678,7 @@ class Path:
                 follow_symlinks=follow_symlinks,
                 preserve_metadata=preserve_metadata,
             )
-            return self._wrap(await to_thread.run_sync(func))
+            return self._wrap(await self._change(func))
 
         async def copy_into(
             self,
@@ -632,15 +694,15 @@ class Path:
                 follow_symlinks=follow_symlinks,
                 preserve_metadata=preserve_metadata,
             )
-            return self._wrap(await to_thread.run_sync(func))
+            return self._wrap(await self._change(func))
 
         async def move(self, target: StrPath) -> Self:
             """Move this file or directory tree to `target`; return the new path (3.14+)."""
-            return self._wrap(await to_thread.run_sync(self._path.move, _unwrap(target)))
+            return self._wrap(await self._change(self._path.move, _unwrap(target)))
 
         async def move_into(self, target_dir: StrPath) -> Self:
             """Move this file or directory tree into the directory `target_dir` (3.14+)."""
-            path = await to_thread.run_sync(self._path.move_into, _unwrap(target_dir))
+            path = await self._change(self._path.move_into, _unwrap(target_dir))
             return self._wrap(path)
 
     # --- iteration -----------------------------------------------------------------------
@@ -656,7 +718,9 @@ class Path:
         Raises:
             NotADirectoryError: if the path is not a directory.
         """
-        return ThreadedIterator(partial(self._wrapped_iter, self._path.iterdir))
+        return ThreadedIterator(
+            partial(self._wrapped_iter, self._path.iterdir), limiter=self._limiter
+        )
 
     def _wrapped_iter(self, func: Callable[[], Iterable[pathlib.Path]]) -> Iterator[Self]:
         """Wrap the paths that `func()` yields (runs in a worker thread)."""
@@ -678,7 +742,7 @@ class Path:
                 case_sensitive=case_sensitive,
                 recurse_symlinks=recurse_symlinks,
             )
-            return ThreadedIterator(partial(self._wrapped_iter, func))
+            return ThreadedIterator(partial(self._wrapped_iter, func), limiter=self._limiter)
 
         def rglob(
             self,
@@ -694,33 +758,33 @@ class Path:
                 case_sensitive=case_sensitive,
                 recurse_symlinks=recurse_symlinks,
             )
-            return ThreadedIterator(partial(self._wrapped_iter, func))
+            return ThreadedIterator(partial(self._wrapped_iter, func), limiter=self._limiter)
 
     elif sys.version_info >= (3, 12):
 
         def glob(self, pattern: str, *, case_sensitive: bool | None = None) -> AsyncIterator[Self]:
             """Yield the existing paths matching the relative glob `pattern` (`**` recurses)."""
             func = partial(self._path.glob, pattern, case_sensitive=case_sensitive)
-            return ThreadedIterator(partial(self._wrapped_iter, func))
+            return ThreadedIterator(partial(self._wrapped_iter, func), limiter=self._limiter)
 
         def rglob(
             self, pattern: str, *, case_sensitive: bool | None = None
         ) -> AsyncIterator[Self]:
             """Like `glob()` with `**/` prepended to `pattern`: match in every subdirectory."""
             func = partial(self._path.rglob, pattern, case_sensitive=case_sensitive)
-            return ThreadedIterator(partial(self._wrapped_iter, func))
+            return ThreadedIterator(partial(self._wrapped_iter, func), limiter=self._limiter)
 
     else:
 
         def glob(self, pattern: str) -> AsyncIterator[Self]:
             """Yield the existing paths matching the relative glob `pattern` (`**` recurses)."""
             func = partial(self._path.glob, pattern)
-            return ThreadedIterator(partial(self._wrapped_iter, func))
+            return ThreadedIterator(partial(self._wrapped_iter, func), limiter=self._limiter)
 
         def rglob(self, pattern: str) -> AsyncIterator[Self]:
             """Like `glob()` with `**/` prepended to `pattern`: match in every subdirectory."""
             func = partial(self._path.rglob, pattern)
-            return ThreadedIterator(partial(self._wrapped_iter, func))
+            return ThreadedIterator(partial(self._wrapped_iter, func), limiter=self._limiter)
 
     if sys.version_info >= (3, 12):
 
@@ -738,7 +802,7 @@ class Path:
             worker thread.
             """
             func = partial(self._walk_wrapped, top_down, on_error, follow_symlinks)
-            return ThreadedIterator(func, prefetch=not top_down)
+            return ThreadedIterator(func, prefetch=not top_down, limiter=self._limiter)
 
         def _walk_wrapped(
             self,
