@@ -12,12 +12,14 @@ from anyio import (
     ClosedResourceError,
     DelimiterNotFound,
     EndOfStream,
+    Event,
     IncompleteRead,
     create_memory_object_stream,
     create_task_group,
+    fail_after,
     wait_all_tasks_blocked,
 )
-from anyio.abc import ByteReceiveStream, ByteStream, ByteStreamConnectable
+from anyio.abc import ByteReceiveStream, ByteStream, ByteStreamConnectable, ObjectReceiveStream
 from anyio.streams.buffered import (
     BufferedByteReceiveStream,
     BufferedByteStream,
@@ -81,6 +83,113 @@ class TestReceive:
         ):
             with pytest.raises(ClosedResourceError):
                 await call
+
+
+class _Gate(ObjectReceiveStream[bytes]):
+    """Delivers its chunks only once opened, then ends; closing it wakes nobody."""
+
+    def __init__(self, *chunks: bytes, end_on_close: bool = False) -> None:
+        self.opened = Event()
+        self.chunks = list(chunks)
+        self.end_on_close = end_on_close
+
+    async def receive(self) -> bytes:
+        await self.opened.wait()
+        if self.chunks:
+            return self.chunks.pop(0)
+        raise EndOfStream
+
+    async def aclose(self) -> None:
+        if self.end_on_close:
+            self.chunks.clear()
+            self.opened.set()
+
+
+_READS = {
+    "receive": lambda buffered: buffered.receive(),
+    "receive_exactly": lambda buffered: buffered.receive_exactly(4),
+    "receive_until": lambda buffered: buffered.receive_until(b"\n", 100),
+}
+
+
+class TestClosedWhileWaiting:
+    """A read that was waiting when the stream was closed raises ClosedResourceError."""
+
+    @pytest.mark.parametrize("read", sorted(_READS))
+    @pytest.mark.parametrize("end_on_close", [False, True], ids=["data-arrives", "wrapped-ends"])
+    async def test_read_waiting_at_close(self, read: str, end_on_close: bool) -> None:
+        gate = _Gate(b"cd\n", end_on_close=end_on_close)
+        buffered = BufferedByteReceiveStream(gate)
+        if read != "receive":
+            buffered.feed_data(b"ab")  # too little for the read to complete
+        outcome: list[object] = []
+
+        async def reader() -> None:
+            try:
+                outcome.append(await _READS[read](buffered))
+            except Exception as exc:
+                outcome.append(exc)
+
+        with fail_after(5):
+            async with create_task_group() as tg:
+                tg.start_soon(reader)
+                await wait_all_tasks_blocked()
+                await buffered.aclose()
+                gate.opened.set()
+        assert len(outcome) == 1
+        assert isinstance(outcome[0], ClosedResourceError), outcome
+
+
+class TestEmptyMessages:
+    """An object stream may deliver b"": that is no data, never a result and never the end."""
+
+    async def test_receive_skips_empty_messages(self) -> None:
+        send, receive = create_memory_object_stream[bytes](5)
+        buffered = BufferedByteReceiveStream(receive)
+        async with buffered, send:
+            await send.send(b"")
+            await send.send(b"")
+            await send.send(b"x")
+            assert await buffered.receive() == b"x"
+
+    async def test_receive_waits_for_data_after_an_empty_message(self) -> None:
+        send, receive = create_memory_object_stream[bytes](5)
+        buffered = BufferedByteReceiveStream(receive)
+        received: list[bytes] = []
+        async with buffered, send:
+            with fail_after(5):
+                async with create_task_group() as tg:
+                    tg.start_soon(lambda: _append(received, buffered.receive()))
+                    await send.send(b"")
+                    await wait_all_tasks_blocked()
+                    assert received == []
+                    await send.send(b"late")
+            assert received == [b"late"]
+
+    async def test_receive_raises_end_of_stream_after_empty_messages(self) -> None:
+        send, receive = create_memory_object_stream[bytes](5)
+        buffered = BufferedByteReceiveStream(receive)
+        async with buffered:
+            await send.send(b"")
+            send.close()
+            with pytest.raises(EndOfStream):
+                await buffered.receive()
+
+    async def test_exactly_and_until_skip_empty_messages(self) -> None:
+        send, receive = create_memory_object_stream[bytes](10)
+        buffered = BufferedByteReceiveStream(receive)
+        async with buffered, send:
+            for chunk in (b"", b"ab", b"", b"cd\n", b""):
+                await send.send(chunk)
+            assert await buffered.receive_exactly(1) == b"a"
+            assert await buffered.receive_until(b"\n", 10) == b"bcd"
+            send.close()
+            with pytest.raises(IncompleteRead):
+                await buffered.receive_exactly(1)
+
+
+async def _append(results: list[bytes], read: Any) -> None:
+    results.append(await read)
 
 
 class TestReceiveExactly:

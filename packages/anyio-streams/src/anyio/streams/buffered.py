@@ -8,6 +8,16 @@ that protocol code can ask for "exactly 4 bytes" (`receive_exactly()`) or
 Cancellation never loses data: whatever was received from the wrapped stream
 is in the buffer before the next wait, so a cancelled read leaves it there for
 the next one.
+
+Two rules hold for every read method:
+
+* Once `aclose()` was called, reads raise `ClosedResourceError`: also a read that
+  was waiting when the stream was closed and then got data from the wrapped
+  stream, and also when bytes were buffered. Data read after a close is dropped.
+* An empty chunk from the wrapped stream (an object stream may deliver
+  ``b""``) is no data: the read goes on waiting, and ends with `EndOfStream`
+  (or `IncompleteRead`) only when the wrapped stream ends. `receive()` never
+  returns ``b""``.
 """
 
 from __future__ import annotations
@@ -69,11 +79,26 @@ class BufferedByteReceiveStream(ByteReceiveStream):
         await self.receive_stream.aclose()
 
     async def _receive_chunk(self, max_bytes: int) -> bytes:
-        """Read from the wrapped stream, whichever kind it is."""
+        """Read a non-empty chunk from the wrapped stream, whichever kind it is.
+
+        Raises:
+            anyio.ClosedResourceError: if this stream was closed while waiting.
+        """
         stream = self.receive_stream
-        if isinstance(stream, ByteReceiveStream):
-            return await stream.receive(max_bytes)
-        return await stream.receive()
+        chunk = b""
+        while not chunk:  # an object stream may deliver b"": that is no data yet
+            try:
+                if isinstance(stream, ByteReceiveStream):
+                    chunk = await stream.receive(max_bytes)
+                else:
+                    chunk = await stream.receive()
+            except EndOfStream:
+                if self._closed:  # our aclose() ended the wrapped stream under us
+                    raise ClosedResourceError from None
+                raise
+            if self._closed:  # closed by another task while we waited
+                raise ClosedResourceError
+        return chunk
 
     async def receive(self, max_bytes: int = 65536) -> bytes:
         """Return buffered bytes if there are any, else read from the wrapped stream.
