@@ -112,6 +112,44 @@ class TestTextSendStream:
                 await stream.send("hé")
 
 
+class TestByteOrderMark:
+    """An encoding that writes a byte order mark writes it once per stream."""
+
+    @pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+    async def test_written_once(self, byte_pair: Any, encoding: str) -> None:
+        left, right = byte_pair()
+        async with TextSendStream(left, encoding=encoding) as stream, right:
+            for piece in ("hé", "llo", " wörld"):
+                await stream.send(piece)
+            await left.send_eof()
+            data = b"".join([chunk async for chunk in right])
+        assert data == "héllo wörld".encode(encoding)
+        assert data.decode(encoding) == "héllo wörld"  # a second BOM would decode as U+FEFF
+
+    async def test_still_written_after_a_failed_first_send(self, byte_pair: Any) -> None:
+        left, right = byte_pair()
+        async with TextSendStream(left, encoding="utf-16") as stream, right:
+            with pytest.raises(UnicodeEncodeError):
+                await stream.send("\ud800")  # a lone surrogate: nothing is sent
+            await stream.send("ok")
+            assert left.sent == ["ok".encode("utf-16")]
+
+    async def test_errors_changed_after_creation_apply(self, byte_pair: Any) -> None:
+        left, right = byte_pair()
+        async with TextSendStream(left, encoding="ascii") as stream, right:
+            stream.errors = "replace"
+            await stream.send("é")
+            assert await right.receive() == b"?"
+
+    async def test_round_trip_through_text_streams(self, byte_pair: Any) -> None:
+        left, right = byte_pair(max_chunk=3)
+        async with TextStream(left, "utf-16") as sender, TextStream(right, "utf-16") as receiver:
+            await sender.send("ab")
+            await sender.send("cd")
+            await sender.send_eof()
+            assert await _receive_all(receiver) == "abcd"
+
+
 class TestTextStream:
     async def test_two_way(self, byte_pair: Any, pipe_attribute: Any) -> None:
         left, right = byte_pair(max_chunk=1)

@@ -93,6 +93,11 @@ class TextReceiveStream(ObjectReceiveStream[str]):
 class TextSendStream(ObjectSendStream[str]):
     """Send text encoded onto a byte stream.
 
+    Encoding is incremental, across sends: an encoding that starts its output
+    with a byte order mark (``"utf-16"``, ``"utf-32"``, ``"utf-8-sig"``) writes
+    it once, before the first text, not in front of every `send()`. Changing
+    `errors` on the stream applies to the next `send()`.
+
     Args:
         transport_stream: the byte stream to write; typed attributes pass
             through from it.
@@ -120,16 +125,19 @@ class TextSendStream(ObjectSendStream[str]):
         self.transport_stream = transport_stream
         self.encoding = encoding
         self.errors = errors
-        self._encoder = codecs.getencoder(encoding)
+        # One encoder for the whole stream: it remembers whether the BOM was written.
+        self._encoder = codecs.getincrementalencoder(encoding)(errors)
 
     async def send(self, item: str) -> None:
         """Encode ``item`` and send the bytes.
 
         Raises:
             UnicodeEncodeError: for characters the encoding cannot represent,
-                with ``errors="strict"``.
+                with ``errors="strict"`` (nothing is sent then, and a BOM not
+                yet written comes with the next text).
         """
-        encoded, _ = self._encoder(item, self.errors)
+        self._encoder.errors = self.errors
+        encoded = self._encoder.encode(item)
         await self.transport_stream.send(encoded)
 
     async def aclose(self) -> None:
