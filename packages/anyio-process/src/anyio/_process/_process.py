@@ -166,7 +166,7 @@ async def open_process(
     group: str | int | None = None,
     extra_groups: Iterable[str | int] | None = None,
     umask: int = -1,
-) -> Process:
+) -> AbstractProcess:
     """Start a child process and return it, with its pipes as byte streams.
 
     A ``str`` or ``bytes`` command runs through the shell; a sequence runs

@@ -52,10 +52,12 @@ from anyio import (
 from anyio.lowlevel import RunVar, current_token
 from anyio.streams.buffered import BufferedByteReceiveStream
 
-from ._process import Process, open_process
+from ._process import open_process
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from anyio.abc import Process as AbstractProcess
 
 _HEADER = struct.Struct("!Q")
 _WORKER_CODE = "from anyio.to_process import process_worker; process_worker()"
@@ -92,7 +94,7 @@ def _main_reference() -> tuple[str, str] | None:
 class Worker:
     """One worker process and the buffered reader of its answers."""
 
-    def __init__(self, process: Process) -> None:
+    def __init__(self, process: AbstractProcess) -> None:
         assert process.stdout is not None
         self.process = process
         self._reader = BufferedByteReceiveStream(process.stdout)
