@@ -17,6 +17,8 @@ API = Path(__file__).resolve().parent / "api"
 SUBMODULES = (
     "anyio.abc",
     "anyio.lowlevel",
+    "anyio.functools",
+    "anyio.itertools",
     "anyio.to_thread",
     "anyio.from_thread",
     "anyio.to_process",
