@@ -53,6 +53,7 @@ _add(
     "BusyResourceError ClosedResourceError ConnectionFailed DelimiterNotFound "
     "EndOfStream FutureAlreadyFinished FutureCancelled FutureFailed FutureNotFinished "
     "IncompleteRead NoEventLoopError RunFinishedError "
+    "TaskCancelled TaskFailed TaskNotFinished "
     "TypedAttributeLookupError WouldBlock",
 )
 _add(
@@ -113,6 +114,7 @@ _add(
 )
 _add("anyio._core._signals", _CORE, "open_signal_receiver")
 _add("anyio._core._future", _CORE, "Future")
+_add("anyio._core._handles", _CORE, "TaskHandle")
 _add("anyio._process", _PROCESS, "open_process run_process")
 _exports.add_submodules(_CORE, "abc lowlevel functools itertools")
 _exports.add_submodules(_STREAMS, "streams")
@@ -163,11 +165,15 @@ if TYPE_CHECKING:
     from anyio._core._exceptions import IncompleteRead as IncompleteRead
     from anyio._core._exceptions import NoEventLoopError as NoEventLoopError
     from anyio._core._exceptions import RunFinishedError as RunFinishedError
+    from anyio._core._exceptions import TaskCancelled as TaskCancelled
+    from anyio._core._exceptions import TaskFailed as TaskFailed
+    from anyio._core._exceptions import TaskNotFinished as TaskNotFinished
     from anyio._core._exceptions import (
         TypedAttributeLookupError as TypedAttributeLookupError,
     )
     from anyio._core._exceptions import WouldBlock as WouldBlock
     from anyio._core._future import Future as Future
+    from anyio._core._handles import TaskHandle as TaskHandle
     from anyio._core._io import notify_closing as notify_closing
     from anyio._core._io import wait_readable as wait_readable
     from anyio._core._io import wait_socket_readable as wait_socket_readable

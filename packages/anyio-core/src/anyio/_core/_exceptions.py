@@ -130,6 +130,24 @@ class FutureNotFinished(Exception):
     """
 
 
+class TaskFailed(Exception):
+    """Raised when reading the result of a `TaskHandle` whose task raised an exception.
+
+    The task's exception is this error's `__cause__`.
+    """
+
+
+class TaskCancelled(TaskFailed):
+    """Raised when reading the result of a `TaskHandle` whose task was cancelled."""
+
+
+class TaskNotFinished(Exception):
+    """Raised when reading the result of a `TaskHandle` whose task is still running.
+
+    Await `TaskHandle.wait()` first.
+    """
+
+
 # Shown (and pickled) as `anyio.X`, the name users import them by.
 for _value in list(globals().values()):
     if isinstance(_value, type) and issubclass(_value, BaseException):

@@ -42,14 +42,18 @@ from asyncio import (
 )
 from contextlib import suppress
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 from ..._core._backend import get_backend
 from ..._core._crossloop import start_in_loop
+from ..._core._handles import TaskHandle, TaskStatusEnum, coroutine_name, not_a_coroutine
+from ..._core._handles import callable_name as callable_name
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import (
+    _ACTIVE,
+    _EXITED,
     CancelScope,
     TaskState,
     cancelled_origin,
@@ -61,7 +65,8 @@ from ._cancel import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Generator
+    from collections.abc import Awaitable, Callable, Coroutine, Generator
+    from contextvars import Context
     from types import TracebackType
 
     from typing_extensions import Self
@@ -73,6 +78,7 @@ else:
     from typing_extensions import TypeVarTuple, Unpack
 
 PosArgsT = TypeVarTuple("PosArgsT")
+T = TypeVar("T")
 
 if sys.version_info >= (3, 12):
     from asyncio import eager_task_factory
@@ -80,17 +86,6 @@ if sys.version_info >= (3, 12):
     _EAGER_CODE: object = eager_task_factory.__code__
 else:
     _EAGER_CODE = object()
-
-
-def callable_name(func: Callable[..., Any]) -> str:
-    """Return ``module.qualname`` of ``func``, the default task name."""
-    try:
-        return f"{func.__module__}.{func.__qualname__}"
-    except AttributeError:
-        pass
-    module = getattr(func, "__module__", None)
-    qualname = getattr(func, "__qualname__", None)
-    return ".".join(part for part in (module, qualname) if part)
 
 
 def _task_maker(loop: AbstractEventLoop) -> Callable[..., Task[Any]]:
@@ -116,15 +111,134 @@ def _not_a_coroutine(func: Callable[..., Any], value: object) -> TypeError:
     )
 
 
+class AsyncioTaskHandle(TaskState, TaskHandle[T]):
+    """A child's `TaskHandle`, which is also its `TaskState` (one record per task).
+
+    The outcome is read off the ``asyncio.Task`` when asked; spawning pays only
+    for the few fields below. `cancel()` splices a scope of the task's own under
+    the scopes the task entered (see `_splice_own_scope`), so that the task is
+    cancelled level-triggered, like inside any cancelled scope, while its group is
+    not.
+    """
+
+    __slots__ = ("_own_scope", "_root", "_start_value", "_task")
+
+    def __init__(self, parent_id: int | None, scope: CancelScope) -> None:
+        # TaskState's fields, set here rather than through its __init__ (spawn path).
+        self.parent_id = parent_id
+        self.scope = scope
+        self.cancels = 0
+        self.poke_pending = False
+        # The group's scope, at the bottom of this task's scope chain.
+        self._root = scope
+        # The scope cancel() made, or None.
+        self._own_scope: CancelScope | None = None
+        self._start_value: Any = None
+        self._task: Task[T]  # set right after the task is made
+
+    def _get_status(self) -> TaskStatusEnum:
+        task = self._task
+        if not task.done():
+            return TaskStatusEnum.PENDING
+        if task.cancelled():
+            return TaskStatusEnum.CANCELLED
+        if task.exception() is not None:
+            return TaskStatusEnum.FAILED
+        return TaskStatusEnum.FINISHED
+
+    def _get_value(self) -> T:
+        return self._task.result()
+
+    def _get_exception(self) -> BaseException:
+        exc = self._task.exception()
+        assert exc is not None
+        return exc
+
+    def _get_start_value(self) -> Any:
+        return self._start_value
+
+    @property
+    def name(self) -> str:
+        return self._task.get_name()
+
+    @property
+    def coro(self) -> Coroutine[Any, Any, T]:
+        return cast("Coroutine[Any, Any, T]", self._task.get_coro())
+
+    async def wait(self) -> None:
+        task = self._task
+        if task.done():
+            await checkpoint_if_cancelled()
+            await cancel_shielded_checkpoint()
+            return
+        waiter = task.get_loop().create_future()
+        wake = partial(_wake_waiter, waiter)
+        task.add_done_callback(wake)
+        try:
+            await waiter
+        finally:
+            task.remove_done_callback(wake)
+            del waiter  # a cancellation's traceback holds this frame
+
+    def cancel(self) -> None:
+        task = self._task
+        if task.done():
+            return
+        scope = self._own_scope
+        if scope is None:
+            scope = self._own_scope = self._splice_own_scope(task)
+        scope.cancel()
+
+    def _splice_own_scope(self, task: Task[Any]) -> CancelScope:
+        """Put a new active scope between the group's scope and the task's own scopes."""
+        root = self._root
+        own = CancelScope()
+        own._state = _ACTIVE
+        own._host = task
+        own._parent = root
+        root._children.add(own)
+        if self.scope is root:
+            root._tasks.discard(task)
+            own._tasks.add(task)
+            self.scope = own
+        else:
+            # The task is inside scopes of its own: re-parent the outermost one.
+            bottom = self.scope
+            while bottom is not None and bottom._parent is not root:
+                bottom = bottom._parent
+            if bottom is not None:
+                root._children.discard(bottom)
+                bottom._parent = own
+                own._children.add(bottom)
+        return own
+
+    def _unsplice(self) -> None:
+        """Retire the scope of `cancel()` once the task is done (it is never exited)."""
+        own = self._own_scope
+        if own is not None:
+            own._state = _EXITED
+            own._host = None
+            own._tasks.clear()
+            self._root._children.discard(own)
+
+
+def _wake_waiter(waiter: Future[None], _task: object) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
 class TaskStatus:
     """The ``task_status`` given to a function started with `TaskGroup.start()`."""
 
-    __slots__ = ("_future", "_group")
+    __slots__ = ("_future", "_group", "_handle")
 
-    def __init__(self, future: Future[Any], group: TaskGroup) -> None:
+    def __init__(
+        self, future: Future[Any], group: TaskGroup, handle: AsyncioTaskHandle[Any]
+    ) -> None:
         # None once the task has finished (see TaskGroup._on_child_done).
         self._future: Future[Any] | None = future
         self._group = group
+        self._handle = handle
 
     def started(self, value: object = None) -> None:
         future = self._future
@@ -135,6 +249,7 @@ class TaskStatus:
         except InvalidStateError:
             if future is None or not future.cancelled():
                 raise RuntimeError("called 'started' twice on the same task status") from None
+        self._handle._start_value = value
         task = current_task()
         state = task_states.get(task) if task is not None else None
         if state is not None and self._group._host is not None:
@@ -178,28 +293,94 @@ class TaskGroup(AbstractTaskGroup):
 
     def start_soon(
         self,
-        func: Callable[[Unpack[PosArgsT]], Awaitable[Any]],
+        func: Callable[[Unpack[PosArgsT]], Coroutine[Any, Any, T]],
         *args: Unpack[PosArgsT],
         name: object = None,
-    ) -> None:
-        # _start_task() for a task without a status, inlined: spawning is the
-        # hottest path of a task group. Keep the two in step.
+    ) -> AsyncioTaskHandle[T]:
+        # _spawn() inlined: spawning is the hottest path of a task group. Keep
+        # the two in step.
         if not self._active:
             raise _inactive_group()
         coro = func(*args)
         if type(coro) is not types.CoroutineType and not iscoroutine(coro):
             raise _not_a_coroutine(func, coro)
-        task = self._make_task(coro, name=callable_name(func) if name is None else str(name))
         scope = self.cancel_scope
-        task_states[task] = TaskState(self._host_id, scope)
+        # The handle is the child's TaskState: no extra record per task.
+        handle: AsyncioTaskHandle[T] = AsyncioTaskHandle(self._host_id, scope)
+        task = handle._task = self._make_task(
+            coro, name=callable_name(func) if name is None else str(name)
+        )
+        task_states[task] = handle
         scope._tasks.add(task)
         self._num_tasks += 1
         task.add_done_callback(self._on_done)
         if cancelled_origin(scope) is not None:
             deliver(task)  # it will see the cancellation at its first checkpoint
+        return handle
+
+    def create_task(
+        self,
+        coro: Coroutine[Any, Any, T],
+        *,
+        name: object = None,
+        context: Context | None = None,
+    ) -> AsyncioTaskHandle[T]:
+        if type(coro) is not types.CoroutineType and not iscoroutine(coro):
+            raise not_a_coroutine("create_task()'s argument", coro)
+        if not self._active:
+            coro.close()  # never awaited: no "was never awaited" warning on top
+            raise _inactive_group()
+        handle: AsyncioTaskHandle[T] = AsyncioTaskHandle(self._host_id, self.cancel_scope)
+        self._spawn(handle, coro, coroutine_name(coro) if name is None else str(name), context)
+        return handle
+
+    def _spawn(
+        self,
+        handle: AsyncioTaskHandle[Any],
+        coro: Coroutine[Any, Any, Any],
+        name: str,
+        context: Context | None = None,
+    ) -> Task[Any]:
+        if context is None:
+            task = self._make_task(coro, name=name)
+        elif sys.version_info >= (3, 11):
+            task = self._make_task(coro, name=name, context=context)
+        else:  # pragma: no cover - Python 3.10's Task copies the current context
+            task = context.run(self._make_task, coro, name=name)
+        handle._task = task
+        scope = self.cancel_scope
+        task_states[task] = handle
+        scope._tasks.add(task)
+        self._num_tasks += 1
+        task.add_done_callback(self._on_done)
+        if cancelled_origin(scope) is not None:
+            deliver(task)  # it will see the cancellation at its first checkpoint
+        return task
+
+    @overload
+    async def start(
+        self,
+        func: Callable[..., Coroutine[Any, Any, T]],
+        *args: object,
+        name: object = None,
+        return_handle: Literal[False] = False,
+    ) -> Any: ...
+
+    @overload
+    async def start(
+        self,
+        func: Callable[..., Coroutine[Any, Any, T]],
+        *args: object,
+        name: object = None,
+        return_handle: Literal[True],
+    ) -> TaskHandle[T]: ...
 
     async def start(
-        self, func: Callable[..., Awaitable[Any]], *args: object, name: object = None
+        self,
+        func: Callable[..., Coroutine[Any, Any, T]],
+        *args: object,
+        name: object = None,
+        return_handle: bool = False,
     ) -> Any:
         host = self._host
         if host is not None and host.get_loop() is not _get_running_loop():
@@ -208,12 +389,12 @@ class TaskGroup(AbstractTaskGroup):
             return await start_in_loop(
                 get_backend("asyncio"),
                 host.get_loop(),
-                partial(self.start, func, *args, name=name),
+                partial(self.start, func, *args, name=name, return_handle=return_handle),
             )
         future: Future[Any] = fast_running_loop().create_future()
-        task = self._start_task(func, args, name, future)
+        handle, task = self._start_task(func, args, name, future)
         try:
-            return await future
+            value = await future
         except CancelledError:
             # The task belongs to the caller until it calls started(), so the
             # caller's cancellation cancels it; wait for it to go away.
@@ -226,6 +407,7 @@ class TaskGroup(AbstractTaskGroup):
             # The error's traceback holds this frame: drop the references to the
             # future and the task, which hold the error (no reference cycle).
             del future, task
+        return handle if return_handle else value
 
     def _start_task(
         self,
@@ -233,31 +415,31 @@ class TaskGroup(AbstractTaskGroup):
         args: tuple[Any, ...],
         name: object,
         status: Future[Any],
-    ) -> Task[Any]:
+    ) -> tuple[AsyncioTaskHandle[Any], Task[Any]]:
         """Spawn ``func(*args, task_status=...)`` for `start()`, reporting to ``status``."""
         if not self._active:
             raise _inactive_group()
-        task_status = TaskStatus(status, self)
+        # Until started() moves it, the child belongs to the task calling start().
+        handle: AsyncioTaskHandle[Any] = AsyncioTaskHandle(
+            id(fast_current_task()), self.cancel_scope
+        )
+        task_status = TaskStatus(status, self, handle)
         coro = func(*args, task_status=task_status)
         if type(coro) is not types.CoroutineType and not iscoroutine(coro):
             raise _not_a_coroutine(func, coro)
-        task = self._make_task(coro, name=callable_name(func) if name is None else str(name))
-        scope = self.cancel_scope
-        # Until started() moves it, the child belongs to the task calling start().
-        task_states[task] = TaskState(id(fast_current_task()), scope)
-        scope._tasks.add(task)
-        self._num_tasks += 1
+        task = self._spawn(handle, coro, callable_name(func) if name is None else str(name))
         self._starting[task] = task_status
-        task.add_done_callback(self._on_done)
-        if cancelled_origin(scope) is not None:
-            deliver(task)  # it will see the cancellation at its first checkpoint
-        return task
+        return handle, task
 
     def _on_child_done(self, task: Task[Any]) -> None:
         state = task_states.pop(task, None)
         if state is not None and state.scope is not None:
             state.scope._tasks.discard(task)
         self._num_tasks -= 1
+        own_cancelled = False
+        if isinstance(state, AsyncioTaskHandle) and state._own_scope is not None:
+            own_cancelled = state._own_scope._cancel_called
+            state._unsplice()
         if not self._num_tasks and self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
@@ -270,6 +452,8 @@ class TaskGroup(AbstractTaskGroup):
         if status is not None and status.cancelled():
             return  # the start() call was cancelled and cancelled the child
         if task.cancelled():
+            if own_cancelled and status is None:
+                return  # cancelled through its handle: the group goes on
             self._child_cancelled = True
             self._on_child_cancelled(task, status)
             return

@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import trio
 
 from ..._core._backend import get_backend
 from ..._core._crossloop import start_in_loop
+from ..._core._handles import (
+    TaskHandle,
+    TaskStatusEnum,
+    callable_name,
+    coroutine_name,
+    not_a_coroutine,
+)
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import TRIO_TAKES_REASON, CancelScope
 
+try:
+    from trio._core._run import CancelStatus as _CancelStatus
+except ImportError:  # pragma: no cover - a Trio that moved it
+    _CancelStatus = None
+
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Callable, Coroutine
+    from contextvars import Context
     from types import TracebackType
 
     from typing_extensions import Self
@@ -28,6 +41,139 @@ else:
     from typing_extensions import TypeVarTuple, Unpack
 
 PosArgsT = TypeVarTuple("PosArgsT")
+T = TypeVar("T")
+
+_PENDING = TaskStatusEnum.PENDING
+_FINISHED = TaskStatusEnum.FINISHED
+_FAILED = TaskStatusEnum.FAILED
+_CANCELLED = TaskStatusEnum.CANCELLED
+
+
+class TrioTaskHandle(TaskHandle[T]):
+    """A child's `TaskHandle` on Trio: `_run_child()` writes the outcome into it.
+
+    A Trio nursery keeps no outcome of its children, so each child runs inside
+    `_run_child()`, a one-frame wrapper coroutine. Cancelling one task must not
+    cost every task a cancel scope (entering a Trio scope costs more than
+    spawning), so `cancel()` makes one only when called: see `_cancel_now()`.
+    """
+
+    __slots__ = (
+        "_cancel_requested",
+        "_coro",
+        "_done",
+        "_exc",
+        "_name",
+        "_own_status",
+        "_start_value",
+        "_status",
+        "_task",
+        "_value",
+    )
+
+    def __init__(self, coro: Coroutine[Any, Any, T], name: str) -> None:
+        self._coro = coro
+        self._name = name
+        self._status = _PENDING
+        self._value: T | None = None
+        self._exc: BaseException | None = None
+        self._start_value: Any = None
+        self._task: trio.lowlevel.Task | None = None  # set when it first runs
+        self._done: trio.Event | None = None  # made by the first wait()
+        self._cancel_requested = False
+        self._own_status: Any = None  # the Trio CancelStatus of cancel()
+
+    def _get_status(self) -> TaskStatusEnum:
+        return self._status
+
+    def _get_value(self) -> T:
+        return self._value  # type: ignore[return-value]  # set with FINISHED
+
+    def _get_exception(self) -> BaseException:
+        assert self._exc is not None
+        return self._exc
+
+    def _get_start_value(self) -> Any:
+        return self._start_value
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def coro(self) -> Coroutine[Any, Any, T]:
+        return self._coro
+
+    async def wait(self) -> None:
+        if self._status is not _PENDING:
+            await trio.lowlevel.checkpoint()
+            return
+        if self._done is None:
+            self._done = trio.Event()
+        await self._done.wait()
+
+    def cancel(self) -> None:
+        if self._status is not _PENDING or self._cancel_requested:
+            return
+        self._cancel_requested = True
+        if self._task is not None:
+            self._cancel_now(self._task)
+        # else: _run_child() calls _cancel_now() when the task first runs.
+
+    def _cancel_now(self, task: trio.lowlevel.Task) -> None:
+        """Cancel ``task`` alone, level-triggered, with a scope spliced in now.
+
+        Trio's ``TaskStatus.started()`` moves a task between nurseries the same
+        way: a new CancelStatus goes between the nursery's status and the
+        outermost status of the task (or the task itself), then its scope is
+        cancelled. Shielded scopes inside the task still shield.
+        """
+        nursery = task.parent_nursery
+        assert nursery is not None
+        root = nursery._cancel_status
+        scope = trio.CancelScope()
+        own = _CancelStatus(scope=scope, parent=None)
+        scope._cancel_status = own
+        inner = task._cancel_status
+        if inner is root:
+            task._activate_cancel_status(own)
+        else:
+            while inner is not None and inner.parent is not root:
+                inner = inner.parent
+            if inner is not None:
+                inner.parent = own
+        own.parent = root
+        self._own_status = own
+        scope.cancel()
+
+
+async def _run_child(handle: TrioTaskHandle[Any], coro: Coroutine[Any, Any, Any]) -> None:
+    """Run ``coro`` as the body of a child task, recording its outcome in ``handle``."""
+    if handle._cancel_requested:
+        handle._cancel_now(trio.lowlevel.current_task())
+    else:
+        handle._task = trio.lowlevel.current_task()
+    try:
+        handle._value = await coro
+        handle._status = _FINISHED
+    except trio.Cancelled:
+        handle._status = _CANCELLED
+        own = handle._own_status
+        if own is None or (own.parent is not None and own.parent.effectively_cancelled):
+            raise  # the group's (or an outer) cancellation: the nursery takes it
+        # Cancelled through the handle alone: the task ends here, quietly.
+    except BaseException as exc:
+        handle._exc = exc
+        handle._status = _FAILED
+        raise
+    finally:
+        if handle._own_status is not None:
+            handle._own_status.parent = None
+            handle._own_status = None
+        handle._task = None
+        if handle._done is not None:
+            handle._done.set()
+        del handle, coro  # a traceback holds this frame: no cycle through the handle
 
 
 class TaskGroup(AbstractTaskGroup):
@@ -96,14 +242,65 @@ class TaskGroup(AbstractTaskGroup):
 
     def start_soon(
         self,
-        func: Callable[[Unpack[PosArgsT]], Awaitable[Any]],
+        func: Callable[[Unpack[PosArgsT]], Coroutine[Any, Any, T]],
         *args: Unpack[PosArgsT],
         name: object = None,
-    ) -> None:
-        self._check_active().start_soon(func, *args, name=name)
+    ) -> TrioTaskHandle[T]:
+        nursery = self._check_active()
+        coro = func(*args)
+        if not hasattr(coro, "cr_frame"):
+            raise not_a_coroutine(f"{callable_name(func)}()'s return value", coro)
+        task_name = callable_name(func) if name is None else name
+        handle: TrioTaskHandle[T] = TrioTaskHandle(coro, str(task_name))
+        nursery.start_soon(_run_child, handle, coro, name=task_name)
+        return handle
+
+    def create_task(
+        self,
+        coro: Coroutine[Any, Any, T],
+        *,
+        name: object = None,
+        context: Context | None = None,
+    ) -> TrioTaskHandle[T]:
+        if not hasattr(coro, "cr_frame"):
+            raise not_a_coroutine("create_task()'s argument", coro)
+        try:
+            nursery = self._check_active()
+        except RuntimeError:
+            coro.close()  # never awaited: no "was never awaited" warning on top
+            raise
+        task_name = coroutine_name(coro) if name is None else str(name)
+        handle: TrioTaskHandle[T] = TrioTaskHandle(coro, task_name)
+        if context is None:
+            nursery.start_soon(_run_child, handle, coro, name=task_name)
+        else:
+            _spawn_in_context(nursery, handle, coro, task_name, context)
+        return handle
+
+    @overload
+    async def start(
+        self,
+        func: Callable[..., Coroutine[Any, Any, T]],
+        *args: object,
+        name: object = None,
+        return_handle: Literal[False] = False,
+    ) -> Any: ...
+
+    @overload
+    async def start(
+        self,
+        func: Callable[..., Coroutine[Any, Any, T]],
+        *args: object,
+        name: object = None,
+        return_handle: Literal[True],
+    ) -> TaskHandle[T]: ...
 
     async def start(
-        self, func: Callable[..., Awaitable[Any]], *args: object, name: object = None
+        self,
+        func: Callable[..., Coroutine[Any, Any, T]],
+        *args: object,
+        name: object = None,
+        return_handle: bool = False,
     ) -> Any:
         nursery = self._check_active()
         token = self._token
@@ -111,9 +308,52 @@ class TaskGroup(AbstractTaskGroup):
             # Called from an event loop in another thread: the child must run
             # in the group's Trio run, and wake the caller in its own (_crossloop).
             return await start_in_loop(
-                get_backend("trio"), token, partial(self.start, func, *args, name=name)
+                get_backend("trio"),
+                token,
+                partial(self.start, func, *args, name=name, return_handle=return_handle),
             )
-        return await nursery.start(func, *args, name=name)
+        task_name = callable_name(func) if name is None else str(name)
+        holder: list[TrioTaskHandle[Any]] = []
+        try:
+            value = await nursery.start(
+                _run_started, holder, func, args, task_name, name=task_name
+            )
+            handle = holder[0]
+        finally:
+            # An error's traceback holds this frame; the handle holds the error.
+            del holder
+        handle._start_value = value
+        return handle if return_handle else value
+
+
+async def _run_started(
+    holder: list[TrioTaskHandle[Any]],
+    func: Callable[..., Coroutine[Any, Any, Any]],
+    args: tuple[Any, ...],
+    name: str,
+    *,
+    task_status: trio.TaskStatus[Any],
+) -> None:
+    """The body of a `start()`-ed child: make its coroutine and handle, then run it."""
+    coro = func(*args, task_status=task_status)
+    if not hasattr(coro, "cr_frame"):
+        raise not_a_coroutine(f"{callable_name(func)}()'s return value", coro)
+    handle: TrioTaskHandle[Any] = TrioTaskHandle(coro, name)
+    holder.append(handle)
+    del holder  # the caller's frame holds it; no cycle through a traceback
+    await _run_child(handle, coro)
+
+
+def _spawn_in_context(
+    nursery: trio.Nursery,
+    handle: TrioTaskHandle[Any],
+    coro: Coroutine[Any, Any, Any],
+    name: str,
+    context: Context,
+) -> None:
+    """Spawn the child in ``context`` (Trio's start_soon has no such argument)."""
+    runner = trio._core._run.GLOBAL_RUN_CONTEXT.runner
+    runner.spawn_impl(_run_child, (handle, coro), nursery, name, context=context)
 
 
 def _cancel_for(nursery: trio.Nursery, exc: BaseException) -> None:

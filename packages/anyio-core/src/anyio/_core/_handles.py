@@ -1,0 +1,224 @@
+"""`TaskHandle`: what `TaskGroup.create_task()` and `start_soon()` return.
+
+The design. Spawning is the hottest path of a task group, so a handle must cost
+(almost) nothing when nobody looks at it. Each backend therefore makes its handle
+*the per-task record it keeps anyway*: on asyncio the handle is the task's
+``TaskState`` (the cancel-scope bookkeeping every child already has) and reads the
+outcome off the ``asyncio.Task`` when asked; on Trio it is the object the child's
+thin wrapper coroutine writes its outcome into. This class holds the public
+surface (the properties, the result rules and the errors) and asks its subclass
+for five facts: `_get_status()`, `_get_value()`, `_get_exception()`, the name and
+the coroutine.
+
+``TaskHandle`` itself declares no ``__slots__`` on purpose: a backend's handle can
+then also derive from that backend's slotted per-task record without an instance
+layout conflict.
+
+Reading a result follows the rules of `anyio.Future`: `return_value` of a task that
+is still running raises `TaskNotFinished`; of a failed task `TaskFailed`, with the
+task's exception as ``__cause__``; of a cancelled task `TaskCancelled` (a subclass
+of `TaskFailed`).
+"""
+
+from __future__ import annotations
+
+import enum
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ._exceptions import TaskCancelled, TaskFailed, TaskNotFinished
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+
+    from ._tasks import CancelScope
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class TaskHandle(Generic[T_co]):
+    """A task spawned in a task group: its name, status and outcome, and a way to cancel it.
+
+    `TaskGroup.create_task()` and `TaskGroup.start_soon()` return one, and so does
+    `TaskGroup.start()` with ``return_handle=True``. The task still belongs to its
+    group: the group waits for it, and an exception it raises still cancels the
+    group and leaves it in the group's exception group. The handle lets the
+    spawner look at one task: wait for it, read what it returned, or cancel just
+    that task.
+
+    Args:
+        coro: the task's coroutine.
+        name: the task's name.
+        cancel_scope: the scope that `cancel()` cancels (backends pass none and
+            cancel the task their own way).
+
+    Example:
+        ```python
+        async with anyio.create_task_group() as tg:
+            handle = tg.create_task(fetch(url))
+            await handle.wait()
+            print(handle.return_value)
+        ```
+    """
+
+    class Status(enum.Enum):
+        """Where a task stands."""
+
+        #: Spawned, not finished yet (running, or waiting for its first turn).
+        PENDING = "pending"
+        #: Returned a value (`TaskHandle.return_value`).
+        FINISHED = "finished"
+        #: Raised an exception (`TaskHandle.exception`).
+        FAILED = "failed"
+        #: Ended by a cancellation (its own `TaskHandle.cancel()` or its group's).
+        CANCELLED = "cancelled"
+
+    def __init__(
+        self,
+        coro: Coroutine[Any, Any, T_co],
+        name: object,
+        cancel_scope: CancelScope | None = None,
+    ) -> None:
+        # A handle made directly (not by a task group) describes a task that was
+        # never spawned: it stays PENDING until cancelled.
+        self._d_coro = coro
+        self._d_name = str(name)
+        self._d_scope = cancel_scope
+        self._d_cancelled = False
+
+    # -- what a backend provides -------------------------------------------------
+
+    def _get_status(self) -> TaskStatusEnum:
+        return TaskStatusEnum.CANCELLED if self._d_cancelled else TaskStatusEnum.PENDING
+
+    def _get_value(self) -> T_co:  # only called when FINISHED
+        raise NotImplementedError  # pragma: no cover
+
+    def _get_exception(self) -> BaseException:  # only called when FAILED
+        raise NotImplementedError  # pragma: no cover
+
+    def _get_start_value(self) -> Any:
+        return None
+
+    @property
+    def name(self) -> str:
+        """The task's name (by default ``module.qualname`` of its function)."""
+        return self._d_name
+
+    @property
+    def coro(self) -> Coroutine[Any, Any, T_co]:
+        """The task's coroutine."""
+        return self._d_coro
+
+    def cancel(self) -> None:
+        """Cancel this task only (not its group); does nothing once it has finished.
+
+        The task sees the cancellation at its next checkpoint (and every one after
+        that, as inside a cancelled scope); shielded scopes inside it still protect
+        their contents. A task that ends by this cancellation does not cancel its
+        group; its status becomes `Status.CANCELLED`.
+        """
+        if self._d_scope is not None:
+            self._d_scope.cancel()
+        self._d_cancelled = True
+
+    async def wait(self) -> None:
+        """Wait until the task has finished, whatever the outcome (a checkpoint).
+
+        Cancelling the waiting task does not cancel the task waited for.
+        """
+        raise NotImplementedError("this handle was not spawned by a task group")
+
+    # -- the public surface --------------------------------------------------------
+
+    @property
+    def status(self) -> TaskStatusEnum:
+        """Where the task stands (`TaskHandle.Status`)."""
+        return self._get_status()
+
+    @property
+    def return_value(self) -> T_co:
+        """The value the task returned.
+
+        Raises:
+            TaskNotFinished: if the task has not finished yet.
+            TaskCancelled: if it was cancelled.
+            TaskFailed: if it raised an exception (the exception is the ``__cause__``).
+        """
+        status = self._get_status()
+        if status is TaskStatusEnum.FINISHED:
+            return self._get_value()
+        raise self._not_a_value(status)
+
+    @property
+    def exception(self) -> BaseException | None:
+        """The exception the task raised, or None if it returned a value.
+
+        Raises:
+            TaskNotFinished: if the task has not finished yet.
+            TaskCancelled: if it was cancelled.
+        """
+        status = self._get_status()
+        if status is TaskStatusEnum.FINISHED:
+            return None
+        if status is TaskStatusEnum.FAILED:
+            return self._get_exception()
+        raise self._not_a_value(status)
+
+    @property
+    def start_value(self) -> Any:
+        """The value the task passed to ``task_status.started()`` (None if not started that way)."""
+        return self._get_start_value()
+
+    def _not_a_value(self, status: TaskStatusEnum) -> Exception:
+        if status is TaskStatusEnum.PENDING:
+            return TaskNotFinished(
+                f"{self!r} has not finished yet; await its wait() method before reading its result"
+            )
+        if status is TaskStatusEnum.CANCELLED:
+            return TaskCancelled(f"{self!r} was cancelled, so it has no result")
+        exc = self._get_exception()
+        error = TaskFailed(f"{self!r} raised {exc!r}; the exception is this error's cause")
+        error.__cause__ = exc
+        return error
+
+    def __repr__(self) -> str:
+        return f"<TaskHandle name={self.name!r} status={self._get_status().name}>"
+
+
+TaskHandle.__module__ = "anyio"
+TaskHandle.Status.__module__ = "anyio"
+#: `TaskHandle.Status` under a module-level name, for the backends.
+TaskStatusEnum = TaskHandle.Status
+
+
+def callable_name(func: Callable[..., Any]) -> str:
+    """Return ``module.qualname`` of ``func`` (of its wrapped function for a partial)."""
+    while isinstance(func, partial):
+        func = func.func
+    try:
+        return f"{func.__module__}.{func.__qualname__}"
+    except AttributeError:
+        pass
+    module = getattr(func, "__module__", None)
+    qualname = getattr(func, "__qualname__", None)
+    return ".".join(part for part in (module, qualname) if part) or repr(func)
+
+
+def coroutine_name(coro: object) -> str:
+    """Return ``module.qualname`` of the function that made the coroutine ``coro``.
+
+    The same name `start_soon()` gives the task of that function.
+    """
+    qualname = getattr(coro, "__qualname__", None) or type(coro).__qualname__
+    frame = getattr(coro, "cr_frame", None)
+    module = frame.f_globals.get("__name__") if frame is not None else None
+    return f"{module}.{qualname}" if module else str(qualname)
+
+
+def not_a_coroutine(what: object, value: object) -> TypeError:
+    """Return the error for a spawn argument that is not (or did not make) a coroutine."""
+    return TypeError(
+        f"Expected {what} to be a coroutine object, but got {value!r}; pass an async "
+        "function (start_soon) or the coroutine it returns (create_task)"
+    )
