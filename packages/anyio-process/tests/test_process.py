@@ -203,6 +203,27 @@ class TestProcess:
             with anyio.fail_after(10):
                 assert await process.wait() == 0
 
+    async def test_waiting_arms_no_timer(self, exit_method: str, anyio_backend_name: str) -> None:
+        # Backend-specific look at the loop: no timer is pending while a task waits
+        # for a child (so nothing polls); asyncio has no public view of its timers.
+        def timers_pending() -> bool:
+            if anyio_backend_name == "trio":
+                import trio
+
+                deadline = trio.lowlevel.current_statistics().seconds_to_next_deadline
+                return bool(deadline != float("inf"))
+            import asyncio
+
+            loop: Any = asyncio.get_running_loop()
+            return bool(getattr(loop, "_scheduled", []))
+
+        async with await anyio.open_process(["cat"]) as process, anyio.create_task_group() as tg:
+            tg.start_soon(process.wait)
+            await anyio.wait_all_tasks_blocked()
+            assert not timers_pending()
+            assert process.stdin is not None
+            await process.stdin.aclose()
+
     async def test_wait_ignores_grandchildren_holding_the_pipes(self, exit_method: str) -> None:
         # anyio#1174: the child starts a grandchild that inherits stdin, stdout and
         # stderr and blocks reading stdin, then exits.
