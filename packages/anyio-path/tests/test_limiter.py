@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import pathlib
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -135,14 +136,13 @@ class TestPathLimiter:
     ) -> None:
         default = to_thread.current_default_thread_limiter()
         seen: list[tuple[float, float]] = []
-        real_stat = os.stat
+        real_stat = pathlib.Path.stat
 
-        def spy_stat(*args: Any, **kwargs: Any) -> os.stat_result:
-            if args and os.fspath(args[0]) == str(tree):
-                seen.append((limiter.borrowed_tokens, default.borrowed_tokens))
-            return real_stat(*args, **kwargs)
+        def spy_stat(self: pathlib.Path, **kwargs: Any) -> os.stat_result:
+            seen.append((limiter.borrowed_tokens, default.borrowed_tokens))
+            return real_stat(self, **kwargs)
 
-        monkeypatch.setattr(os, "stat", spy_stat)
+        monkeypatch.setattr(pathlib.Path, "stat", spy_stat)
         await anyio.Path(tree, limiter=limiter).stat()
         assert seen == [(1, 0)]
 
