@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from anyio import BrokenResourceError, ClosedResourceError, EndOfStream, TypedAttributeLookupError
+from anyio import (
+    BrokenResourceError,
+    CancelScope,
+    ClosedResourceError,
+    EndOfStream,
+    TypedAttributeLookupError,
+    create_task_group,
+    fail_after,
+    to_thread,
+    wait_all_tasks_blocked,
+)
 from anyio.abc import ByteReceiveStream, ByteSendStream
 from anyio.streams.file import FileReadStream, FileStreamAttribute, FileWriteStream
 
@@ -148,3 +158,60 @@ class TestFileWriteStream:
         async with await FileWriteStream.from_path(path) as stream:
             assert stream.extra(FileStreamAttribute.path) == path
             assert "FileWriteStream" in repr(stream)
+
+
+class TestCloseWhenCancelled:
+    """Leaving the context manager in a cancelled scope still closes (and flushes) the file."""
+
+    async def test_write_stream_flushes_and_closes(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.bin"
+        file = path.open("wb")  # buffered: the bytes stay in memory until flushed
+        with CancelScope() as scope:
+            async with FileWriteStream(file) as stream:
+                await stream.send(b"kept")
+                scope.cancel()
+        assert scope.cancelled_caught
+        assert file.closed
+        assert _contents(path) == b"kept"
+
+    async def test_read_stream_closes(self, data_file: Path) -> None:
+        with CancelScope() as scope:
+            async with await FileReadStream.from_path(data_file) as stream:
+                assert await stream.receive(2) == b"01"
+                scope.cancel()
+        assert scope.cancelled_caught
+        with pytest.raises(ClosedResourceError):
+            await stream.receive()
+        file = stream.extra(FileStreamAttribute.file)
+        assert file.closed
+
+    async def test_cancelled_while_closing(self) -> None:
+        closing, release = threading.Event(), threading.Event()
+
+        class SlowToClose(io.BytesIO):
+            def close(self) -> None:
+                closing.set()
+                release.wait(5)
+                super().close()
+
+        file = SlowToClose()
+        stream = FileWriteStream(file)
+        caught: list[bool] = []
+
+        async def closer() -> None:
+            with CancelScope() as scope:
+                scopes.append(scope)
+                await stream.aclose()
+            caught.append(scope.cancelled_caught)
+
+        scopes: list[CancelScope] = []
+        with fail_after(10):
+            async with create_task_group() as tg:
+                tg.start_soon(closer)
+                await to_thread.run_sync(closing.wait, 5)
+                scopes[0].cancel()
+                await wait_all_tasks_blocked()
+                assert caught == []  # still closing, cancellation or not
+                release.set()
+        assert caught == [True]
+        assert file.closed

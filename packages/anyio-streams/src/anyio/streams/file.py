@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from .. import to_thread
 from .._core._exceptions import BrokenResourceError, ClosedResourceError, EndOfStream
+from .._core._lowlevel import checkpoint_if_cancelled
+from .._core._tasks import CancelScope
 from .._core._typedattr import TypedAttributeProvider, TypedAttributeSet, typed_attribute
 from ..abc import ByteReceiveStream, ByteSendStream
 from ._checks import check_max_bytes
@@ -54,8 +56,16 @@ class _BaseFileStream(TypedAttributeProvider):
             raise BrokenResourceError from exc
 
     async def aclose(self) -> None:
-        """Close the file (in a worker thread)."""
-        await to_thread.run_sync(self._file.close)
+        """Close the file (in a worker thread), flushing what was written.
+
+        The close is shielded from cancellation: a stream closed in a
+        cancelled scope (say, when the ``async with`` block is left because
+        of a timeout) still closes its file and writes out its buffered
+        data, then lets the cancellation go on.
+        """
+        with CancelScope(shield=True):
+            await to_thread.run_sync(self._file.close)
+        await checkpoint_if_cancelled()
 
     @property
     def extra_attributes(self) -> Mapping[Any, Callable[[], Any]]:
