@@ -57,7 +57,7 @@ class GroupThread:
 
     def _run(self) -> None:
         try:
-            anyio.run(self._main, backend=self.backend)
+            anyio.run(self._main, backend=self.backend, backend_options=options_for(self.backend))
         except BaseException as exc:  # reported by close()
             self._error = exc
             self._ready.set()
@@ -103,8 +103,14 @@ def group(backends: tuple[str, str]) -> Iterator[GroupThread]:
         yield group_thread
 
 
+def options_for(backend: str) -> dict[str, Any]:
+    # asyncio's debug mode raises at once on a non-thread-safe call made from
+    # another thread, instead of leaving it to chance whether the loop sleeps.
+    return {"debug": True} if backend == "asyncio" else {}
+
+
 def run_caller(backends: tuple[str, str], func: Callable[[], Awaitable[Any]]) -> Any:
-    return anyio.run(func, backend=backends[1])
+    return anyio.run(func, backend=backends[1], backend_options=options_for(backends[1]))
 
 
 def test_started_wakes_the_caller_in_another_loop(
@@ -233,13 +239,10 @@ def test_event_set_from_another_thread_wakes_the_waiter(backend: str, setter: st
                 tg.start_soon(report_parked)
                 await event.wait()
 
-    # asyncio's debug mode refuses a non-thread-safe call from another thread
-    # at once, instead of leaving it to chance whether the loop sleeps already.
-    options = {"debug": True} if backend == "asyncio" else {}
     setter_thread = threading.Thread(target=set_when_parked)
     setter_thread.start()
     try:
-        anyio.run(main, backend=backend, backend_options=options)
+        anyio.run(main, backend=backend, backend_options=options_for(backend))
     finally:
         parked.set()
         setter_thread.join(10)
