@@ -44,7 +44,7 @@ from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
-from ..._core._backend import get_backend
+from ..._core._backend import get_backend, running_asyncio_loop
 from ..._core._crossloop import start_in_loop
 from ..._core._handles import TaskHandle, TaskStatusEnum, coroutine_name, not_a_coroutine
 from ..._core._handles import callable_name as callable_name
@@ -383,12 +383,17 @@ class TaskGroup(AbstractTaskGroup):
         return_handle: bool = False,
     ) -> Any:
         host = self._host
-        if host is not None and host.get_loop() is not _get_running_loop():
+        # The cheap check first: asyncio's own lookup costs a getpid() before 3.12.
+        if (
+            host is not None
+            and (loop := host.get_loop()) is not running_asyncio_loop()
+            and loop is not _get_running_loop()
+        ):
             # Called from an event loop in another thread: the child must run
             # in the group's loop, and wake the caller in its own (_crossloop).
             return await start_in_loop(
                 get_backend("asyncio"),
-                host.get_loop(),
+                loop,
                 partial(self.start, func, *args, name=name, return_handle=return_handle),
             )
         future: Future[Any] = fast_running_loop().create_future()
