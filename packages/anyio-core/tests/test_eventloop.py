@@ -345,6 +345,41 @@ class TestImportCost:
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == "[]"
 
+    @pytest.mark.parametrize("backend", ["asyncio", "trio"])
+    def test_first_use_in_a_test_imports_nothing(self, backend: str, tmp_path: Path) -> None:
+        # The pytest plugin's runner imports them too, before its loop starts.
+        test_file = tmp_path / "test_first_use.py"
+        test_file.write_text(
+            textwrap.dedent(
+                f"""
+                import sys
+                import anyio
+                import pytest
+
+                @pytest.fixture
+                def anyio_backend():
+                    return {backend!r}
+
+                @pytest.mark.anyio
+                async def test_first_use():
+                    before = set(sys.modules)
+                    anyio.CapacityLimiter(2)
+                    anyio.Lock()
+                    await anyio.Path(".").exists()
+                    await anyio.to_thread.run_sync(int)
+                    assert sorted(set(sys.modules) - before) == []
+                """
+            )
+        )
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
     def test_import_anyio_stays_cheap(self) -> None:
         code = (
             "import sys, anyio; "

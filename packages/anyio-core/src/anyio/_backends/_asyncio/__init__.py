@@ -182,6 +182,9 @@ class AsyncioBackend:
         return _runner.run(func, args, options)
 
     def create_test_runner(self, options: Mapping[str, Any]) -> TestRunner:
+        from ..._core._eventloop import preload
+
+        preload()  # as anyio.run() does: no import stalls the loop on a first use
         return _runner.TestRunner(options)
 
 
