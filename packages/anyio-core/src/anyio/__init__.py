@@ -115,6 +115,7 @@ _add(
 _add("anyio._core._signals", _CORE, "open_signal_receiver")
 _add("anyio._core._future", _CORE, "Future")
 _add("anyio._core._handles", _CORE, "TaskHandle")
+_add("anyio._core._combinators", _CORE, "gather amap as_completed")
 _add("anyio._process", _PROCESS, "open_process run_process")
 _exports.add_submodules(_CORE, "abc lowlevel functools itertools")
 _exports.add_submodules(_STREAMS, "streams")
@@ -172,6 +173,9 @@ if TYPE_CHECKING:
         TypedAttributeLookupError as TypedAttributeLookupError,
     )
     from anyio._core._exceptions import WouldBlock as WouldBlock
+    from anyio._core._combinators import amap as amap
+    from anyio._core._combinators import as_completed as as_completed
+    from anyio._core._combinators import gather as gather
     from anyio._core._future import Future as Future
     from anyio._core._handles import TaskHandle as TaskHandle
     from anyio._core._io import notify_closing as notify_closing

@@ -22,10 +22,8 @@ from ..._core._tasks import ENTERED_TWICE_MSG
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import TRIO_TAKES_REASON, CancelScope
 
-try:
-    from trio._core._run import CancelStatus as _CancelStatus
-except ImportError:  # pragma: no cover - a Trio that moved it
-    _CancelStatus = None
+# Trio internals, used only by TaskHandle.cancel() (see TrioTaskHandle._cancel_now).
+from trio._core._run import CancelStatus as _CancelStatus
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -134,10 +132,11 @@ class TrioTaskHandle(TaskHandle[T]):
         scope = trio.CancelScope()
         own = _CancelStatus(scope=scope, parent=None)
         scope._cancel_status = own
-        inner = task._cancel_status
+        inner: _CancelStatus | None = task._cancel_status
         if inner is root:
             task._activate_cancel_status(own)
         else:
+            # The task is inside scopes of its own: re-parent the outermost one.
             while inner is not None and inner.parent is not root:
                 inner = inner.parent
             if inner is not None:
@@ -318,10 +317,12 @@ class TaskGroup(AbstractTaskGroup):
             value = await nursery.start(
                 _run_started, holder, func, args, task_name, name=task_name
             )
-            handle = holder[0]
-        finally:
-            # An error's traceback holds this frame; the handle holds the error.
-            del holder
+        except BaseException:
+            # The error's traceback holds Trio's frame, which holds the holder;
+            # the handle holds the error: empty the holder, or that is a cycle.
+            holder.clear()
+            raise
+        handle = holder.pop()
         handle._start_value = value
         return handle if return_handle else value
 
@@ -340,8 +341,11 @@ async def _run_started(
         raise not_a_coroutine(f"{callable_name(func)}()'s return value", coro)
     handle: TrioTaskHandle[Any] = TrioTaskHandle(coro, name)
     holder.append(handle)
-    del holder  # the caller's frame holds it; no cycle through a traceback
-    await _run_child(handle, coro)
+    del holder
+    try:
+        await _run_child(handle, coro)
+    finally:
+        del handle  # an error's traceback holds this frame; the handle holds the error
 
 
 def _spawn_in_context(
