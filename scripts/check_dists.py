@@ -44,7 +44,12 @@ OWNED: dict[str, tuple[str, tuple[str, ...]]] = {
     "anyio_streams": ("anyio-streams", ("anyio/streams/",)),
     "anyio_threads": (
         "anyio-threads",
-        ("anyio/to_thread.py", "anyio/from_thread.py", "anyio/_threads/"),
+        (
+            "anyio/to_thread.py",
+            "anyio/from_thread.py",
+            "anyio/to_interpreter.py",
+            "anyio/_threads/",
+        ),
     ),
     "anyio_path": ("anyio-path", ("anyio/_path/",)),
     "anyio_testing": ("anyio-testing", ("anyio/pytest_plugin.py", "anyio/_testing/")),
@@ -63,6 +68,7 @@ SMOKE_MODULES = {
     "anyio.streams": "anyio_streams",
     "anyio.to_thread": "anyio_threads",
     "anyio.from_thread": "anyio_threads",
+    "anyio.to_interpreter": "anyio_threads",
     "anyio._path": "anyio_path",
     "anyio.pytest_plugin": "anyio_testing",
     "anyio._net": "anyio_net",
