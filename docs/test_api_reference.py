@@ -21,6 +21,7 @@ SUBMODULES = (
     "anyio.itertools",
     "anyio.to_thread",
     "anyio.from_thread",
+    "anyio.to_interpreter",
     "anyio.to_process",
     "anyio.streams.memory",
     "anyio.streams.stapled",
