@@ -400,12 +400,26 @@ class TrioTaskInfo(TaskInfo):
     def __init__(self, task: trio.lowlevel.Task) -> None:
         parent = task.parent_nursery
         parent_id = id(parent.parent_task) if parent is not None else None
-        super().__init__(id(task), parent_id, task.name, task.coro)
+        super().__init__(id(task), parent_id, task.name, _user_coro(task.coro))
         self._task = task
 
     def has_pending_cancellation(self) -> bool:
         status = getattr(self._task, "_cancel_status", None)
         return bool(getattr(status, "effectively_cancelled", False))
+
+
+def _user_coro(coro: Any) -> Any:
+    """Return the coroutine a child runs, not `_run_child()` (or `_run_started()`) around it."""
+    while getattr(coro, "cr_code", None) in _WRAPPER_CODES:
+        frame = coro.cr_frame
+        inner = frame.f_locals.get("coro") if frame is not None else None
+        if inner is None:
+            break
+        coro = inner
+    return coro
+
+
+_WRAPPER_CODES = (_run_child.__code__, _run_started.__code__)
 
 
 def get_current_task() -> TaskInfo:
