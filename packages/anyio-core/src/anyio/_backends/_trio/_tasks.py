@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import trio
 
+# Trio internals, used only by TaskHandle.cancel() (see TrioTaskHandle._cancel_now).
+from trio._core._run import CancelStatus as _CancelStatus
+
 from ..._core._backend import get_backend
 from ..._core._crossloop import start_in_loop
 from ..._core._handles import (
@@ -21,9 +24,6 @@ from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import TRIO_TAKES_REASON, CancelScope
-
-# Trio internals, used only by TaskHandle.cancel() (see TrioTaskHandle._cancel_now).
-from trio._core._run import CancelStatus as _CancelStatus
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
