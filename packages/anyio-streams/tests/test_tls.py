@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import ssl
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,9 @@ from anyio import (
     CancelScope,
     ClosedResourceError,
     EndOfStream,
+    Event,
     create_task_group,
+    fail_after,
     get_cancelled_exc_class,
     wait_all_tasks_blocked,
 )
@@ -303,6 +306,141 @@ class TestClosing:
             await server.receive()
         with pytest.raises(EndOfStream):
             await right.receive()
+        await right.aclose()
+
+
+class _StallingTransport(ByteStream):
+    """A byte stream whose sends can be made to wait forever (until cancelled)."""
+
+    def __init__(self, inner: ByteStream) -> None:
+        self.inner = inner
+        self.stall = False
+
+    async def send(self, item: bytes) -> None:
+        if self.stall:
+            await Event().wait()
+        await self.inner.send(item)
+
+    async def receive(self, max_bytes: int = 65536) -> bytes:
+        return await self.inner.receive(max_bytes)
+
+    async def send_eof(self) -> None:
+        await self.inner.send_eof()
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class TestLostRecords:
+    """A send cancelled with encrypted data on the way breaks the stream for good."""
+
+    async def test_cancelled_send_breaks_the_stream(
+        self, byte_pair: Any, client_context: Any, server_context: Any
+    ) -> None:
+        left, right = byte_pair()
+        transport = _StallingTransport(left)
+        client, server = await _connect(transport, right, client_context, server_context)
+        transport.stall = True
+        with fail_after(5):
+            async with create_task_group() as tg:
+                tg.start_soon(client.send, b"lost on the way")
+                await wait_all_tasks_blocked()
+                tg.cancel_scope.cancel()
+        transport.stall = False
+        with pytest.raises(BrokenResourceError, match="records may be lost"):
+            await client.send(b"would be corrupt")
+        with pytest.raises(BrokenResourceError):
+            await client.receive()
+        with pytest.raises(BrokenResourceError):
+            await client.unwrap()
+        with fail_after(5):
+            await client.aclose()  # no closing handshake on a broken stream
+        with pytest.raises(ClosedResourceError):
+            await left.receive()  # the transport was closed
+        await server.transport_stream.aclose()
+
+    async def test_send_in_a_cancelled_scope_loses_nothing(
+        self, byte_pair: Any, client_context: Any, server_context: Any
+    ) -> None:
+        left, right = byte_pair()
+        client, server = await _connect(left, right, client_context, server_context)
+        try:
+            with CancelScope() as scope:
+                scope.cancel()
+                await client.send(b"never encrypted")
+            assert scope.cancelled_caught
+            await client.send(b"still fine")
+            assert await server.receive() == b"still fine"
+        finally:
+            await _close_both(client, server)
+
+
+class TestInternationalHostNames:
+    """Non-ASCII host names are matched in their IDNA 2008 form (UTS #46 mapping)."""
+
+    async def _handshake(
+        self, byte_pair: Any, ca: Any, client_context: Any, cert_name: str, hostname: str
+    ) -> TLSStream | ssl.SSLCertVerificationError:
+        """Connect to a server whose certificate is for ``cert_name`` only."""
+        server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(cert_name).configure_cert(server_context)
+        left, right = byte_pair()
+        outcome: TLSStream | ssl.SSLCertVerificationError
+
+        async def server() -> None:
+            # Fails if the client rejects the certificate; no data follows either way.
+            with contextlib.suppress(ssl.SSLError, BrokenResourceError):
+                await TLSStream.wrap(right, server_side=True, ssl_context=server_context)
+
+        async with create_task_group() as tg:
+            tg.start_soon(server)
+            try:
+                outcome = await TLSStream.wrap(left, hostname=hostname, ssl_context=client_context)
+            except ssl.SSLCertVerificationError as exc:
+                outcome = exc
+            await left.aclose()
+        await right.aclose()
+        return outcome
+
+    async def test_idna_2008_name_matches(
+        self, byte_pair: Any, ca: Any, client_context: Any
+    ) -> None:
+        client = await self._handshake(
+            byte_pair, ca, client_context, "xn--strae-oqa.de", "straße.de"
+        )
+        assert isinstance(client, TLSStream)
+        assert client.extra(TLSAttribute.ssl_object).server_hostname == "xn--strae-oqa.de"
+
+    async def test_idna_2003_name_does_not_match(
+        self, byte_pair: Any, ca: Any, client_context: Any
+    ) -> None:
+        # IDNA 2003 (the standard library's codec) maps "straße.de" to "strasse.de".
+        outcome = await self._handshake(byte_pair, ca, client_context, "strasse.de", "straße.de")
+        assert isinstance(outcome, ssl.SSLCertVerificationError)
+
+    async def test_uts46_mapping_applies(
+        self, byte_pair: Any, ca: Any, client_context: Any
+    ) -> None:
+        client = await self._handshake(
+            byte_pair, ca, client_context, "xn--strae-oqa.de", "Straße.DE"
+        )
+        assert isinstance(client, TLSStream)
+
+    async def test_ascii_names_are_unchanged(
+        self, byte_pair: Any, ca: Any, client_context: Any
+    ) -> None:
+        client = await self._handshake(byte_pair, ca, client_context, "localhost", "localhost")
+        assert isinstance(client, TLSStream)
+        assert client.extra(TLSAttribute.ssl_object).server_hostname == "localhost"
+
+    async def test_invalid_name_is_a_value_error(
+        self, byte_pair: Any, client_context: Any
+    ) -> None:
+        left, right = byte_pair()
+        # No server: it must fail before any I/O. idna's error is a ValueError.
+        with fail_after(5), pytest.raises(ValueError, match=r"U\+200D not allowed"):
+            await TLSStream.wrap(left, hostname="a\u200db.example", ssl_context=client_context)
+        await left.aclose()
         await right.aclose()
 
 

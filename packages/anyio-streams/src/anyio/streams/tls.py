@@ -24,6 +24,25 @@ one raises `BrokenResourceError`. Some protocols (HTTP/1.1 with a
 ``Content-Length``, for one) do not need it, and many peers skip it: with
 ``standard_compatible=False`` an end without ``close_notify`` is a plain
 `EndOfStream`, and `aclose()` closes the transport at once.
+
+Lost records break the stream
+-----------------------------
+Each TLS record carries a sequence number that the peer checks. Once bytes
+have left the outgoing BIO, they must reach the peer: if the transport's
+`send()` is cancelled or fails at that point, some records may be lost, and
+anything encrypted afterwards would be rejected by the peer as corrupt (or,
+worse, arrive with a gap). So the stream remembers it, and every later
+operation raises `BrokenResourceError`; `aclose()` then closes the transport
+without a closing handshake. A `send()` in a scope that is already cancelled
+raises the cancellation before it encrypts anything, and breaks nothing.
+
+Host names
+----------
+A host name that is not ASCII is turned into its ASCII form ("A-label") with
+IDNA 2008 and the UTS #46 mapping (the `idna` package), before it goes to
+OpenSSL for SNI and the certificate check: the standard library would use
+IDNA 2003, under which ``"straße.de"`` becomes ``"strasse.de"``, a different
+domain than the ``"xn--strae-oqa.de"`` that registries and browsers use.
 """
 
 from __future__ import annotations
@@ -36,6 +55,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from .._core._eventloop import get_cancelled_exc_class
 from .._core._exceptions import BrokenResourceError, EndOfStream
+from .._core._lowlevel import checkpoint_if_cancelled
 from .._core._resources import aclose_forcefully
 from .._core._tasks import fail_after
 from .._core._typedattr import TypedAttributeSet, typed_attribute
@@ -82,6 +102,22 @@ class TLSAttribute(TypedAttributeSet):
     tls_version: str = typed_attribute()
 
 
+def _ascii_hostname(hostname: str) -> str:
+    """Return the ASCII form of a host name for OpenSSL (IDNA 2008, UTS #46).
+
+    ASCII names (IP addresses included) are returned as they are.
+
+    Raises:
+        idna.IDNAError: if ``hostname`` is not a valid internationalized
+            domain name (a `ValueError`).
+    """
+    if hostname.isascii():
+        return hostname
+    import idna  # only for names that need it
+
+    return idna.encode(hostname, uts46=True).decode("ascii")
+
+
 def _default_context(server_side: bool) -> ssl.SSLContext:
     purpose = ssl.Purpose.CLIENT_AUTH if server_side else ssl.Purpose.SERVER_AUTH
     context = ssl.create_default_context(purpose)
@@ -118,6 +154,9 @@ class TLSStream(ByteStream):
         self._ssl_object = _ssl_object
         self._read_bio = _read_bio
         self._write_bio = _write_bio
+        # Invariant: once True, stays True; set when encrypted bytes taken from
+        # the outgoing BIO may not have reached the peer (see the module notes).
+        self._records_lost = False
 
     @classmethod
     async def wrap(
@@ -136,7 +175,8 @@ class TLSStream(ByteStream):
             server_side: whether this is the server side; by default, the
                 client side if ``hostname`` is given and the server side if not.
             hostname: the server's host name: sent with SNI and checked
-                against its certificate (client side).
+                against its certificate (client side). A name that is not
+                ASCII is encoded with IDNA 2008 (see the module notes).
             ssl_context: the TLS settings; by default
                 `ssl.create_default_context()` for the side in use.
             standard_compatible: require the closing handshake (see the
@@ -150,11 +190,15 @@ class TLSStream(ByteStream):
                 verify, no common protocol version, ...).
             anyio.BrokenResourceError: if the transport breaks or ends during
                 the handshake.
+            ValueError: if ``hostname`` is not a valid internationalized
+                domain name (`idna.IDNAError`).
         """
         if server_side is None:
             server_side = not hostname
         if ssl_context is None:
             ssl_context = _default_context(server_side)
+        if hostname is not None:
+            hostname = _ascii_hostname(hostname)
         read_bio, write_bio = ssl.MemoryBIO(), ssl.MemoryBIO()
         ssl_object = ssl_context.wrap_bio(
             read_bio, write_bio, server_side=server_side, server_hostname=hostname
@@ -167,6 +211,7 @@ class TLSStream(ByteStream):
 
     async def _pump(self, operation: Callable[..., T], *args: Any) -> T:
         """Run one `ssl.SSLObject` operation to completion (see the module notes)."""
+        self._check_records_intact()
         while True:
             try:
                 result = operation(*args)
@@ -183,7 +228,20 @@ class TLSStream(ByteStream):
 
     async def _flush(self) -> None:
         if self._write_bio.pending:
-            await self.transport_stream.send(self._write_bio.read())
+            data = self._write_bio.read()
+            try:
+                await self.transport_stream.send(data)
+            except BaseException:
+                # Cancelled or failed with records in flight: they may be lost.
+                self._records_lost = True
+                raise
+
+    def _check_records_intact(self) -> None:
+        if self._records_lost:
+            raise BrokenResourceError(
+                "a send() on this TLS stream was cancelled or failed after encrypting its "
+                "data, so TLS records may be lost; the connection cannot be used any more"
+            )
 
     async def _receive_into_bio(self) -> None:
         try:
@@ -233,7 +291,15 @@ class TLSStream(ByteStream):
         return data
 
     async def send(self, item: bytes) -> None:
-        """Encrypt and send ``item``."""
+        """Encrypt and send ``item``.
+
+        Raises:
+            anyio.BrokenResourceError: if the transport broke, or if an
+                earlier send was cancelled or failed while its encrypted data
+                was on the way (see the module notes).
+        """
+        # Cancelled already: raise before encrypting, so that no record is lost.
+        await checkpoint_if_cancelled()
         await self._pump(self._ssl_object.write, item)
 
     async def send_eof(self) -> None:
@@ -275,9 +341,10 @@ class TLSStream(ByteStream):
         """Close the TLS connection, then the transport stream.
 
         With ``standard_compatible``, perform the closing handshake first; if
-        that fails or is cancelled, the transport is closed forcefully.
+        that fails or is cancelled, the transport is closed forcefully. A
+        stream broken by lost records closes its transport without it.
         """
-        if self.standard_compatible:
+        if self.standard_compatible and not self._records_lost:
             try:
                 await self.unwrap()
             except BaseException:
