@@ -185,6 +185,19 @@ class TestLRUCache:
             await unbounded(key)
         assert unbounded.cache_info().currsize == 300
 
+    async def test_maxsize_zero_runs_concurrent_calls_at_once(self) -> None:
+        recorder = Recorder()
+        recorder.gate = Event()
+        func = cached(recorder, maxsize=0)
+        with fail_after(10):
+            async with create_task_group() as tg:
+                for _ in range(3):
+                    tg.start_soon(func, "key")
+                await wait_all_tasks_blocked()
+                assert len(recorder.calls) == 3  # nobody waits for a value never cached
+                recorder.gate.set()
+        assert func.cache_info() == AsyncCacheInfo(0, 3, 0, 0, None)
+
     async def test_typed_caches_equal_values_of_different_types_apart(self) -> None:
         recorder = Recorder()
         func = cached(recorder, typed=True)

@@ -170,20 +170,20 @@ class AsyncLRUCacheWrapper(Generic[P, T]):
 
     async def _miss(self, key: Hashable, args: Any, kwargs: Any) -> T:
         self._misses += 1
+        if self._maxsize == 0:  # nothing is cached, so there is nothing to wait for
+            return await self._func(*args, **kwargs)
         self._cache.pop(key, None)  # an expired entry
         done = self._in_flight[key] = Event()
         try:
             value = await self._func(*args, **kwargs)
+            self._store(key, value)  # before the waiters wake, so that they find it
         finally:
             del self._in_flight[key]
             done.set()
-        self._store(key, value)
         return value
 
     def _store(self, key: Hashable, value: T) -> None:
         maxsize = self._maxsize
-        if maxsize == 0:
-            return
         expiry = None if self._ttl is None else monotonic() + self._ttl
         self._cache[key] = (value, expiry)
         if maxsize is not None and len(self._cache) > maxsize:
