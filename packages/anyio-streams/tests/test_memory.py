@@ -463,6 +463,41 @@ class TestClosingWakesWaiters:
             with pytest.raises(BrokenResourceError):
                 await send.send(item)
 
+    @pytest.mark.parametrize("how", ["close", "aclose", "exit"])
+    @pytest.mark.parametrize("end", ["send", "receive"])
+    async def test_closing_wakes_tasks_blocked_on_the_same_end(self, how: str, end: str) -> None:
+        # AnyIO 4.16 (anyio#1391): closing an end wakes its own blocked tasks with
+        # ClosedResourceError, however it is closed.
+        send, receive = create_memory_object_stream[int]()
+        send_clone, receive_clone = send.clone(), receive.clone()  # the other ends stay open
+        closing: Any = send if end == "send" else receive
+        errors: list[BaseException] = []
+
+        async def blocked() -> None:
+            try:
+                if end == "send":
+                    await send.send(1)
+                else:
+                    await receive.receive()
+            except ClosedResourceError as exc:
+                errors.append(exc)
+
+        with send_clone, receive_clone, fail_after(5):
+            async with create_task_group() as tg:
+                tg.start_soon(blocked)
+                tg.start_soon(blocked)
+                await wait_all_tasks_blocked()
+                if how == "close":
+                    closing.close()
+                elif how == "aclose":
+                    await closing.aclose()
+                else:
+                    with closing:
+                        pass
+            assert len(errors) == 2
+            other = receive if end == "send" else send
+            other.close()
+
     async def test_closing_an_end_wakes_only_its_own_waiters(self) -> None:
         send, receive = create_memory_object_stream[str]()
         other = receive.clone()
