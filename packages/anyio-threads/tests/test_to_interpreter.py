@@ -103,6 +103,10 @@ class TestRunSync:
         with pytest.raises(TypeError, match=r"return value .* could not be pickled"):
             await to_interpreter.run_sync(eval, "lambda: 1")
 
+    async def test_unpicklable_exception(self) -> None:
+        with pytest.raises(TypeError, match=r"exception .* could not be pickled.* ValueError"):
+            await to_interpreter.run_sync(exec, "raise ValueError(lambda: 1)")
+
     async def test_workers_are_reused(self) -> None:
         first = await to_interpreter.run_sync(eval, CURRENT_ID)
         assert await to_interpreter.run_sync(eval, CURRENT_ID) == first

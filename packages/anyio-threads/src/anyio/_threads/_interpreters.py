@@ -45,12 +45,9 @@ from typing import Any, Final, Protocol
 
 from .._core._exceptions import BrokenWorkerInterpreter
 
-#: Python versions with usable subinterpreter support.
-MIN_VERSION = (3, 13)
-
-#: Run once in each new subinterpreter's `__main__`. It must not import anyio: modules with
-#: single-phase initialisation cannot be imported in an isolated interpreter, and the
-#: worker should cost as little as possible.
+#: Run once in each new subinterpreter's `__main__`. It needs nothing but the standard
+#: library: importing anyio there would slow down every new worker, and could fail where an
+#: installed extension module (of uvloop, say) does not support isolated interpreters.
 _SETUP = """
 import pickle as _anyio_pickle
 import traceback as _anyio_traceback
@@ -70,8 +67,8 @@ def _anyio_serve(request):
         what = "exception" if outcome[0] else "return value"
         error = TypeError(
             f"the {what} of the function run in the worker interpreter could not be "
-            f"pickled to send it back ({exc!r}): {outcome[1]!r}; return or raise picklable "
-            f"objects"
+            f"pickled to send it back ({type(exc).__name__}: {exc}); it was a "
+            f"{type(outcome[1]).__qualname__} object; return or raise picklable objects"
         )
         return _anyio_pickle.dumps((True, error), _anyio_pickle.HIGHEST_PROTOCOL)
 """
@@ -114,7 +111,7 @@ def check_supported() -> None:
     Raises:
         RuntimeError: on Python < 3.13.
     """
-    if sys.version_info < (3, 13):  # MIN_VERSION, spelled out for type checkers
+    if sys.version_info < (3, 13):
         raise RuntimeError(unsupported_message())
 
 
