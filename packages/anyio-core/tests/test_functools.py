@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import subprocess
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -419,6 +421,17 @@ def parameters(obj: Any) -> str:
 
 
 class TestSurface:
+    def test_using_the_new_modules_imports_no_event_loop_library(self) -> None:
+        code = (
+            "import sys, anyio\n"
+            "anyio.functools.lru_cache, anyio.itertools.chain, anyio.Future\n"
+            "print(sorted(m for m in ('asyncio', 'trio') if m in sys.modules))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == "[]"
+
     def test_names_match_the_416_api_file(self) -> None:
         assert set(afunctools.__all__) == set(API_416)
 
