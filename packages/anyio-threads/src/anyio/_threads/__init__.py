@@ -1,1 +1,1 @@
-"""Private implementation of anyio.to_thread and anyio.from_thread."""
+"""Private implementation of anyio.to_thread, anyio.from_thread and anyio.to_interpreter."""
