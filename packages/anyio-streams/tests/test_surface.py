@@ -134,8 +134,14 @@ def test_bases(module: str, name: str) -> None:
 @pytest.mark.parametrize(("module", "name"), CLASSES)
 def test_members_exist(module: str, name: str) -> None:
     cls = getattr(importlib.import_module(module), name)
-    for member in _spec(module, name)["members"]:
+    for member, spec in _spec(module, name)["members"].items():
         assert hasattr(cls, member), f"{name}.{member} is missing"
+        raw = inspect.getattr_static(cls, member)
+        if spec["kind"] == "property":
+            assert isinstance(raw, property), f"{name}.{member} is not a property"
+        elif spec["kind"] == "attribute":  # readable on the class, and no method or property
+            assert not isinstance(raw, property), f"{name}.{member} is a property"
+            assert not inspect.isfunction(raw), f"{name}.{member} is a method"
 
 
 @pytest.mark.parametrize(("module", "name", "member"), METHODS)
