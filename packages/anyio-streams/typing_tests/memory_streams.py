@@ -75,3 +75,15 @@ def ends_follow_variance(
     sends_ints: ObjectSendStream[int] = objects_in
     receives_strs: MemoryObjectReceiveStream[str] = ints_out  # type: ignore[assignment]
     del receives_objects, sends_ints, receives_strs
+
+
+async def stapled_memory_streams_keep_the_item_type() -> None:
+    from anyio.streams.stapled import StapledObjectStream
+
+    send, receive = create_memory_object_stream[int](1)
+    stapled = StapledObjectStream(send, receive)
+    assert_type(stapled, StapledObjectStream[int])
+    stapled.send_nowait(1)
+    stapled.send_nowait("not an int")  # type: ignore[arg-type]
+    assert_type(await stapled.receive(), int)
+    await stapled.aclose()
