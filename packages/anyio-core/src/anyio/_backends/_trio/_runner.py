@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import inspect
 import math
-import queue
+import threading
+from collections import deque
 from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -56,6 +57,10 @@ def run(
     return trio.run(func, *args, **options)
 
 
+def _let_signal_handlers_run() -> None:
+    """Do nothing: entering a Python function runs the pending signal handlers."""
+
+
 _Job = tuple[Callable[[], Coroutine[Any, Any, Any]], list[outcome.Outcome[Any]], bool]
 
 
@@ -78,7 +83,9 @@ class TestRunner(AbstractTestRunner):
     def __init__(self, options: Mapping[str, Any]) -> None:
         check_options(options)
         self._options = dict(options)
-        self._callbacks: queue.SimpleQueue[Callable[[], object]] = queue.SimpleQueue()
+        # The host loop: Trio's callbacks, and an event set when one is added.
+        self._callbacks: deque[Callable[[], object]] = deque()
+        self._callback_added = threading.Event()
         self._send: trio.MemorySendChannel[_Job] | None = None
         self._token: trio.lowlevel.TrioToken | None = None
         self._run_outcome: list[outcome.Outcome[None]] = []
@@ -91,7 +98,7 @@ class TestRunner(AbstractTestRunner):
     def __enter__(self) -> Self:
         trio.lowlevel.start_guest_run(
             self._main,
-            run_sync_soon_threadsafe=self._callbacks.put,
+            run_sync_soon_threadsafe=self._add_callback,
             done_callback=self._run_outcome.append,
             **self._options,
         )
@@ -110,9 +117,26 @@ class TestRunner(AbstractTestRunner):
         self._run_until(lambda: bool(self._run_outcome))
         self._run_outcome[-1].unwrap()
 
+    def _add_callback(self, callback: Callable[[], object]) -> None:
+        self._callbacks.append(callback)
+        self._callback_added.set()
+
     def _run_until(self, done: Callable[[], bool]) -> None:
+        """Run Trio's callbacks until ``done()``.
+
+        A Python signal handler runs at the next check of the interpreter, and
+        what it raises must not land inside Trio's own code, which it would
+        break. On Python 3.13 the signal's wake-up byte wakes Trio's I/O thread,
+        whose callback then reaches us before the handler has run. So a
+        callback is taken off the queue only after a call of ours has let
+        pending handlers run; one that raises leaves the callback queued.
+        """
         while not done():
-            self._callbacks.get()()
+            while not self._callbacks:
+                self._callback_added.wait()
+                self._callback_added.clear()
+            _let_signal_handlers_run()
+            self._callbacks.popleft()()
 
     async def _main(self) -> None:
         send, receive = trio.open_memory_channel[_Job](math.inf)
