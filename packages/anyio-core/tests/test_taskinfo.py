@@ -281,3 +281,35 @@ class TestWaitAllTasksBlocked:
                 await wait_all_tasks_blocked()
                 assert log == ["woken"]
                 tg.cancel_scope.cancel()
+
+    @pytest.mark.usefixtures("asyncio_only")
+    async def test_queued_callback_of_an_unhashable_object(self) -> None:
+        # asyncio-specific: the owner of a queued bound method is looked at to
+        # tell our own waiters' steps apart; it need not be hashable.
+        import asyncio
+
+        class Unhashable:
+            __hash__ = None  # type: ignore[assignment]
+
+            def __init__(self) -> None:
+                self.called = False
+
+            def __eq__(self, other: object) -> bool:
+                return self is other
+
+            def call(self) -> None:
+                self.called = True
+
+        target = Unhashable()
+
+        async def child() -> None:
+            # Runs just before our first check, and queues behind it.
+            asyncio.get_running_loop().call_soon(target.call)
+            await sleep_forever()
+
+        with fail_after(5):
+            async with create_task_group() as tg:
+                tg.start_soon(child)
+                await wait_all_tasks_blocked()
+                assert target.called
+                tg.cancel_scope.cancel()

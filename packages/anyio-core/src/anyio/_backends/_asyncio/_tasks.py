@@ -622,8 +622,12 @@ def _callbacks_queued(loop: AbstractEventLoop) -> bool:
     """Tell whether the loop has callbacks to run now, other than our waiters' steps."""
     ready = getattr(loop, "_ready", ())  # asyncio internal (a deque of handles)
     for handle in ready:
+        if handle._cancelled:
+            continue
+        # A task's own step or wake-up; the owner of another bound method may
+        # not even be hashable.
         owner = getattr(handle._callback, "__self__", None)
-        if not handle._cancelled and owner not in _waiting_for_blocked:
+        if not (isinstance(owner, Task) and owner in _waiting_for_blocked):
             return True
     scheduled: Any = getattr(loop, "_scheduled", None)  # asyncio internal (a heap of timers)
     return bool(scheduled) and scheduled[0].when() <= loop.time()
