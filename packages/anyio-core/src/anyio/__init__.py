@@ -138,6 +138,7 @@ if TYPE_CHECKING:
     from anyio import pytest_plugin as pytest_plugin
     from anyio import streams as streams
     from anyio import to_process as to_process
+    from anyio import to_interpreter as to_interpreter
     from anyio import to_thread as to_thread
     from anyio._core._contextmanagers import (
         AsyncContextManagerMixin as AsyncContextManagerMixin,

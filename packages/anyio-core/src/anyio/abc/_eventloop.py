@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import sys
 from abc import ABCMeta, abstractmethod
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -23,7 +23,15 @@ else:
     from typing_extensions import TypeVarTuple, Unpack
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+    from collections.abc import (
+        AsyncIterator,
+        Awaitable,
+        Callable,
+        Coroutine,
+        Iterable,
+        Mapping,
+        Sequence,
+    )
     from contextlib import AbstractContextManager
     from signal import Signals
     from socket import AddressFamily, SocketKind, socket
@@ -52,6 +60,7 @@ if TYPE_CHECKING:
 
 
 T_Retval = TypeVar("T_Retval")
+T_co = TypeVar("T_co", covariant=True)
 PosArgsT = TypeVarTuple("PosArgsT")
 
 
@@ -198,10 +207,10 @@ class AsyncBackend(metaclass=ABCMeta):
     @abstractmethod
     def run_async_from_thread(
         cls,
-        func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval]],
+        func: Callable[[Unpack[PosArgsT]], Coroutine[Any, Any, T_co]],
         args: tuple[Unpack[PosArgsT]],
         token: object,
-    ) -> T_Retval:
+    ) -> T_co:
         """From another thread, run `func(*args)` in the event loop of `token`."""
 
     @classmethod
@@ -213,6 +222,19 @@ class AsyncBackend(metaclass=ABCMeta):
         token: object,
     ) -> T_Retval:
         """From another thread, call `func(*args)` in the event loop of `token`."""
+
+    @classmethod
+    @abstractmethod
+    def run_sync_soon(
+        cls,
+        func: Callable[[Unpack[PosArgsT]], object],
+        args: tuple[Unpack[PosArgsT]],
+        token: object,
+    ) -> None:
+        """From any thread, schedule `func(*args)` in the event loop of `token`; do not wait.
+
+        AnyIO 4.14+.
+        """
 
     @classmethod
     @abstractmethod
@@ -230,9 +252,19 @@ class AsyncBackend(metaclass=ABCMeta):
         stdin: int | IO[Any] | None,
         stdout: int | IO[Any] | None,
         stderr: int | IO[Any] | None,
+        cwd: StrOrBytesPath | None = None,
+        env: Mapping[str, str] | None = None,
+        startupinfo: Any = None,
+        creationflags: int = 0,
+        start_new_session: bool = False,
+        pass_fds: Sequence[int] = (),
+        user: str | int | None = None,
+        group: str | int | None = None,
+        extra_groups: Iterable[str | int] | None = None,
+        umask: int = -1,
         **kwargs: Any,
     ) -> Process:
-        """Start a child process."""
+        """Start a child process (the keyword arguments of 4.14+ spelled out)."""
 
     @classmethod
     @abstractmethod
@@ -257,8 +289,12 @@ class AsyncBackend(metaclass=ABCMeta):
 
     @classmethod
     @abstractmethod
-    async def connect_unix(cls, path: str | bytes) -> UNIXSocketStream:
-        """Connect to a UNIX socket server."""
+    async def connect_unix(
+        cls,
+        path: str | bytes,
+        kind: Literal[SocketKind.SOCK_STREAM, SocketKind.SOCK_SEQPACKET],
+    ) -> UNIXSocketStream:
+        """Connect to a UNIX socket server (``kind``: AnyIO 4.15+, anyio#1349)."""
 
     @classmethod
     @abstractmethod

@@ -71,6 +71,14 @@ class TestRunner(metaclass=ABCMeta):
         """Run a coroutine fixture and return its value."""
 
     @abstractmethod
+    def is_running(self) -> bool:
+        """Tell whether the runner is running a test or fixture right now (AnyIO 4.14+).
+
+        Setting up an async fixture from inside a running test of the same runner
+        would wait for that test forever; this tells that case apart.
+        """
+
+    @abstractmethod
     def run_test(
         self, test_func: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any]
     ) -> None:

@@ -254,6 +254,10 @@ class TestRunner(AbstractTestRunner):
     ) -> T:
         return self._call(fixture_func(**kwargs))
 
+    def is_running(self) -> bool:
+        """Tell whether a test or fixture of this runner is running right now."""
+        return self._worker is not None and self._runner.get_loop().is_running()
+
     def run_test(
         self, test_func: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any]
     ) -> None:

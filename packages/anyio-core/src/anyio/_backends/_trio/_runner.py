@@ -224,6 +224,10 @@ class TestRunner(AbstractTestRunner):
     ) -> T:
         return self._call(lambda: fixture_func(**kwargs), scoped=True)
 
+    def is_running(self) -> bool:
+        """Tell whether a test or fixture of this runner is running right now."""
+        return self._in_call
+
     def run_test(
         self, test_func: Callable[..., Coroutine[Any, Any, Any]], kwargs: dict[str, Any]
     ) -> None:
