@@ -137,9 +137,12 @@ if TYPE_CHECKING:
     from anyio import lowlevel as lowlevel
     from anyio import pytest_plugin as pytest_plugin
     from anyio import streams as streams
-    from anyio import to_process as to_process
     from anyio import to_interpreter as to_interpreter
+    from anyio import to_process as to_process
     from anyio import to_thread as to_thread
+    from anyio._core._combinators import amap as amap
+    from anyio._core._combinators import as_completed as as_completed
+    from anyio._core._combinators import gather as gather
     from anyio._core._contextmanagers import (
         AsyncContextManagerMixin as AsyncContextManagerMixin,
     )
@@ -174,9 +177,6 @@ if TYPE_CHECKING:
         TypedAttributeLookupError as TypedAttributeLookupError,
     )
     from anyio._core._exceptions import WouldBlock as WouldBlock
-    from anyio._core._combinators import amap as amap
-    from anyio._core._combinators import as_completed as as_completed
-    from anyio._core._combinators import gather as gather
     from anyio._core._future import Future as Future
     from anyio._core._handles import TaskHandle as TaskHandle
     from anyio._core._io import notify_closing as notify_closing
