@@ -297,6 +297,41 @@ class TestMarkerAddedAfterCollection:
             consecutive=False,
         )
 
+    def test_k_selects_among_the_backends(self, run_tests: RunTests) -> None:
+        result = run_tests(
+            BACKEND_PROBE
+            + dedent("""
+            async def test_late():
+                assert backend_name() == "asyncio"
+            """),
+            "-v",
+            "-k",
+            "late and asyncio",
+            conftest=LATE_MARKER_CONFTEST,
+        )
+        result.assert_outcomes(passed=1)
+        result.stdout.fnmatch_lines(["*test_late?asyncio? PASSED*"])
+
+    def test_marker_added_by_a_trylast_hook_runs_once(self, run_tests: RunTests) -> None:
+        result = run_tests(
+            BACKEND_PROBE
+            + dedent("""
+            async def test_late():
+                assert backend_name() == "asyncio"
+            """),
+            "-v",
+            conftest="""
+            import pytest
+
+            @pytest.hookimpl(trylast=True)
+            def pytest_collection_modifyitems(items):
+                for item in items:
+                    item.add_marker(pytest.mark.anyio)
+            """,
+        )
+        result.assert_outcomes(passed=1)
+        result.stdout.fnmatch_lines(["*test_late PASSED*"])
+
     def test_clones_keep_markers_added_late(self, run_tests: RunTests) -> None:
         result = run_tests(
             """

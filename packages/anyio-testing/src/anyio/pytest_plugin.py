@@ -22,12 +22,14 @@ import pytest
 from anyio._core._eventloop import get_available_backends
 from anyio._testing._calls import backend_of, run_test
 from anyio._testing._collect import (
+    LATE_BACKEND_FIXTURE,
     asyncio_plugin_in_auto_mode,
     auto_mode,
     coroutine_test_function,
     expand_late_marked,
     late_backend,
     marked_at_collection,
+    wants_backend_late,
 )
 from anyio._testing._fixtures import wrap_async_fixture
 from anyio._testing._ports import FreePortFactory
@@ -116,15 +118,26 @@ def pytest_pycollect_makeitem(
         pytest.mark.usefixtures("anyio_backend")(obj)
 
 
-@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     """Run the tests marked by other ``pytest_collection_modifyitems`` hooks on each backend.
 
-    See `anyio._testing._collect` for how.
+    See `anyio._testing._collect` for how. This runs after the hooks of
+    ``conftest.py`` files and before pytest's own, so that ``-k`` and ``-m``
+    select among the new items (``-k asyncio`` keeps only the asyncio ones).
     """
     items[:] = list(expand_late_marked(items))
+
+
+@pytest.hookimpl(wrapper=True, specname="pytest_collection_modifyitems")
+def pytest_collection_modifyitems_last(items: list[pytest.Item]) -> Generator[None, None, None]:
+    """Run the tests marked by hooks that ran after ours once, on the default backend."""
+    yield
+    for item in items:
+        if wants_backend_late(item):
+            assert isinstance(item, pytest.Function)
+            item.fixturenames.insert(0, LATE_BACKEND_FIXTURE)
 
 
 @pytest.hookimpl(tryfirst=True)

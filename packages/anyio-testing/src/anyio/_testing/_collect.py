@@ -95,7 +95,9 @@ def marked_at_collection(collector: pytest.Module | pytest.Class, obj: object) -
 
 def wants_backend_late(item: pytest.Item) -> bool:
     """Whether ``item`` is an anyio test that collection did not parametrize."""
-    if not isinstance(item, pytest.Function) or "anyio_backend" in item.fixturenames:
+    if not isinstance(item, pytest.Function):
+        return False
+    if "anyio_backend" in item.fixturenames or LATE_BACKEND_FIXTURE in item.fixturenames:
         return False
     if coroutine_test_function(item.obj) is None:
         return False
