@@ -121,7 +121,14 @@ class AsyncioTaskHandle(TaskState, TaskHandle[T]):
     not.
     """
 
-    __slots__ = ("_own_scope", "_root", "_start_value", "_task")
+    __slots__ = ("_root", "_task")
+
+    # Rarely set, so class-level defaults (the base class gives instances a
+    # __dict__): spawning stores nothing for them.
+    #: The scope cancel() spliced in, or None.
+    _own_scope: CancelScope | None = None
+    #: The value the task passed to started().
+    _start_value: Any = None
 
     def __init__(self, parent_id: int | None, scope: CancelScope) -> None:
         # TaskState's fields, set here rather than through its __init__ (spawn path).
@@ -131,9 +138,6 @@ class AsyncioTaskHandle(TaskState, TaskHandle[T]):
         self.poke_pending = False
         # The group's scope, at the bottom of this task's scope chain.
         self._root = scope
-        # The scope cancel() made, or None.
-        self._own_scope: CancelScope | None = None
-        self._start_value: Any = None
         self._task: Task[T]  # set right after the task is made
 
     def _get_status(self) -> TaskStatusEnum:

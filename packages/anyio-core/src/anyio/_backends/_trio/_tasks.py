@@ -51,41 +51,30 @@ class TrioTaskHandle(TaskHandle[T]):
     """A child's `TaskHandle` on Trio: `_run_child()` writes the outcome into it.
 
     A Trio nursery keeps no outcome of its children, so each child runs inside
-    `_run_child()`, a one-frame wrapper coroutine. Cancelling one task must not
-    cost every task a cancel scope (entering a Trio scope costs more than
-    spawning), so `cancel()` makes one only when called: see `_cancel_now()`.
+    `_run_child()`, a one-frame wrapper coroutine. Spawning pays for two attribute
+    stores here; the rest are class-level defaults, replaced on the instance only
+    when used (no ``__slots__``: the base class has a ``__dict__`` anyway).
+    Cancelling one task must not cost every task a cancel scope (entering a Trio
+    scope costs more than spawning), so `cancel()` makes one only when called:
+    see `_cancel_now()`.
     """
 
-    __slots__ = (
-        "_cancel_requested",
-        "_coro",
-        "_done",
-        "_exc",
-        "_name",
-        "_own_status",
-        "_start_value",
-        "_status",
-        "_task",
-        "_value",
-    )
+    _status = _PENDING
+    _value: Any = None
+    _exc: BaseException | None = None
+    _start_value: Any = None
+    _done: trio.Event | None = None  # made by the first wait()
+    _own_status: Any = None  # the Trio CancelStatus that cancel() spliced in
 
     def __init__(self, coro: Coroutine[Any, Any, T], name: str) -> None:
         self._coro = coro
         self._name = name
-        self._status = _PENDING
-        self._value: T | None = None
-        self._exc: BaseException | None = None
-        self._start_value: Any = None
-        self._task: trio.lowlevel.Task | None = None  # set when it first runs
-        self._done: trio.Event | None = None  # made by the first wait()
-        self._cancel_requested = False
-        self._own_status: Any = None  # the Trio CancelStatus of cancel()
 
     def _get_status(self) -> TaskStatusEnum:
         return self._status
 
     def _get_value(self) -> T:
-        return self._value  # type: ignore[return-value]  # set with FINISHED
+        return self._value  # type: ignore[no-any-return]  # set with FINISHED
 
     def _get_exception(self) -> BaseException:
         assert self._exc is not None
@@ -111,12 +100,30 @@ class TrioTaskHandle(TaskHandle[T]):
         await self._done.wait()
 
     def cancel(self) -> None:
-        if self._status is not _PENDING or self._cancel_requested:
+        if self._status is not _PENDING or self._own_status is not None:
             return
-        self._cancel_requested = True
-        if self._task is not None:
-            self._cancel_now(self._task)
-        # else: _run_child() calls _cancel_now() when the task first runs.
+        task = self._find_task()
+        if task is not None:
+            self._cancel_now(task)
+
+    def _find_task(self) -> trio.lowlevel.Task | None:
+        """Find the Trio task running this handle's wrapper (a walk of the task tree).
+
+        Rare (only `cancel()` needs it), so spawning does not pay to record it.
+        """
+        pending = [trio.lowlevel.current_root_task()]
+        while pending:
+            task = pending.pop()
+            if task is None:
+                continue
+            coro: Any = task.coro
+            if getattr(coro, "cr_code", None) in _WRAPPER_CODES:
+                frame = coro.cr_frame
+                if frame is not None and frame.f_locals.get("handle") is self:
+                    return task
+            for nursery in task.child_nurseries:
+                pending.extend(nursery.child_tasks)
+        return None
 
     def _cancel_now(self, task: trio.lowlevel.Task) -> None:
         """Cancel ``task`` alone, level-triggered, with a scope spliced in now.
@@ -148,10 +155,6 @@ class TrioTaskHandle(TaskHandle[T]):
 
 async def _run_child(handle: TrioTaskHandle[Any], coro: Coroutine[Any, Any, Any]) -> None:
     """Run ``coro`` as the body of a child task, recording its outcome in ``handle``."""
-    if handle._cancel_requested:
-        handle._cancel_now(trio.lowlevel.current_task())
-    else:
-        handle._task = trio.lowlevel.current_task()
     try:
         handle._value = await coro
         handle._status = _FINISHED
@@ -168,8 +171,6 @@ async def _run_child(handle: TrioTaskHandle[Any], coro: Coroutine[Any, Any, Any]
     finally:
         if handle._own_status is not None:
             handle._own_status.parent = None
-            handle._own_status = None
-        handle._task = None
         if handle._done is not None:
             handle._done.set()
         del handle, coro  # a traceback holds this frame: no cycle through the handle
