@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._core._clock import VirtualClock, current_virtual_clock
 from ._core._lowlevel import (
     EventLoopToken,
     RunVar,
@@ -16,10 +17,12 @@ __all__ = (
     "EventLoopToken",
     "RunVar",
     "RunvarToken",
+    "VirtualClock",
     "cancel_shielded_checkpoint",
     "checkpoint",
     "checkpoint_if_cancelled",
     "current_token",
+    "current_virtual_clock",
 )
 
 for _name in __all__:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from ..._core._backend import running_here
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
+from . import _clock
 from ._cancel import TaskState, task_states
 from ._tasks import callable_name
 
@@ -38,7 +39,7 @@ else:  # pragma: no cover - Python 3.10
 
 T = TypeVar("T")
 
-OPTIONS = ("debug", "loop_factory", "use_uvloop")
+OPTIONS = ("clock", "debug", "loop_factory", "use_uvloop")
 
 
 def check_options(options: Mapping[str, Any]) -> None:
@@ -49,6 +50,7 @@ def check_options(options: Mapping[str, Any]) -> None:
     factory = options.get("loop_factory")
     if factory is not None and not callable(factory):
         raise TypeError(f"loop_factory must be a callable, not {factory!r}")
+    _clock.check_clock(options)
 
 
 def _make_runner(options: Mapping[str, Any]) -> Runner:
@@ -58,6 +60,8 @@ def _make_runner(options: Mapping[str, Any]) -> Runner:
         import uvloop
 
         loop_factory = uvloop.new_event_loop
+    if options.get("clock") is not None:  # a VirtualClock (see _clock)
+        loop_factory = _clock.make_loop_factory(options["clock"], loop_factory)
     # Not given means None, as in asyncio.run(): the loop then follows
     # ``python -X dev`` and ``PYTHONASYNCIODEBUG``.
     debug = options.get("debug")

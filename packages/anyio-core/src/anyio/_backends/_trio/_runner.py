@@ -23,6 +23,7 @@ import trio
 
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
+from . import _clock
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -54,7 +55,7 @@ def run(
     options: Mapping[str, Any],
 ) -> T:
     check_options(options)
-    return trio.run(func, *args, **options)
+    return trio.run(func, *args, **_clock.translate_options(options))
 
 
 def _let_signal_handlers_run() -> None:
@@ -82,7 +83,7 @@ class TestRunner(AbstractTestRunner):
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         check_options(options)
-        self._options = dict(options)
+        self._options = _clock.translate_options(options)
         # The host loop: Trio's callbacks, and an event set when one is added.
         self._callbacks: deque[Callable[[], object]] = deque()
         self._callback_added = threading.Event()
