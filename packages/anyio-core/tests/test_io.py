@@ -20,6 +20,7 @@ from anyio import (
     wait_socket_writable,
     wait_writable,
 )
+from anyio import run as anyio_run
 
 from ._sync_helpers import exactly
 
@@ -264,3 +265,20 @@ class TestDeprecated:
         b.send(b"x")
         with pytest.warns(DeprecationWarning, match=f"use anyio.{replacement}"), fail_after(10):
             await deprecated(a)
+
+
+def test_loop_without_readiness_support() -> None:
+    """asyncio-specific: a loop without add_reader() (Windows' Proactor) says what to use."""
+    import asyncio
+
+    class NoReadinessLoop(asyncio.SelectorEventLoop):
+        def add_reader(self, *args: Any) -> None:
+            raise NotImplementedError
+
+    async def main() -> None:
+        a, b = socket.socketpair()
+        with a, b:
+            await wait_readable(a)
+
+    with pytest.raises(NotImplementedError, match="SelectorEventLoop"):
+        anyio_run(main, backend_options={"loop_factory": NoReadinessLoop})
