@@ -281,7 +281,8 @@ class TLSStream(ByteStream):
             anyio.EndOfStream: after the peer's ``close_notify`` (or a plain
                 end of the transport, if not ``standard_compatible``).
             anyio.BrokenResourceError: if the transport broke, or ended
-                without ``close_notify`` while ``standard_compatible``.
+                without ``close_notify`` while ``standard_compatible``, or if
+                an earlier send may have lost records (see the module notes).
             ValueError: if `max_bytes` is not a positive integer.
         """
         check_max_bytes(max_bytes)
