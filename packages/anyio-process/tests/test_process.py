@@ -145,6 +145,15 @@ class TestProcess:
                 await process.stdout.receive()
         assert process.returncode == 0
 
+    @pytest.mark.parametrize("max_bytes", [0, -1, 1.5, "4", None])
+    async def test_receive_refuses_a_bad_max_bytes(self, max_bytes: Any) -> None:
+        async with await anyio.open_process(["cat"]) as process:
+            assert process.stdout is not None
+            with anyio.fail_after(5), pytest.raises(ValueError, match="positive integer"):
+                await process.stdout.receive(max_bytes)
+            assert process.stdin is not None
+            await process.stdin.aclose()
+
     async def test_unpiped_streams_are_none(self) -> None:
         async with await anyio.open_process(
             ["true"], stdin=DEVNULL, stdout=DEVNULL, stderr=DEVNULL

@@ -100,10 +100,10 @@ class PipeReceiveStream(_PipeEnd, ByteReceiveStream):
                 pipe) has closed its end and all data was read.
             ClosedResourceError: if this stream was closed.
             BusyResourceError: if another task is already receiving.
-            ValueError: if ``max_bytes`` is less than 1.
+            ValueError: if ``max_bytes`` is not a positive integer.
         """
-        if max_bytes < 1:
-            raise ValueError(f"max_bytes must be at least 1, got {max_bytes}")
+        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1:
+            raise ValueError(f"max_bytes must be a positive integer, got {max_bytes!r}")
         with self._guard:
             await checkpoint_if_cancelled()
             parked = False
