@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import inspect
 import sys
 import threading
 from contextlib import suppress
@@ -12,7 +14,7 @@ from ._backend import BACKENDS, current_backend, get_backend
 from ._exceptions import NoEventLoopError
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Coroutine
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -69,7 +71,26 @@ def run(
             "new event loop, so call the function directly (await it) instead"
         )
     preload()
-    return implementation.run(func, args, options)  # type: ignore[arg-type]
+    if not inspect.iscoroutinefunction(func):
+        func = _awaiting(func)  # a callable returning some other awaitable (anyio#1171)
+    return implementation.run(func, args, options)
+
+
+def _awaiting(
+    func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval]],
+) -> Callable[[Unpack[PosArgsT]], Coroutine[Any, Any, T_Retval]]:
+    """Wrap ``func`` in an async function that awaits what it returns (any awaitable).
+
+    Trio (and asyncio's ``Runner``) run coroutines only; the wrapper keeps the name
+    of ``func`` for the main task.
+    """
+
+    async def main(*args: Unpack[PosArgsT]) -> T_Retval:
+        return await func(*args)
+
+    with suppress(AttributeError, TypeError):
+        functools.update_wrapper(main, func)
+    return main
 
 
 # First use without a stall
@@ -150,7 +171,16 @@ async def sleep(delay: float) -> None:
 
     Args:
         delay: seconds to sleep; ``0`` just yields to other tasks.
+
+    Raises:
+        ValueError: if ``delay`` is negative (``-math.inf`` too), on every backend
+            (AnyIO 4.14+, anyio#1306).
     """
+    if delay < 0:
+        raise ValueError(
+            f"sleep() needs a non-negative delay, got {delay!r}; to wait until a point "
+            "in time use sleep_until()"
+        )
     await current_backend().sleep(delay)
 
 
