@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from functools import partial
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import trio
@@ -66,8 +67,10 @@ class TrioTaskHandle(TaskHandle[T]):
     _done: trio.Event | None = None  # made by the first wait()
     _own_status: Any = None  # the Trio CancelStatus that cancel() spliced in
 
-    def __init__(self, coro: Coroutine[Any, Any, T], name: str) -> None:
+    def __init__(self, coro: Coroutine[Any, Any, T], name: object) -> None:
         self._coro = coro
+        # A string, or the function whose "module.qualname" is the name (made when
+        # first asked for: spawning does not format it twice, Trio does it too).
         self._name = name
 
     def _get_status(self) -> TaskStatusEnum:
@@ -85,7 +88,10 @@ class TrioTaskHandle(TaskHandle[T]):
 
     @property
     def name(self) -> str:
-        return self._name
+        name = self._name
+        if not isinstance(name, str):
+            name = self._name = callable_name(name)
+        return name
 
     @property
     def coro(self) -> Coroutine[Any, Any, T]:
@@ -246,13 +252,18 @@ class TaskGroup(AbstractTaskGroup):
         *args: Unpack[PosArgsT],
         name: object = None,
     ) -> TrioTaskHandle[T]:
-        nursery = self._check_active()
+        nursery = self._nursery
+        if not self._active or nursery is None:
+            nursery = self._check_active()  # raises
         coro = func(*args)
-        if not hasattr(coro, "cr_frame"):
+        if type(coro) is not CoroutineType and not hasattr(coro, "cr_frame"):
             raise not_a_coroutine(f"{callable_name(func)}()'s return value", coro)
-        task_name = callable_name(func) if name is None else name
-        handle: TrioTaskHandle[T] = TrioTaskHandle(coro, str(task_name))
-        nursery.start_soon(_run_child, handle, coro, name=task_name)
+        if name is None:
+            name = func  # Trio formats "module.qualname" from it (partials unwrapped)
+        elif not isinstance(name, str):
+            name = str(name)
+        handle: TrioTaskHandle[T] = TrioTaskHandle(coro, name)
+        nursery.start_soon(_run_child, handle, coro, name=name)
         return handle
 
     def create_task(
