@@ -90,7 +90,7 @@ class TrioTaskHandle(TaskHandle[T]):
     def name(self) -> str:
         name = self._name
         if not isinstance(name, str):
-            name = self._name = callable_name(name)
+            name = self._name = callable_name(name)  # type: ignore[arg-type]  # a function
         return name
 
     @property
