@@ -21,6 +21,7 @@ import pytest
 
 from anyio._core._eventloop import get_available_backends
 from anyio._testing._calls import backend_of, run_test
+from anyio._testing._clock import MARKER_HELP, marked_clock
 from anyio._testing._collect import (
     LATE_BACKEND_FIXTURE,
     asyncio_plugin_in_auto_mode,
@@ -38,6 +39,8 @@ from anyio.abc import TestRunner
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator
+
+    from anyio.lowlevel import VirtualClock
 
 __all__ = (
     "FreePortFactory",
@@ -98,6 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
             ),
             stacklevel=1,
         )
+    config.addinivalue_line("markers", MARKER_HELP)
     config.addinivalue_line(
         "markers",
         "anyio: run the marked coroutine test (or every coroutine test of the "
@@ -188,6 +192,12 @@ def anyio_backend_name(anyio_backend: Any) -> str:
 def anyio_backend_options(anyio_backend: Any) -> dict[str, Any]:
     """The options of the backend of ``anyio_backend`` (empty if there are none)."""
     return extract_backend_and_options(anyio_backend)[1]
+
+
+@pytest.fixture
+def anyio_clock(request: pytest.FixtureRequest) -> VirtualClock:
+    """The `anyio.lowlevel.VirtualClock` of a test marked ``@pytest.mark.anyio_clock``."""
+    return marked_clock(request.node)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from inspect import iscoroutine, iscoroutinefunction
 from typing import TYPE_CHECKING, TypeVar
 
 from ._core._backend import current_backend
+from ._core._clock import clock_busy
 from ._core._exceptions import WouldBlock
 from ._core._lowlevel import RunVar
 from ._threads._job import Job
@@ -96,7 +97,8 @@ async def run_sync(
     try:
         job = Job(backend, _check_sync(func), args, copy_context(), not abandon_on_cancel)
         current_pool(backend).submit(job)
-        ok, value = await job.serve()
+        with clock_busy():  # a virtual clock does not jump while the thread works
+            ok, value = await job.serve()
     finally:
         limiter.release()
     if ok:

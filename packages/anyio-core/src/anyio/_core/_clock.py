@@ -33,7 +33,7 @@ import importlib
 import math
 import time
 import weakref
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from ._backend import BACKENDS, current_backend
@@ -89,6 +89,8 @@ class VirtualClock:
         #: Called (without arguments) when a jump or a setting may change how
         #: long the loop must wait; set by the asyncio backend to wake its loop.
         self._wakeup: Any = None
+        #: Invariant: True once a loop runs (or ran) on this clock; it serves one run.
+        self._bound = False
 
     def __repr__(self) -> str:
         return (
@@ -162,6 +164,11 @@ class VirtualClock:
     def _bind(self, native: Any = None) -> None:
         """Record that a loop now runs on this clock (through ``native`` on Trio)."""
         global _bound_clocks  # a counter that keeps clock_busy() free when it is 0
+        if self._bound:
+            raise RuntimeError(
+                f"{self!r} already drove an event loop; create a new VirtualClock for each run"
+            )
+        self._bound = True
         self._native = native
         _bound_clocks += 1
         if native is not None:
@@ -204,18 +211,25 @@ def current_virtual_clock() -> VirtualClock | None:
     return clock
 
 
-@contextmanager
-def clock_busy() -> Iterator[None]:
+def clock_busy() -> AbstractContextManager[None]:
     """Keep a virtual clock from auto-jumping while the body waits for the real world.
 
     Wrap a wait for something that lives in real time (a worker thread, another
     process): while any task is inside, the virtual clock of its loop does not
-    jump. Without a virtual clock this is one global read.
+    jump. Without a virtual clock this is one global read and a shared no-op
+    context manager.
     """
-    clock = current_virtual_clock() if _bound_clocks else None
-    if clock is None:
-        yield
-        return
+    if not _bound_clocks:
+        return _NO_CLOCK
+    clock = current_virtual_clock()
+    return _NO_CLOCK if clock is None else _held(clock)
+
+
+_NO_CLOCK: AbstractContextManager[None] = nullcontext()
+
+
+@contextmanager
+def _held(clock: VirtualClock) -> Iterator[None]:
     clock._busy += 1
     clock._sync_native_threshold()
     try:

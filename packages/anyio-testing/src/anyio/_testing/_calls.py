@@ -6,6 +6,7 @@ import functools
 import inspect
 from typing import TYPE_CHECKING, Any
 
+from ._clock import clock_backend
 from ._collect import LATE_BACKEND_FIXTURE, coroutine_test_function, late_backend_value
 from ._interrupts import unwrap_interrupts
 from ._runners import extract_backend_and_options, get_runner
@@ -80,7 +81,7 @@ def run_test(item: pytest.Function, backend: object) -> None:
     """Run the coroutine test ``item`` on the runner of ``backend``."""
     __tracebackhide__ = True
     inner = coroutine_test_function(item.obj)
-    name, options = extract_backend_and_options(backend)
+    name, options = extract_backend_and_options(clock_backend(item, backend))
     with get_runner(name, options) as runner, unwrap_interrupts():
         if inner is item.obj:
             runner.run_test(item.obj, _test_arguments(item))

@@ -28,6 +28,7 @@ import weakref
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from ._clock import clock_backend
 from ._collect import LATE_BACKEND_FIXTURE, late_backend_value
 from ._interrupts import unwrap_interrupts
 from ._runners import extract_backend_and_options, get_runner
@@ -119,6 +120,8 @@ def wrap_async_fixture(
         backend = request.getfixturevalue("anyio_backend")
         if "anyio_backend" not in fixturedef.argnames:
             _finish_with_backend(fixturedef, request)
+    if fixturedef.scope == "function":  # it shares the test's virtual clock, if any
+        backend = clock_backend(request.node, backend)
     # pytest types `func` as Final, but swapping it for one setup is the only way a
     # plugin can run a fixture differently; it is put back right after.
     original_func = fixturedef.func

@@ -83,17 +83,13 @@ def install(loop: asyncio.AbstractEventLoop, clock: VirtualClock) -> None:
             f"{loop!r} is not a selector event loop (uvloop and the Windows proactor "
             f"loop keep their own clock); a VirtualClock needs asyncio's selector loop"
         )
-    if clock._native is not None or clock._wakeup is not None:
-        raise RuntimeError(
-            f"{clock!r} already drives an event loop; create a new VirtualClock for each run"
-        )
+    clock._bind()  # raises if the clock already served a run
     # Instance attributes shadow the class's methods for this loop only.
     loop.time = clock.current_time  # type: ignore[method-assign]
     loop._selector = _VirtualSelector(selector, loop, clock)  # type: ignore[attr-defined]
     setattr(loop, _ATTR, clock)
     # A jump made from another thread must end a wait that was sized before it.
     clock._wakeup = lambda: _wake(loop)
-    clock._bind()
 
 
 def _wake(loop: asyncio.AbstractEventLoop) -> None:

@@ -33,15 +33,12 @@ def translate_options(options: Mapping[str, Any]) -> dict[str, Any]:
     check_clock(clock)
     if not isinstance(clock, VirtualClock):
         return dict(options)
-    if clock._native is not None:
-        raise RuntimeError(
-            f"{clock!r} already drives a Trio run; create a new VirtualClock for each run"
-        )
     from trio.testing import MockClock
 
     native = MockClock(rate=clock.rate)
-    native.jump(clock.current_time())  # a clock moved before the run keeps its time
+    start = clock.current_time()  # a clock moved before the run keeps its time
     clock._bind(native)
+    native.jump(start)
     clock._sync_native_threshold()
     return {**options, "clock": native}
 
