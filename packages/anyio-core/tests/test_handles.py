@@ -261,6 +261,9 @@ class TestCancel:
             handle = await tg.start(serve, return_handle=True)
             await wait_all_tasks_blocked()
             handle.cancel()
+            with fail_after(GUARD):
+                await handle.wait()
+            assert not tg.cancel_scope.cancel_called  # the group goes on
         assert handle.status is Status.CANCELLED
 
 

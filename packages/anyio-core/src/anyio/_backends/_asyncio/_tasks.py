@@ -44,7 +44,8 @@ from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
-from ..._core._backend import get_backend, running_asyncio_loop
+from ..._core._backend import get_backend
+from ._detect import running_asyncio_loop
 from ..._core._crossloop import start_in_loop
 from ..._core._handles import TaskHandle, TaskStatusEnum, coroutine_name, not_a_coroutine
 from ..._core._handles import callable_name as callable_name
@@ -461,7 +462,7 @@ class TaskGroup(AbstractTaskGroup):
         if status is not None and status.cancelled():
             return  # the start() call was cancelled and cancelled the child
         if task.cancelled():
-            if own_cancelled and status is None:
+            if own_cancelled and (status is None or status.done()):
                 return  # cancelled through its handle: the group goes on
             self._child_cancelled = True
             self._on_child_cancelled(task, status)
