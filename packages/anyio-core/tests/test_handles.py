@@ -179,6 +179,7 @@ class TestCreateTask:
 
 class TestCancel:
     async def test_cancels_only_that_task(self) -> None:
+        reached = False
         async with create_task_group() as tg:
             victim = tg.start_soon(sleep_forever)
             bystander = tg.start_soon(double, 2)
@@ -187,7 +188,9 @@ class TestCancel:
             with fail_after(GUARD):
                 await victim.wait()
             assert victim.status is Status.CANCELLED
-            assert not tg.cancel_scope.cancel_called
+            reached = True
+        assert reached  # the wait raised no cancellation: the group went on
+        assert not tg.cancel_scope.cancel_called
         assert bystander.return_value == 4
 
     async def test_is_level_triggered(self) -> None:
@@ -253,6 +256,8 @@ class TestCancel:
         assert handle.return_value == 6
 
     async def test_started_task(self) -> None:
+        reached = False
+
         async def serve(*, task_status: TaskStatus[None]) -> None:
             task_status.started()
             await sleep_forever()
@@ -263,7 +268,9 @@ class TestCancel:
             handle.cancel()
             with fail_after(GUARD):
                 await handle.wait()
-            assert not tg.cancel_scope.cancel_called  # the group goes on
+            reached = True
+        assert reached
+        assert not tg.cancel_scope.cancel_called  # the group went on
         assert handle.status is Status.CANCELLED
 
 
