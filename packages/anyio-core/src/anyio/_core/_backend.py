@@ -26,25 +26,26 @@ it must be cheap and it must also work when anyio did not start the loop (a
 library called from a plain ``asyncio.run()`` or ``trio.run()``). A context
 variable set by `anyio.run` would be cheap but wrong in a worker thread that
 copied the caller's context and then started an event loop of another kind.
-So we ask the loops themselves: Trio through its thread-local run context,
-asyncio through the running loop (see "The fast paths" below). Each backend
-module, when imported, installs its check with `register_fast_path()`; a
-library that was never imported cannot be running, and one that is imported
-but whose backend module is not yet gets it imported on the slow path.
+So we ask the loops themselves: each backend module, when imported, registers
+a *probe* with `register_backend()`, a cheap callable that returns the backend
+if its loop runs in this thread (how it knows is the backend's business; see
+its ``_detect``/``__init__`` module). A library that was never imported cannot
+be running, and one that is imported but whose backend module is not yet gets
+it imported on the slow path. This module names no backend: adding one is a
+new ``anyio._backends._<name>`` package and one `BACKENDS` line.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
-import threading
-from sys import get_asyncgen_hooks as _asyncgen_hooks
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ._exceptions import NoEventLoopError
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+    from collections.abc import AsyncIterator, Awaitable, Coroutine, Mapping
     from contextlib import AbstractContextManager
     from contextvars import Context
 
@@ -57,7 +58,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: Known backend names, in the order `get_all_backends()` lists them, with the
-#: module that implements each and the distribution extra that installs it.
+#: module that implements each and how to install its library. A name is also
+#: the import name of the backend's loop library (see `current_backend()`).
 BACKENDS: dict[str, tuple[str, str]] = {
     "asyncio": ("anyio._backends._asyncio", "asyncio (standard library)"),
     "trio": ("anyio._backends._trio", "pip install 'anyio-core[trio]'"),
@@ -222,6 +224,33 @@ class IOBackend(Protocol):
         """Wake the tasks waiting on ``obj`` with `ClosedResourceError` (call before closing)."""
         ...
 
+    def watch_fd(self, obj: FileDescriptorLike) -> FDWatch:
+        """Return a readiness watch for ``obj``, owned by the caller until its ``close()``.
+
+        For objects that wait on one descriptor again and again (anyio-net's
+        sockets): a backend may keep its registration with the loop between
+        waits. The owner must call ``close()`` before closing the descriptor;
+        a backend also drops the registration once ``obj`` is garbage-collected
+        or another watch is opened for the same descriptor number.
+        """
+        ...
+
+
+class FDWatch(Protocol):
+    """One owner's readiness watch on one file descriptor (`IOBackend.watch_fd`).
+
+    The waits follow `IOBackend`'s rules (one task per direction, each a
+    checkpoint, a cancelled wait leaves nothing registered).
+    """
+
+    def wait_readable(self) -> Awaitable[None]: ...
+
+    def wait_writable(self) -> Awaitable[None]: ...
+
+    def close(self) -> None:
+        """Wake the waiters with `ClosedResourceError`; drop every registration."""
+        ...
+
 
 class SignalBackend(Protocol):
     """Receiving operating-system signals (`anyio.open_signal_receiver`)."""
@@ -269,155 +298,76 @@ class Backend(
     """Everything a backend provides; see the module docstring."""
 
 
+#: A backend's probe: returns the backend if its loop runs in this thread, else None.
+Probe = Callable[[], "Backend | None"]
+
 #: Backend implementations imported so far, by name.
 _loaded: dict[str, Backend] = {}
+#: The probes of the loaded backends, in the order `current_backend()` asks them.
+_probes: tuple[Probe, ...] = ()
+#: The first of them, called without a loop (it answers most calls), and the others.
+_first_probe: Probe
+_other_probes: tuple[Probe, ...] = ()
 
 
-# The fast paths of current_backend()
-# --------------------------------------
-# Trio keeps its run in a thread-local object that has a ``runner`` attribute
-# exactly while a run is active in this thread: one ``hasattr``.
-#
-# asyncio's own answer, ``_get_running_loop()``, makes a getpid() system call
-# on Python < 3.12. But a running asyncio loop (uvloop too) installs its bound
-# method as this thread's async generator ``firstiter`` hook, and removes it
-# when it stops; so the hook's owner *is* the running loop. We accept an owner
-# whose type was confirmed once as the running loop's type; anything else
-# (no loop, custom hooks) takes the slow path, which asks asyncio itself.
-#
-# Fastest of all: while anyio's own runner drives an asyncio loop in this
-# thread (`anyio.run()`, the pytest runner), it records the loop's bound
-# backend in a thread-local for exactly as long as the loop runs
-# (`running_here()`). No other asyncio loop can run in this thread meanwhile
-# (asyncio refuses to nest loops), so the record is right whenever it is set;
-# Trio is still asked first, since a Trio run (guest or nested) may start
-# inside it. Everything else takes the paths above.
-_trio_run_context: object | None = None  # Trio's run context, once its backend is loaded
-_trio_backend: Backend | None = None
+def register_backend(name: str, backend: Backend, probe: Probe, *, nests: bool = False) -> None:
+    """Record a backend implementation and its probe (called once by each backend module).
 
-
-class _RunningHere(threading.local):
-    #: The backend of the loop that anyio's runner drives in this thread now.
-    backend: Backend | None = None
-    #: That loop, if it is an asyncio loop.
-    asyncio_loop: object = None
-
-
-_running_here = _RunningHere()
-
-
-class running_here:  # a context manager, named like a function
-    """Record the asyncio ``loop`` as running in this thread inside ``with``.
-
-    Only for code that runs the loop itself, wrapped tightly around the call
-    that runs it, so that the record never outlives the running loop.
+    Args:
+        name: the backend's name, a key of `BACKENDS`.
+        backend: the implementation, returned by `get_backend()`.
+        probe: a cheap callable (no system call, no allocation on the hit path)
+            that returns the backend to use if this backend's loop runs in the
+            calling thread, else None. It may return a different object than
+            ``backend`` (one bound to the running loop).
+        nests: True if this backend's loop can run inside another backend's
+            loop in the same thread (Trio's guest mode): its probe is then asked
+            before the others.
     """
-
-    __slots__ = ("_loop", "_previous")
-
-    def __init__(self, loop: object) -> None:
-        self._loop = loop
-        self._previous: tuple[Backend | None, object] = (None, None)
-
-    def __enter__(self) -> None:
-        here = _running_here
-        self._previous = (here.backend, here.asyncio_loop)
-        here.backend = bind_asyncio_loop(self._loop)
-        here.asyncio_loop = self._loop
-
-    def __exit__(self, *exc_info: object) -> None:
-        _running_here.backend, _running_here.asyncio_loop = self._previous
+    _loaded[name] = backend
+    _set_probes((probe, *_probes) if nests else (*_probes, probe))
 
 
-def _no_loop() -> object:
+def unregister_backend(name: str, probe: Probe) -> None:
+    """Undo `register_backend()` (for test-only backends)."""
+    _loaded.pop(name, None)
+    _set_probes(tuple(known for known in _probes if known is not probe))
+
+
+def _no_backend() -> Backend | None:
     return None
 
 
-_asyncio_running: Callable[[], object] = _no_loop
-_asyncio_backend: Backend | None = None
-#: Makes the asyncio backend object bound to a loop (set by the asyncio backend).
-_asyncio_bind: Callable[[object], Backend]
-#: The last loop seen by current_backend() and its bound backend.
-_asyncio_last: tuple[object, Backend] = (object(), None)  # type: ignore[assignment]
-#: Since 3.12 asyncio's running-loop lookup is a cheap C call (no getpid()).
-_CHEAP_RUNNING_LOOP = sys.version_info >= (3, 12)
-#: Types of asyncio loops seen running: their instances are recognised by the hook.
-asyncio_loop_types: set[type] = set()
+def _set_probes(probes: tuple[Probe, ...]) -> None:
+    global _probes, _first_probe, _other_probes
+    _probes = probes
+    # Written in the order a reader in another thread reads them: at worst it
+    # asks a probe twice, never skips one.
+    _other_probes = probes[1:]
+    _first_probe = probes[0] if probes else _no_backend
 
 
-def register_backend(name: str, backend: Backend) -> None:
-    """Record a backend implementation (called once by each backend module)."""
-    _loaded[name] = backend
-
-
-def register_asyncio_binder(bind: Callable[[object], Backend]) -> None:
-    """Set how `current_backend()` gets the asyncio backend bound to a loop."""
-    global _asyncio_bind
-    _asyncio_bind = bind
-
-
-def register_fast_path(name: str, running: object, backend: Backend) -> None:
-    """Let `current_backend()` recognise a backend's loop cheaply.
-
-    Args:
-        name: ``"asyncio"`` or ``"trio"``.
-        running: for asyncio, the function returning the running loop (or
-            None); for Trio, its thread-local run context object.
-        backend: the backend to return.
-    """
-    global _asyncio_running, _asyncio_backend, _trio_run_context, _trio_backend
-    if name == "asyncio":
-        _asyncio_backend, _asyncio_running = backend, running  # type: ignore[assignment]
-    else:
-        _trio_backend, _trio_run_context = backend, running
-
-
-def running_asyncio_loop() -> Any:
-    """Return the running asyncio loop if a cheap check shows it, else None.
-
-    The record of `running_here()` first, then the async generator hook; None
-    means "ask asyncio" (no loop, or one these checks do not recognise).
-    """
-    loop = _running_here.asyncio_loop
-    if loop is not None:
-        return loop
-    owner = getattr(_asyncgen_hooks().firstiter, "__self__", None)
-    return owner if type(owner) in asyncio_loop_types else None
+_first_probe = _no_backend
 
 
 def current_backend() -> Backend:
     """Return the backend of the event loop running in this thread.
 
-    On asyncio this is a backend object bound to the running loop (made once
-    per loop), so that its methods need not look the loop up again.
+    Each loaded backend's probe is asked in turn (see `register_backend()`); a
+    backend whose loop library is imported but whose backend module is not yet
+    (a plain ``asyncio.run()`` in a program that never called ``anyio.run()``)
+    is imported on this slow path, then asked too.
 
     Raises:
         NoEventLoopError: if no event loop known to anyio runs in this thread.
     """
-    if _trio_run_context is not None and hasattr(_trio_run_context, "runner"):
-        return _trio_backend  # type: ignore[return-value]  # set together
-    backend = _running_here.backend
+    backend = _first_probe()
     if backend is not None:
         return backend
-    last = _asyncio_last  # one read: the pair stays consistent across threads
-    if _CHEAP_RUNNING_LOOP:
-        owner = _asyncio_running()
-        if owner is not None and last[0] is owner:
-            return last[1]
-    else:
-        owner = getattr(_asyncgen_hooks().firstiter, "__self__", None)
-        if last[0] is owner:
-            return last[1]
-    if type(owner) in asyncio_loop_types:
-        return bind_asyncio_loop(owner)
-    loop = _asyncio_running()
-    if loop is not None:
-        if owner is loop:
-            asyncio_loop_types.add(type(loop))
-            return bind_asyncio_loop(loop)
-        return _asyncio_backend  # type: ignore[return-value]  # set together
-    # A backend module may be importable but not yet imported while its loop
-    # runs (a plain asyncio.run() in a program that never called anyio.run()).
+    for probe in _other_probes:
+        backend = probe()
+        if backend is not None:
+            return backend
     if _import_running_backends():
         return current_backend()
     raise NoEventLoopError(
@@ -427,24 +377,17 @@ def current_backend() -> Backend:
     )
 
 
-def bind_asyncio_loop(loop: object) -> Backend:
-    """Return the asyncio backend bound to ``loop`` (and remember the pair)."""
-    global _asyncio_last
-    backend = _asyncio_bind(loop)
-    _asyncio_last = (loop, backend)
-    # Any real loop type: when its bound method is the hook, that loop runs.
-    asyncio_loop_types.add(type(loop))
-    return backend
-
-
 def _import_running_backends() -> bool:
-    """Import the backend of any loop library that is loaded but not registered."""
+    """Import the backend of any loop library that is loaded but not registered.
+
+    A backend's name is the import name of its loop library (`BACKENDS`).
+    """
     imported = False
-    for name in ("asyncio", "trio"):
+    for name in BACKENDS:
         if name in sys.modules and name not in _loaded:
             try:
                 get_backend(name)
-            except ImportError:  # pragma: no cover - trio importable but broken
+            except ImportError:  # pragma: no cover - library importable but broken
                 continue
             imported = True
     return imported

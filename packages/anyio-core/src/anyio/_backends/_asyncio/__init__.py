@@ -11,19 +11,14 @@ from __future__ import annotations
 import asyncio
 import asyncio.tasks
 import math
-from asyncio import CancelledError, _get_running_loop
+from asyncio import CancelledError
 from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..._core._backend import (
-    Backend,
-    register_asyncio_binder,
-    register_backend,
-    register_fast_path,
-)
+from ..._core._backend import Backend, register_backend
 from ..._core._exceptions import RunFinishedError
-from . import _io, _runner, _signals, _tasks, _token
+from . import _detect, _io, _runner, _signals, _tasks, _token
 from ._cancel import (
     CANCEL_MSG_PREFIX,
     CancelScope,
@@ -165,6 +160,7 @@ class AsyncioBackend:
     wait_readable = staticmethod(_io.wait_readable)
     wait_writable = staticmethod(_io.wait_writable)
     notify_closing = staticmethod(_io.notify_closing)
+    watch_fd = staticmethod(_io.watch_fd)
 
     # -- signals
     open_signal_receiver = staticmethod(_signals.open_signal_receiver)
@@ -192,10 +188,6 @@ backend = AsyncioBackend()
 _typecheck: Backend = backend  # mypy reports any gap in the protocol here
 
 
-register_backend("asyncio", backend)
-register_fast_path("asyncio", _get_running_loop, backend)
-
-
 def _bind(loop: object) -> Backend:
     """Return the backend object bound to ``loop``, made once per loop."""
     try:
@@ -208,4 +200,5 @@ def _bind(loop: object) -> Backend:
     return bound
 
 
-register_asyncio_binder(_bind)
+_detect.set_binder(_bind, backend)
+register_backend("asyncio", backend, _detect.probe)

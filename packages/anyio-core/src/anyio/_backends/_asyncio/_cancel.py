@@ -86,9 +86,9 @@ from asyncio import (
 )
 from typing import TYPE_CHECKING, Any
 
-from ..._core._backend import running_asyncio_loop
 from ..._core._tasks import WRONG_TASK_MSG
 from ..._core._tasks import CancelScope as PublicCancelScope
+from ._detect import running_asyncio_loop
 
 if TYPE_CHECKING:
     from types import TracebackType

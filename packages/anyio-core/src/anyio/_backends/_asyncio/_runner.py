@@ -17,11 +17,11 @@ import sys
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from ..._core._backend import running_here
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
 from . import _clock
 from ._cancel import TaskState, task_states
+from ._detect import running_here
 from ._tasks import callable_name
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import trio
 
-from ..._core._backend import Backend, register_backend, register_fast_path
+from ..._core._backend import Backend, register_backend
 from ..._core._exceptions import RunFinishedError
-from . import _io, _runner, _signals, _sync, _tasks
+from . import _fdwatch, _io, _runner, _signals, _sync, _tasks
 from ._cancel import CancelScope
 from ._tasks import TaskGroup as TaskGroup  # at AnyIO's path: asyncer subclasses it
 
@@ -136,6 +136,7 @@ class TrioBackend:
     wait_readable = staticmethod(_io.wait_readable)
     wait_writable = staticmethod(_io.wait_writable)
     notify_closing = staticmethod(_io.notify_closing)
+    watch_fd = _fdwatch.FDWatch
 
     # -- signals
     open_signal_receiver = staticmethod(_signals.open_signal_receiver)
@@ -163,7 +164,19 @@ backend = TrioBackend()
 _typecheck: Backend = backend  # mypy reports any gap in the protocol here
 
 
-register_backend("trio", backend)
-# Trio's thread-local run context: it has a "runner" attribute during a run
-# (what trio.lowlevel.in_trio_run() checks, without the function call).
-register_fast_path("trio", trio._core._run.GLOBAL_RUN_CONTEXT, backend)
+#: Trio's thread-local run context: it has a "runner" attribute exactly while a
+#: run is active in this thread. ``trio.lowlevel.in_trio_run()`` is the public
+#: way to ask, but it costs ten times more when no Trio run is active (its
+#: ``hasattr`` creates and drops an AttributeError): this is on every hot path
+#: of the asyncio backend, so the probe reads the thread's own attribute dict.
+_run_context = trio._core._run.GLOBAL_RUN_CONTEXT
+
+
+def _probe() -> Backend | None:
+    """Return the Trio backend if a Trio run is active in this thread."""
+    return backend if "runner" in _run_context.__dict__ else None
+
+
+# A Trio run may start inside another loop's callbacks (guest mode), so its
+# probe is asked first.
+register_backend("trio", backend, _probe, nests=True)

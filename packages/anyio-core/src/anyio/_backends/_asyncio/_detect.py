@@ -1,0 +1,135 @@
+"""Recognising a running asyncio loop cheaply: this backend's probe.
+
+`anyio._core._backend.current_backend()` asks each backend's probe, in order,
+whether its loop runs in this thread. The probe is on every hot path (each
+``sleep``, checkpoint and scope), so it must cost next to nothing, and it must
+also work when anyio did not start the loop (a library called from a plain
+``asyncio.run()``).
+
+The fast paths
+--------------
+asyncio's own answer, ``_get_running_loop()``, makes a getpid() system call on
+Python < 3.12. But a running asyncio loop (uvloop too) installs its bound
+method as this thread's async generator ``firstiter`` hook, and removes it
+when it stops; so the hook's owner *is* the running loop. We accept an owner
+whose type was confirmed once as the running loop's type; anything else (no
+loop, custom hooks) takes the slow path, which asks asyncio itself.
+
+Fastest of all: while anyio's own runner drives a loop in this thread
+(`anyio.run()`, the pytest runner), it records the loop's bound backend in a
+thread-local for exactly as long as the loop runs (`running_here()`). No other
+asyncio loop can run in this thread meanwhile (asyncio refuses to nest loops),
+so the record is right whenever it is set. A Trio run (guest or nested) may
+start inside it: that is why Trio's probe is asked first.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from asyncio import _get_running_loop
+from sys import get_asyncgen_hooks as _asyncgen_hooks
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..._core._backend import Backend
+
+
+class _RunningHere(threading.local):
+    #: The bound backend of the loop that anyio's runner drives in this thread now.
+    backend: Backend | None = None
+    #: That loop.
+    loop: object = None
+
+
+_running_here = _RunningHere()
+
+#: Makes the backend object bound to a loop (set by the package's ``__init__``).
+_bind: Callable[[object], Backend]
+#: The unbound backend, for a running loop no fast path recognises.
+_unbound: Backend
+#: The last loop seen by the probe and its bound backend.
+_last: tuple[object, Backend] = (object(), None)  # type: ignore[assignment]
+#: Since 3.12 asyncio's running-loop lookup is a cheap C call (no getpid()).
+_CHEAP_RUNNING_LOOP = sys.version_info >= (3, 12)
+#: Types of asyncio loops seen running: their instances are recognised by the hook.
+loop_types: set[type] = set()
+
+
+def set_binder(bind: Callable[[object], Backend], unbound: Backend) -> None:
+    """Set how the probe gets the backend bound to a loop (called once, by ``__init__``)."""
+    global _bind, _unbound
+    _bind, _unbound = bind, unbound
+
+
+class running_here:  # a context manager, named like a function
+    """Record the asyncio ``loop`` as running in this thread inside ``with``.
+
+    Only for code that runs the loop itself, wrapped tightly around the call
+    that runs it, so that the record never outlives the running loop.
+    """
+
+    __slots__ = ("_loop", "_previous")
+
+    def __init__(self, loop: object) -> None:
+        self._loop = loop
+        self._previous: tuple[Backend | None, object] = (None, None)
+
+    def __enter__(self) -> None:
+        here = _running_here
+        self._previous = (here.backend, here.loop)
+        here.backend = bind_loop(self._loop)
+        here.loop = self._loop
+
+    def __exit__(self, *exc_info: object) -> None:
+        _running_here.backend, _running_here.loop = self._previous
+
+
+def running_asyncio_loop() -> Any:
+    """Return the running asyncio loop if a cheap check shows it, else None.
+
+    The record of `running_here()` first, then the async generator hook; None
+    means "ask asyncio" (no loop, or one these checks do not recognise).
+    """
+    loop = _running_here.loop
+    if loop is not None:
+        return loop
+    owner = getattr(_asyncgen_hooks().firstiter, "__self__", None)
+    return owner if type(owner) in loop_types else None
+
+
+def probe() -> Backend | None:
+    """Return the backend bound to the asyncio loop running in this thread, or None."""
+    backend = _running_here.backend
+    if backend is not None:
+        return backend
+    last = _last  # one read: the pair stays consistent across threads
+    if _CHEAP_RUNNING_LOOP:
+        owner = _get_running_loop()
+        if owner is not None and last[0] is owner:
+            return last[1]
+    else:
+        owner = getattr(_asyncgen_hooks().firstiter, "__self__", None)
+        if last[0] is owner:
+            return last[1]
+    if type(owner) in loop_types:
+        return bind_loop(owner)
+    loop = _get_running_loop()
+    if loop is None:
+        return None
+    if owner is loop:
+        loop_types.add(type(loop))
+        return bind_loop(loop)
+    return _unbound
+
+
+def bind_loop(loop: object) -> Backend:
+    """Return the backend bound to ``loop`` (and remember the pair)."""
+    global _last
+    backend = _bind(loop)
+    _last = (loop, backend)
+    # Any real loop type: when its bound method is the hook, that loop runs.
+    loop_types.add(type(loop))
+    return backend
