@@ -102,7 +102,8 @@ class PipeReceiveStream(_PipeEnd, ByteReceiveStream):
             BusyResourceError: if another task is already receiving.
             ValueError: if ``max_bytes`` is not a positive integer.
         """
-        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 1:
+        size: object = max_bytes  # callers without type checking pass anything
+        if type(size) is not int or size < 1:
             raise ValueError(f"max_bytes must be a positive integer, got {max_bytes!r}")
         with self._guard:
             await checkpoint_if_cancelled()
