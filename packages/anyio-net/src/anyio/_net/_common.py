@@ -12,8 +12,15 @@ socket. It then yields to the loop exactly once: while waiting for readiness,
 or, when the system call succeeded at once, with a cancel-shielded yield, so
 that bytes taken from the OS are never lost to a cancellation.
 
-Closing (`close_socket`): mark closed, `notify_closing()` (which wakes any task
-parked on the socket with `ClosedResourceError`), close. Callers checkpoint
+Waiting (`SocketHolder.wait_readable` / `wait_writable`): the holder owns a
+readiness watch from the backend (`IOBackend.watch_fd`), opened at the first
+wait. On asyncio it keeps the socket's reader registered with the loop
+between waits, which saves two registrations per receive; the holder's
+close path is what ends it.
+
+Closing (`SocketHolder.close`): mark closed, close the watch (or
+`notify_closing()` without one), which wakes any task parked on the socket
+with `ClosedResourceError`, then close the socket. Callers checkpoint
 afterwards, so that `aclose()` in a cancelled scope raises with the socket
 already closed.
 """
@@ -29,10 +36,13 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from .. import BrokenResourceError, ClosedResourceError, notify_closing
+from .._core._backend import current_backend
 from ..lowlevel import cancel_shielded_checkpoint, checkpoint_if_cancelled
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+
+    from .._core._backend import FDWatch
 
 T = TypeVar("T")
 
@@ -47,19 +57,38 @@ class SocketHolder:
     Invariant: ``closed`` is True exactly when ``sock`` has been closed by us.
     """
 
-    __slots__ = ("closed", "sock")
+    __slots__ = ("closed", "sock", "watch")
 
     def __init__(self, sock: socket.socket) -> None:
         sock.setblocking(False)
         self.sock = sock
         self.closed = False
+        #: The backend's readiness watch, from the first wait until `close()`.
+        self.watch: FDWatch | None = None
+
+    def wait_readable(self) -> Awaitable[None]:
+        """Wait until the socket is readable (a checkpoint; `ClosedResourceError` on close)."""
+        watch = self.watch
+        if watch is None:
+            watch = self.watch = current_backend().watch_fd(self.sock)
+        return watch.wait_readable()
+
+    def wait_writable(self) -> Awaitable[None]:
+        """Wait until the socket is writable (a checkpoint; `ClosedResourceError` on close)."""
+        watch = self.watch
+        if watch is None:
+            watch = self.watch = current_backend().watch_fd(self.sock)
+        return watch.wait_writable()
 
     def close(self) -> None:
         """Close the socket (once), waking its waiters with `ClosedResourceError`."""
         if not self.closed:
             self.closed = True
             try:
-                notify_closing(self.sock)
+                if self.watch is None:
+                    notify_closing(self.sock)
+                else:
+                    self.watch.close()
             finally:
                 self.sock.close()
 
@@ -75,9 +104,11 @@ class SocketHolder:
 
 
 async def call_with_retry(
-    holder: SocketHolder, call: Callable[[], T], wait: Callable[[Any], Awaitable[None]]
+    holder: SocketHolder, call: Callable[[], T], wait: Callable[[], Awaitable[None]]
 ) -> T:
     """Run ``call`` until the OS accepts it, waiting with ``wait`` while it would block.
+
+    ``wait`` is the holder's `SocketHolder.wait_readable` or `wait_writable`.
 
     A checkpoint (see the module docstring). `OSError`s other than "would
     block" become `BrokenResourceError` (or `ClosedResourceError` once closed).
@@ -98,12 +129,12 @@ async def call_with_retry(
 
 
 async def retry_after_wait(
-    holder: SocketHolder, call: Callable[[], T], wait: Callable[[Any], Awaitable[None]]
+    holder: SocketHolder, call: Callable[[], T], wait: Callable[[], Awaitable[None]]
 ) -> T:
     """Wait for readiness, then retry ``call`` (again after spurious wake-ups)."""
     while True:
         # A cancellation here leaves nothing done: the call has not succeeded.
-        await wait(holder.sock)
+        await wait()
         holder.check_open()
         try:
             return call()

@@ -4,7 +4,9 @@ How a datagram socket works
 ---------------------------
 Each object wraps one non-blocking `socket.socket`. An operation first tries
 the system call; only when the OS answers "would block" does the task wait,
-in core's `wait_readable()` / `wait_writable()`, and then try again. That is
+on the backend's readiness watch for the socket (`IOBackend.watch_fd`, the
+owned form of core's `wait_readable()` / `wait_writable()`, which keeps
+asyncio's reader registered between waits), and then try again. That is
 all the event loop is asked for, so the same code runs on asyncio, uvloop and
 Trio. A `send()` therefore returns exactly when the OS has taken the
 datagram: there is no buffer of ours in between that `aclose()` would have to
@@ -17,7 +19,8 @@ or, when the system call succeeded at once, with a cancel-shielded yield (a
 datagram taken from the OS is never lost to a cancellation).
 
 Closing: `aclose()` marks the object closed, tells the loop the socket is
-going away (`notify_closing()`, which wakes any task waiting on it with
+going away (it closes the backend's readiness watch, or calls
+`notify_closing()` if it never waited, which wakes any task waiting on it with
 `ClosedResourceError`), closes the socket, and only then checkpoints. So
 inside a cancelled scope it raises the cancellation exception with the socket
 already closed.
@@ -40,8 +43,9 @@ import socket
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
+from .._core._backend import current_backend
 from .._core._exceptions import BrokenResourceError, ClosedResourceError
-from .._core._io import notify_closing, wait_readable, wait_writable
+from .._core._io import notify_closing
 from .._core._lowlevel import cancel_shielded_checkpoint, checkpoint, checkpoint_if_cancelled
 from .._core._sync._guard import ResourceGuard
 from ..abc import _sockets as abc_sockets
@@ -60,6 +64,7 @@ from ._resolve import resolve
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from .._core._backend import FDWatch
     from ..abc._sockets import (
         IPAddressType,
         IPSockAddrType,
@@ -108,6 +113,8 @@ class _DatagramIO:
         self._state = _State.OPEN
         self._receive_guard = ResourceGuard("reading from")
         self._send_guard = ResourceGuard("writing to")
+        #: The backend's readiness watch, from the first wait until `aclose()`.
+        self._watch: FDWatch | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} fd={self._sock.fileno()} state={self._state.value}>"
@@ -124,9 +131,26 @@ class _DatagramIO:
         """
         if self._state is _State.OPEN:
             self._state = _State.CLOSED
-            notify_closing(self._sock)
-            self._sock.close()
+            try:
+                if self._watch is None:
+                    notify_closing(self._sock)
+                else:
+                    self._watch.close()
+            finally:
+                self._sock.close()
         await checkpoint()
+
+    def _wait_readable(self) -> Awaitable[None]:
+        watch = self._watch
+        if watch is None:
+            watch = self._watch = current_backend().watch_fd(self._sock)
+        return watch.wait_readable()
+
+    def _wait_writable(self) -> Awaitable[None]:
+        watch = self._watch
+        if watch is None:
+            watch = self._watch = current_backend().watch_fd(self._sock)
+        return watch.wait_writable()
 
     def _check_open(self) -> None:
         if self._state is _State.CLOSED:
@@ -138,7 +162,7 @@ class _DatagramIO:
             return ClosedResourceError()
         return BrokenResourceError(f"{self!r}: {exc}")
 
-    async def _io(self, call: Callable[[], _T], wait: Callable[[Any], Any]) -> _T:
+    async def _io(self, call: Callable[[], _T], wait: Callable[[], Awaitable[None]]) -> _T:
         """Run `call` until the OS accepts it, waiting with `wait` while it would block.
 
         One function rather than a fast path and a waiting helper: this is the
@@ -158,7 +182,7 @@ class _DatagramIO:
             return result
         while True:
             # A cancellation raised here leaves nothing done: the call did not succeed.
-            await wait(self._sock)
+            await wait()
             self._check_open()
             try:
                 return call()
@@ -184,7 +208,7 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
             BusyResourceError: if another task is already receiving.
         """
         with self._receive_guard:
-            data, address = await self._io(self._recvfrom, wait_readable)
+            data, address = await self._io(self._recvfrom, self._wait_readable)
         return data, convert_ipv6_sockaddr(address)
 
     def _recvfrom(self) -> tuple[bytes, Any]:
@@ -208,7 +232,7 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
         else:
             address = host, port
         with self._send_guard:
-            await self._io(partial(self._sock.sendto, data, address), wait_writable)
+            await self._io(partial(self._sock.sendto, data, address), self._wait_writable)
 
 
 class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
@@ -228,7 +252,7 @@ class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
             BusyResourceError: if another task is already receiving.
         """
         with self._receive_guard:
-            return await self._io(self._recv, wait_readable)
+            return await self._io(self._recv, self._wait_readable)
 
     def _recv(self) -> bytes:
         return self._sock.recv(MAX_DATAGRAM_SIZE)
@@ -242,7 +266,7 @@ class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
             BusyResourceError: if another task is already sending.
         """
         with self._send_guard:
-            await self._io(partial(self._sock.send, item), wait_writable)
+            await self._io(partial(self._sock.send, item), self._wait_writable)
 
 
 class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
@@ -264,7 +288,7 @@ class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
             BusyResourceError: if another task is already receiving.
         """
         with self._receive_guard:
-            return await self._io(self._recvfrom, wait_readable)
+            return await self._io(self._recvfrom, self._wait_readable)
 
     def _recvfrom(self) -> tuple[bytes, Any]:
         return self._sock.recvfrom(MAX_DATAGRAM_SIZE)
@@ -280,7 +304,7 @@ class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
         """
         data, path = item
         with self._send_guard:
-            await self._io(partial(self._sock.sendto, data, os.fspath(path)), wait_writable)
+            await self._io(partial(self._sock.sendto, data, os.fspath(path)), self._wait_writable)
 
 
 class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagramSocket):
@@ -299,7 +323,7 @@ class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagram
             BusyResourceError: if another task is already receiving.
         """
         with self._receive_guard:
-            return await self._io(self._recv, wait_readable)
+            return await self._io(self._recv, self._wait_readable)
 
     def _recv(self) -> bytes:
         return self._sock.recv(MAX_DATAGRAM_SIZE)
@@ -313,7 +337,7 @@ class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagram
             BusyResourceError: if another task is already sending.
         """
         with self._send_guard:
-            await self._io(partial(self._sock.send, item), wait_writable)
+            await self._io(partial(self._sock.send, item), self._wait_writable)
 
 
 # -- addresses -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import os
 import socket
 from typing import TYPE_CHECKING, Literal
 
-from .. import ClosedResourceError, ResourceGuard, wait_readable
+from .. import ClosedResourceError, ResourceGuard
 from ..abc import SocketListener as AbstractSocketListener
 from ..abc import SocketStream as AbstractSocketStream
 from ..lowlevel import cancel_shielded_checkpoint, checkpoint, checkpoint_if_cancelled
@@ -93,7 +93,7 @@ class SocketListener(AbstractSocketListener):
 
     async def _accept_after_wait(self) -> socket.socket:
         while True:
-            await wait_readable(self._holder.sock)
+            await self._holder.wait_readable()
             try:
                 return self._accept_now()
             except BlockingIOError:

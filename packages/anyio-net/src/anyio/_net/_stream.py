@@ -24,7 +24,7 @@ import socket
 from functools import partial
 from typing import TYPE_CHECKING
 
-from .. import EndOfStream, ResourceGuard, wait_readable, wait_writable
+from .. import EndOfStream, ResourceGuard
 from ..abc import SocketStream as AbstractSocketStream
 from ..abc import UNIXSocketStream as AbstractUNIXSocketStream
 from ..lowlevel import checkpoint, checkpoint_if_cancelled
@@ -75,7 +75,9 @@ class _StreamIO:
         _check_max_bytes(max_bytes)
         with self._receive_guard:
             sock = self._holder.sock
-            data = await call_with_retry(self._holder, lambda: sock.recv(max_bytes), wait_readable)
+            data = await call_with_retry(
+                self._holder, lambda: sock.recv(max_bytes), self._holder.wait_readable
+            )
         if not data:
             raise EndOfStream
         return data
@@ -91,11 +93,13 @@ class _StreamIO:
         with self._send_guard:
             view = memoryview(item).cast("B")
             sock = self._holder.sock
-            sent = await call_with_retry(self._holder, partial(sock.send, view), wait_writable)
+            sent = await call_with_retry(
+                self._holder, partial(sock.send, view), self._holder.wait_writable
+            )
             while sent < len(view):
                 view = view[sent:]
                 sent = await retry_after_wait(
-                    self._holder, partial(sock.send, view), wait_writable
+                    self._holder, partial(sock.send, view), self._holder.wait_writable
                 )
 
     async def send_eof(self) -> None:
@@ -161,12 +165,14 @@ class UNIXSocketStream(_StreamIO, AbstractUNIXSocketStream):
         with self._send_guard:
             sock = self._holder.sock
             sent = await call_with_retry(
-                self._holder, lambda: sock.sendmsg([message], ancillary), wait_writable
+                self._holder,
+                lambda: sock.sendmsg([message], ancillary),
+                self._holder.wait_writable,
             )
             view = memoryview(message)[sent:]
             while view:
                 sent = await retry_after_wait(
-                    self._holder, partial(sock.send, view), wait_writable
+                    self._holder, partial(sock.send, view), self._holder.wait_writable
                 )
                 view = view[sent:]
 
@@ -187,7 +193,7 @@ class UNIXSocketStream(_StreamIO, AbstractUNIXSocketStream):
         with self._receive_guard:
             sock = self._holder.sock
             message, ancdata, _flags, _address = await call_with_retry(
-                self._holder, lambda: sock.recvmsg(msglen, space), wait_readable
+                self._holder, lambda: sock.recvmsg(msglen, space), self._holder.wait_readable
             )
         fds = _fds_from(ancdata)
         if not message and not fds:

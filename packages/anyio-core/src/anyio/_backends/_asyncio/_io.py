@@ -24,12 +24,42 @@ Invariants, per loop (`_Waiters`):
 
 Loops without readiness callbacks (Windows' ``ProactorEventLoop``) raise
 `NotImplementedError` naming the way out: a selector event loop.
+
+Owned watches (`watch_fd`, what anyio-net's sockets use)
+--------------------------------------------------------
+Adding and removing a reader around every wait is what a ping-pong over a
+socket pays most for: two ``epoll_ctl()`` calls per wait on asyncio, and on
+uvloop a poll handle created and closed per wait. An owned watch keeps its
+*reader* registered after a wait that was woken normally, so that a socket
+read again and again registers once. What makes that safe:
+
+* Ownership is explicit: the owner (a socket object) calls ``close()``
+  before closing the descriptor, which fails the waiter with
+  `ClosedResourceError` and removes the registration.
+* A descriptor closed behind the owner's back (or by the garbage collector)
+  must not leave a registration that a new file with the same number would
+  inherit: asyncio's selector would keep the old key, ``add_reader()`` would
+  only swap the callback, and the new file would never be polled (the wait
+  hangs). So the loop's table (``_Waiters.watches``) maps each descriptor to
+  its watch; opening a watch, or a one-shot wait, on a number whose watch
+  is orphaned (its socket closed or collected) first drops the old
+  registration, and a weak reference to the socket drops it when the socket
+  is collected.
+* A level-triggered callback fires on every loop turn while the descriptor is
+  ready: with nobody waiting, the second such idle call removes the
+  registration (the first one is expected: the loop polls once more before
+  the woken task reads). So unread data never spins the loop.
+* A cancelled (or failed) wait removes the registration, exactly as a
+  one-shot wait does. Writers stay one-shot: a socket is writable nearly
+  always, so a kept writer would only fire idle calls.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
+from threading import get_ident
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from ..._core._exceptions import BusyResourceError, ClosedResourceError
 from ..._core._io import fileno_of
@@ -38,7 +68,7 @@ from ._tasks import checkpoint_if_cancelled
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop, Future
-    from collections.abc import Coroutine
+    from collections.abc import Callable, Coroutine
 
     from ..._core._io import FileDescriptorLike
 
@@ -46,12 +76,15 @@ if TYPE_CHECKING:
 class _Waiters:
     """The parked readiness waiters of one loop, by file descriptor."""
 
-    __slots__ = ("readers", "writers")
+    __slots__ = ("readers", "watches", "writers")
 
     def __init__(self) -> None:
         # Invariant: an entry exists exactly while its callback is registered.
         self.readers: dict[int, Future[None]] = {}
         self.writers: dict[int, Future[None]] = {}
+        # Invariant: every open FDWatch of this loop, by descriptor; one-shot
+        # waits on a watched descriptor go through its watch.
+        self.watches: dict[int, FDWatch] = {}
 
 
 _waiters: WeakKeyDictionary[AbstractEventLoop, _Waiters] = WeakKeyDictionary()
@@ -83,9 +116,15 @@ def _unsupported(loop: AbstractEventLoop) -> NotImplementedError:
 
 async def _wait(obj: FileDescriptorLike, writing: bool) -> None:
     fd = fileno_of(obj)
-    await checkpoint_if_cancelled()
     loop = fast_running_loop()
     waiters = _waiters_of(loop)
+    watch = waiters.watches.get(fd)
+    if watch is not None:
+        if not watch.orphaned():  # a socket's own descriptor: share its watch
+            await watch.wait(watch.writer if writing else watch.reader)
+            return
+        watch.drop()
+    await checkpoint_if_cancelled()
     if writing:
         waiting, add, remove = waiters.writers, loop.add_writer, loop.remove_writer
     else:
@@ -124,6 +163,14 @@ def notify_closing(obj: FileDescriptorLike) -> None:
     waiters = _waiters.get(loop)
     if waiters is None:
         return
+    watch = waiters.watches.get(fd)
+    if watch is not None:
+        watch.drop()
+    _fail_one_shot(loop, waiters, fd)
+
+
+def _fail_one_shot(loop: AbstractEventLoop, waiters: _Waiters, fd: int) -> None:
+    """Fail the one-shot waiters on ``fd`` with `ClosedResourceError`."""
     future = waiters.readers.pop(fd, None)
     if future is not None:
         loop.remove_reader(fd)
@@ -137,3 +184,182 @@ def notify_closing(obj: FileDescriptorLike) -> None:
 def _fail_closed(future: Future[None]) -> None:
     if not future.done():
         future.set_exception(ClosedResourceError())
+
+
+# -- owned watches ------------------------------------------------------------------------
+
+#: Calls of a kept reader's callback with nobody waiting, in a row, that remove it.
+#: The first is expected (see the module docstring); the second means unread data.
+_IDLE_CALLS_TO_STOP = 2
+
+
+class _Direction:
+    """One direction of an `FDWatch`: its registration and the future of its waiter."""
+
+    __slots__ = ("add", "busy", "fd", "idle", "keep", "one_shot", "registered", "remove", "waiter")
+
+    def __init__(
+        self,
+        fd: int,
+        add: Callable[..., object],
+        remove: Callable[[int], object],
+        one_shot: dict[int, Future[None]],
+        *,
+        keep: bool,
+        busy: str,
+    ) -> None:
+        self.fd = fd
+        self.add = add
+        self.remove = remove
+        #: The loop's one-shot waiters in this direction (a wait there makes ours busy).
+        self.one_shot = one_shot
+        #: Whether the registration outlives a normal wake-up (readers only).
+        self.keep = keep
+        self.busy = busy
+        # Invariant: True exactly while `fire` is registered with the loop for `fd`.
+        self.registered = False
+        self.waiter: Future[None] | None = None
+        #: Calls of `fire` in a row with nobody waiting.
+        self.idle = 0
+
+    def fire(self) -> None:
+        """The loop's callback: wake the waiter, or stop watching if nobody waits."""
+        waiter = self.waiter
+        if waiter is None:
+            self.idle += 1
+            if self.idle >= _IDLE_CALLS_TO_STOP:
+                self.unregister()
+        else:
+            self.idle = 0
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def register(self, loop: AbstractEventLoop) -> None:
+        try:
+            self.add(self.fd, self.fire)
+        except NotImplementedError as exc:
+            raise _unsupported(loop) from exc
+        self.registered = True
+        self.idle = 0
+
+    def unregister(self) -> None:
+        if self.registered:
+            self.registered = False
+            self.remove(self.fd)
+
+    def fail(self) -> None:
+        """Remove the registration; the waiter (if any) gets `ClosedResourceError`."""
+        waiter, self.waiter = self.waiter, None
+        self.unregister()
+        if waiter is not None:
+            _fail_closed(waiter)
+
+
+class FDWatch:
+    """An owned readiness watch on one descriptor of the running loop (see the module docstring).
+
+    Created by `watch_fd` for an object that waits on its descriptor again
+    and again; the owner calls `close` before closing the descriptor.
+    """
+
+    __slots__ = ("__weakref__", "_loop", "_owner", "_thread", "_waiters", "fd", "reader", "writer")
+
+    def __init__(self, obj: FileDescriptorLike) -> None:
+        fd = self.fd = fileno_of(obj)
+        loop = self._loop = fast_running_loop()
+        waiters = self._waiters = _waiters_of(loop)
+        self._thread = get_ident()
+        self.reader = _Direction(
+            fd,
+            loop.add_reader,
+            loop.remove_reader,
+            waiters.readers,
+            keep=True,
+            busy="reading from",
+        )
+        self.writer = _Direction(
+            fd, loop.add_writer, loop.remove_writer, waiters.writers, keep=False, busy="writing to"
+        )
+        # Only weakly: the loop's table must not keep a socket alive.
+        self._owner = None if isinstance(obj, int) else ref(obj, self._owner_collected)
+        previous = waiters.watches.get(fd)
+        if previous is not None:  # its file was closed behind its back, or is wrapped twice
+            previous.drop()
+        waiters.watches[fd] = self
+
+    def __repr__(self) -> str:
+        return f"<FDWatch fd={self.fd} reading={self.reader.registered}>"
+
+    def wait_readable(self) -> Coroutine[Any, Any, None]:
+        return self.wait(self.reader)
+
+    def wait_writable(self) -> Coroutine[Any, Any, None]:
+        return self.wait(self.writer)
+
+    async def wait(self, direction: _Direction) -> None:
+        """Park until the descriptor is ready in ``direction`` (a checkpoint)."""
+        await checkpoint_if_cancelled()
+        loop = fast_running_loop()
+        if loop is not self._loop:  # the owner moved to another loop: wait one-shot there
+            await _wait(self.fd, direction is self.writer)
+            return
+        if direction.waiter is not None or self.fd in direction.one_shot:
+            raise BusyResourceError(direction.busy)
+        if self._waiters.watches.get(self.fd) is not self:  # dropped: closed meanwhile
+            raise ClosedResourceError
+        future: Future[None] = loop.create_future()
+        if not direction.registered:
+            direction.register(loop)
+        direction.waiter = future
+        try:
+            await future
+        except BaseException:
+            # Cancelled (or closed: then fail() already cleaned up): leave nothing behind.
+            if direction.waiter is future:
+                direction.waiter = None
+                direction.unregister()
+            raise
+        if direction.waiter is future:
+            direction.waiter = None
+            if not direction.keep:
+                direction.unregister()
+
+    def orphaned(self) -> bool:
+        """Tell whether the owner's descriptor was closed or collected without `close`."""
+        owner = None if self._owner is None else self._owner()
+        if owner is None:
+            return self._owner is not None
+        try:
+            return fileno_of(owner) != self.fd
+        except (OSError, ValueError):  # a closed file object
+            return True
+
+    def drop(self) -> None:
+        """Leave the loop's table, remove the registrations, fail the waiters."""
+        if self._waiters.watches.get(self.fd) is self:
+            del self._waiters.watches[self.fd]
+        self.reader.fail()
+        self.writer.fail()
+
+    def close(self) -> None:
+        """Drop the watch and wake every waiter on the descriptor (`notify_closing`)."""
+        orphaned = self.orphaned()
+        self.drop()
+        if not orphaned:  # else the number may belong to another file by now
+            _fail_one_shot(self._loop, self._waiters, self.fd)
+
+    def _owner_collected(self, _ref: object) -> None:
+        # The socket was garbage-collected (and closed) without close(): its
+        # descriptor number is free for the next file, so drop what we hold.
+        if self._loop.is_closed():
+            return
+        if get_ident() == self._thread:
+            self.drop()
+        else:  # the collector ran in another thread: the loop's methods are not thread-safe
+            with suppress(RuntimeError):  # the loop closed meanwhile
+                self._loop.call_soon_threadsafe(self.drop)
+
+
+def watch_fd(obj: FileDescriptorLike) -> FDWatch:
+    """Open an owned readiness watch on ``obj`` (see the module docstring)."""
+    return FDWatch(obj)
