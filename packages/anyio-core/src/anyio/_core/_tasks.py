@@ -62,7 +62,13 @@ class CancelScope:
     def __new__(  # noqa: PYI034 - returns the backend's subclass, not cls
         cls, *, deadline: float = math.inf, shield: bool = False
     ) -> CancelScope:
-        # The backend class's __init__ runs after this, with the same arguments.
+        # ``CancelScope()`` makes the running backend's scope, whose __init__
+        # then runs with the same arguments.
+        #
+        # Rule for backends: a backend's scope class (``cancel_scope_class``)
+        # must define ``__new__`` as ``return object.__new__(cls)``; inheriting
+        # this one would make the running backend's class instead of it (and
+        # refuse keyword arguments of its own). Checked by test_contract.py.
         return object.__new__(current_backend().cancel_scope_class)
 
     def __init__(self, *, deadline: float = math.inf, shield: bool = False) -> None:
@@ -111,6 +117,15 @@ class CancelScope:
     @property
     def cancelled_caught(self) -> bool:
         """Whether the scope swallowed a cancellation exception on exit."""
+        raise NotImplementedError  # pragma: no cover
+
+    @property
+    def timed_out(self) -> bool:
+        """Whether this scope's own deadline cancelled it (rather than `cancel()`).
+
+        What `fail_after()` and `fail_at()` ask to decide whether to raise
+        `TimeoutError`. Every backend's scope class implements it.
+        """
         raise NotImplementedError  # pragma: no cover
 
     def __enter__(self) -> Self:
@@ -226,13 +241,8 @@ def fail_at(
 
 def _raise_if_timed_out(scope: CancelScope, reason: str | None) -> None:
     """Raise `TimeoutError` if ``scope`` swallowed the cancellation of its own deadline."""
-    if scope.cancelled_caught and _timed_out(scope):
+    if scope.cancelled_caught and scope.timed_out:
         raise TimeoutError if reason is None else TimeoutError(reason)
-
-
-def _timed_out(scope: CancelScope) -> bool:
-    timed_out: bool = getattr(scope, "_timed_out", False)
-    return timed_out
 
 
 def current_effective_deadline() -> float:

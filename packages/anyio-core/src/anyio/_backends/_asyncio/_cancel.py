@@ -271,6 +271,9 @@ class CancelScope(PublicCancelScope):
         "_timer",
     )
 
+    # The contract's rule (see anyio._core._tasks.CancelScope.__new__): the
+    # public class's __new__ makes the running backend's class, so a backend's
+    # class must make itself.
     def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         return object.__new__(cls)
 
@@ -495,6 +498,10 @@ class CancelScope(PublicCancelScope):
     @property
     def cancelled_caught(self) -> bool:
         return self._cancelled_caught
+
+    @property
+    def timed_out(self) -> bool:
+        return self._timed_out
 
     def __repr__(self) -> str:
         return (

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
-from . import _clock
+from . import _clock, _options
 from ._cancel import TaskState, task_states
 from ._detect import running_here
 from ._tasks import callable_name
@@ -39,17 +39,10 @@ else:  # pragma: no cover - Python 3.10
 
 T = TypeVar("T")
 
-OPTIONS = ("clock", "debug", "loop_factory", "use_uvloop")
-
 
 def check_options(options: Mapping[str, Any]) -> None:
-    for key in options:
-        if key not in OPTIONS:
-            known = ", ".join(OPTIONS)
-            raise TypeError(f"Unknown option {key!r} for the asyncio backend; it accepts: {known}")
-    factory = options.get("loop_factory")
-    if factory is not None and not callable(factory):
-        raise TypeError(f"loop_factory must be a callable, not {factory!r}")
+    """Raise `TypeError` for an option `AsyncioOptions` does not have, or a bad value."""
+    _options.check_options(options)
     _clock.check_clock(options)
 
 

@@ -31,6 +31,9 @@ class CancelScope(PublicCancelScope):
 
     __slots__ = ("_host", "_scope")
 
+    # The contract's rule (see anyio._core._tasks.CancelScope.__new__): the
+    # public class's __new__ makes the running backend's class, so a backend's
+    # class must make itself.
     def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         return object.__new__(cls)
 
@@ -78,7 +81,10 @@ class CancelScope(PublicCancelScope):
             self._scope.cancel()
 
     @property
-    def _timed_out(self) -> bool:
+    def timed_out(self) -> bool:
+        # Trio records why a scope was cancelled only in a private field (no
+        # public API as of Trio 0.35); read it defensively, and fall back on
+        # the clock for a Trio that lacks it.
         reason = getattr(self._scope, "_cancel_reason", None)
         source = getattr(reason, "source", None)
         if source is not None:

@@ -11,7 +11,6 @@ visible to the test.
 
 from __future__ import annotations
 
-import inspect
 import math
 import threading
 from collections import deque
@@ -23,7 +22,7 @@ import trio
 
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
-from . import _clock
+from . import _clock, _options
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -32,21 +31,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-OPTIONS = tuple(
-    name
-    for name, parameter in inspect.signature(trio.run).parameters.items()
-    if parameter.kind is inspect.Parameter.KEYWORD_ONLY
-)
-
-
-def check_options(options: Mapping[str, Any]) -> None:
-    for key in options:
-        if key not in OPTIONS:
-            known = ", ".join(OPTIONS)
-            raise TypeError(
-                f"Unknown option {key!r} for the trio backend; it accepts the "
-                f"keyword arguments of trio.run(): {known}"
-            )
+check_options = _options.check_options
 
 
 def run(
