@@ -12,7 +12,8 @@ This module names no backend and imports neither asyncio nor Trio.
 
 * `Backend` and its per-concern protocols (`TaskBackend`, `TimeBackend`,
   `SyncBackend`, `TokenBackend`, `IOBackend`, `SignalBackend`,
-  `RunnerBackend`): what a backend provides;
+  `RunnerBackend`) and `FDWatch` (what `IOBackend.watch_fd()` returns):
+  what a backend provides;
 * `current_backend()`: the backend of the loop running in this thread;
 * `get_backend()`: a backend by name, imported on first use;
 * `BACKENDS`, `register_backend()`, `unregister_backend()` and `Probe`: the
@@ -24,6 +25,7 @@ from __future__ import annotations
 from ._backend import (
     BACKENDS,
     Backend,
+    FDWatch,
     IOBackend,
     Probe,
     RunnerBackend,
@@ -41,6 +43,7 @@ from ._backend import (
 __all__ = [
     "BACKENDS",
     "Backend",
+    "FDWatch",
     "IOBackend",
     "Probe",
     "RunnerBackend",
