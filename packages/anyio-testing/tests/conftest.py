@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 import pytest
 
 from anyio import get_available_backends
-from anyio._core._backend import get_backend
+from anyio._core.contract import get_backend
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -12,8 +12,8 @@ import sys
 from contextvars import copy_context
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._core._backend import current_backend
 from ._core._exceptions import NoEventLoopError
+from ._core.contract import current_backend
 from ._threads._job import Request
 from ._threads._pool import thread_state
 from ._threads._portal import BlockingPortal

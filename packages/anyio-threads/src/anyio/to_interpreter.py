@@ -20,10 +20,10 @@ from contextvars import Context
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import to_thread
-from ._core._backend import current_backend
 from ._core._eventloop import current_time
 from ._core._exceptions import BrokenWorkerInterpreter
 from ._core._lowlevel import RunVar
+from ._core.contract import current_backend
 from ._threads._interpreters import Worker, call, check_supported, create_worker
 
 if sys.version_info >= (3, 11):
@@ -34,8 +34,8 @@ else:
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ._core._backend import Backend
     from ._core._sync._limiter import CapacityLimiter
+    from ._core.contract import Backend
 
 __all__ = ("current_default_interpreter_limiter", "run_sync")
 

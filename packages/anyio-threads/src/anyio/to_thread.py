@@ -10,10 +10,10 @@ from functools import partial
 from inspect import iscoroutine, iscoroutinefunction
 from typing import TYPE_CHECKING, TypeVar
 
-from ._core._backend import current_backend
 from ._core._clock import clock_busy
 from ._core._exceptions import WouldBlock
 from ._core._lowlevel import RunVar
+from ._core.contract import current_backend
 from ._threads._job import Job
 from ._threads._pool import current_pool
 

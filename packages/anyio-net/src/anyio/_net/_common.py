@@ -36,13 +36,13 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from .. import BrokenResourceError, ClosedResourceError, notify_closing
-from .._core._backend import current_backend
+from .._core.contract import current_backend
 from ..lowlevel import cancel_shielded_checkpoint, checkpoint_if_cancelled
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from .._core._backend import FDWatch
+    from .._core.contract import FDWatch
 
 T = TypeVar("T")
 

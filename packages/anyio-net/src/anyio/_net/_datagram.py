@@ -43,11 +43,11 @@ import socket
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
-from .._core._backend import current_backend
 from .._core._exceptions import BrokenResourceError, ClosedResourceError
 from .._core._io import notify_closing
 from .._core._lowlevel import cancel_shielded_checkpoint, checkpoint, checkpoint_if_cancelled
 from .._core._sync._guard import ResourceGuard
+from .._core.contract import current_backend
 from ..abc import _sockets as abc_sockets
 from ..abc._sockets import convert_ipv6_sockaddr
 from ..to_thread import run_sync
@@ -64,7 +64,7 @@ from ._resolve import resolve
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from .._core._backend import FDWatch
+    from .._core.contract import FDWatch
     from ..abc._sockets import (
         IPAddressType,
         IPSockAddrType,

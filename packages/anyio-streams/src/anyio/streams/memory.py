@@ -77,14 +77,14 @@ import warnings
 from collections import OrderedDict, deque
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
-from .._core._backend import current_backend
 from .._core._exceptions import BrokenResourceError, ClosedResourceError, EndOfStream, WouldBlock
+from .._core.contract import current_backend
 from ..abc import ObjectReceiveStream, ObjectSendStream
 
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from .._core._backend import Backend
+    from .._core.contract import Backend
 
 # `create_memory_object_stream` is public as `anyio.create_memory_object_stream`.
 __all__ = (

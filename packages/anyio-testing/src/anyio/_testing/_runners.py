@@ -25,7 +25,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from anyio._core._backend import get_backend
+from anyio._core.contract import get_backend
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -5,8 +5,8 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
-from .._core._backend import current_backend
 from .._core._exceptions import RunFinishedError
+from .._core.contract import current_backend
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Generator
     from contextvars import Context
 
-    from .._core._backend import Backend
     from .._core._tasks import CancelScope
+    from .._core.contract import Backend
 
 
 class Job:

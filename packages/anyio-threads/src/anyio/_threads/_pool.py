@@ -36,7 +36,7 @@ from .._core._exceptions import RunFinishedError
 from .._core._lowlevel import EventLoopToken, RunVar
 
 if TYPE_CHECKING:
-    from .._core._backend import Backend
+    from .._core.contract import Backend
     from ._job import Job
 
 IDLE_TIMEOUT = 10.0
