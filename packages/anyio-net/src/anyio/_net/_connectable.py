@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
 from typing import TYPE_CHECKING, Any
 
@@ -19,22 +20,34 @@ if TYPE_CHECKING:
 __all__ = ("TCPConnectable", "UNIXConnectable", "as_connectable")
 
 
+@dataclass
 class TCPConnectable(ByteStreamConnectable):
     """Connects to a TCP server with `anyio.connect_tcp()` on each ``connect()``.
 
+    Like AnyIO's, it is a dataclass: two connectables with the same host and
+    port compare equal.
+
     Args:
         host: the server's IP address or host name.
-        port: the server's port.
+        port: the server's port (1-65535).
+
+    Raises:
+        TypeError: if ``port`` is not an integer.
+        ValueError: if ``port`` is out of range.
     """
 
-    def __init__(self, host: str | IPv4Address | IPv6Address, port: int) -> None:
-        #: The server's IP address or host name.
-        self.host = host
-        #: The server's port.
-        self.port = port
+    #: The server's IP address or host name.
+    host: str | IPv4Address | IPv6Address
+    #: The server's port.
+    port: int
 
-    def __repr__(self) -> str:
-        return f"TCPConnectable(host={self.host!r}, port={self.port!r})"
+    def __post_init__(self) -> None:
+        if not isinstance(self.port, int) or isinstance(self.port, bool):
+            raise TypeError(f"the TCP port must be an integer, not {self.port!r}")
+        if not 1 <= self.port <= 65535:
+            raise ValueError(
+                f"TCP port number out of range: {self.port} (use a port from 1 to 65535)"
+            )
 
     async def connect(self) -> SocketStream:
         """Open a new connection to the server.
@@ -45,26 +58,23 @@ class TCPConnectable(ByteStreamConnectable):
         try:
             stream = await connect_tcp(self.host, self.port)
         except OSError as exc:
-            if isinstance(exc, ConnectionFailed):
-                raise
-            raise ConnectionFailed(f"cannot connect to {self.host}:{self.port}: {exc}") from exc
+            raise ConnectionFailed(f"error connecting to {self.host}:{self.port}: {exc}") from exc
         assert isinstance(stream, SocketStream)  # no TLS was asked for
         return stream
 
 
+@dataclass
 class UNIXConnectable(ByteStreamConnectable):
     """Connects to a UNIX socket with `anyio.connect_unix()` on each ``connect()``.
+
+    Like AnyIO's, it is a dataclass: connectables with the same path compare equal.
 
     Args:
         path: the socket's path (str, bytes or `os.PathLike`).
     """
 
-    def __init__(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> None:
-        #: The socket's path.
-        self.path = path
-
-    def __repr__(self) -> str:
-        return f"UNIXConnectable(path={self.path!r})"
+    #: The socket's path.
+    path: str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
     async def connect(self) -> UNIXSocketStream:
         """Open a new connection to the socket.
@@ -75,7 +85,7 @@ class UNIXConnectable(ByteStreamConnectable):
         try:
             return await connect_unix(self.path)
         except OSError as exc:
-            raise ConnectionFailed(f"cannot connect to {self.path!r}: {exc}") from exc
+            raise ConnectionFailed(f"error connecting to {self.path!r}: {exc}") from exc
 
 
 def as_connectable(
@@ -138,6 +148,7 @@ def _plain_connectable(remote: Any) -> ByteStreamConnectable:
     if isinstance(remote, (str, bytes, os.PathLike)):
         return UNIXConnectable(remote)
     raise TypeError(
+        f"cannot convert {remote!r} to a connectable: "
         "as_connectable() takes a (host, port) tuple, a UNIX socket path (str, bytes "
-        f"or os.PathLike) or a ByteStreamConnectable, not {remote!r}"
+        "or os.PathLike) or a ByteStreamConnectable"
     )
