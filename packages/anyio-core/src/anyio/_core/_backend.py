@@ -70,7 +70,15 @@ class TaskBackend(Protocol):
     """Tasks, cancel scopes and checkpoints."""
 
     @property
-    def cancel_scope_class(self) -> type[CancelScope]: ...
+    def cancel_scope_class(self) -> type[CancelScope]:
+        """The backend's subclass of `anyio.CancelScope`.
+
+        It must define ``__new__`` as ``return object.__new__(cls)`` (the public
+        class's ``__new__`` makes the running backend's class), and implement
+        every property of the public class, ``timed_out`` included (what
+        `fail_after()` asks).
+        """
+        ...
 
     def cancelled_exception_class(self) -> type[BaseException]: ...
 
