@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: Same versions in both venvs, so only anyio differs between the columns.
-BENCH_DEPS = ("trio==0.35.0", "uvloop==0.23.0")
+#: Same versions in both venvs, so only anyio differs between the columns (trustme: the
+#: TLS workloads' certificates).
+BENCH_DEPS = ("trio==0.35.0", "uvloop==0.23.0", "trustme==1.2.1")
 REFERENCE = "anyio==4.13.0"
 #: Our distributions in install order; the first one is required for the "ours" column.
 OUR_DISTS = (
