@@ -12,6 +12,9 @@ particular to streams:
 * ``receive()`` reads only when asked: nothing is read ahead, so a cancelled
   ``receive()`` leaves the data with the OS, and a slow reader pushes back on
   the peer through TCP flow control.
+* Once a ``receive()`` found no data, the next ones wait for readiness before
+  reading (the wait is their checkpoint), until a read fills the buffer: on a
+  request/response stream the read that would only say "would block" is saved.
 * The peer's FIN makes ``receive()`` raise `EndOfStream` (every time); a
   reset makes it raise `BrokenResourceError`.
 """
@@ -31,7 +34,7 @@ from ..lowlevel import checkpoint, checkpoint_if_cancelled
 from ._common import SocketHolder, call_with_retry, retry_after_wait, set_nodelay
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Awaitable, Collection
     from io import IOBase
 
 __all__ = ("SocketStream", "UNIXSocketStream")
@@ -53,6 +56,11 @@ class _StreamIO:
         self._holder = SocketHolder(sock)
         self._receive_guard = ResourceGuard("reading from")
         self._send_guard = ResourceGuard("writing to")
+        #: Whether `receive()` waits for readiness before it reads: True after a
+        #: read found nothing, until a read fills the caller's buffer. A
+        #: request/response stream then saves the read that would fail (a system
+        #: call and an exception) before each wait.
+        self._wait_first = False
 
     def __repr__(self) -> str:
         state = "closed" if self._holder.closed else "open"
@@ -74,13 +82,23 @@ class _StreamIO:
         """
         _check_max_bytes(max_bytes)
         with self._receive_guard:
-            sock = self._holder.sock
-            data = await call_with_retry(
-                self._holder, lambda: sock.recv(max_bytes), self._holder.wait_readable
-            )
+            holder = self._holder
+            call = partial(holder.sock.recv, max_bytes)
+            if not self._wait_first:
+                data = await call_with_retry(holder, call, self._note_wait)
+            else:
+                holder.check_open()
+                data = await retry_after_wait(holder, call, holder.wait_readable)
+                # A full buffer: more is likely queued, so try first next time.
+                self._wait_first = len(data) < max_bytes
         if not data:
             raise EndOfStream
         return data
+
+    def _note_wait(self) -> Awaitable[None]:
+        # The first try found nothing: an interactive stream, which waits first from now on.
+        self._wait_first = True
+        return self._holder.wait_readable()
 
     async def send(self, item: bytes) -> None:
         """Send all of ``item``; return once the OS has taken every byte.
