@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import enum
 import importlib
 import importlib.util
 import inspect
@@ -455,6 +456,11 @@ class TestSignatures:
         if wrapper is not None:
             assert isinstance(raw, wrapper)
             raw = raw.__func__
+        if isinstance(raw, enum.EnumMeta) and sys.version_info[:2] != RECORDED_ON:
+            # A nested enum (`Future.Status`, `TaskHandle.Status`) is "called" through
+            # the running Python's `EnumType.__call__`, whose signature changed in 3.12.
+            assert not is_async(raw)
+            return
         assert shape_of(raw) == shape_of_text(spec["signature"])
         assert is_async(raw) == spec["async"]
 
