@@ -12,17 +12,35 @@ from ._core._lowlevel import (
     checkpoint_if_cancelled,
     current_token,
 )
+from ._core._tasktree import (
+    CancelReason,
+    Frame,
+    ScopeSnapshot,
+    TaskGroupSnapshot,
+    TaskSnapshot,
+    TaskTree,
+    format_task_tree,
+    get_task_tree,
+)
 
 __all__ = (
+    "CancelReason",
     "EventLoopToken",
+    "Frame",
     "RunVar",
     "RunvarToken",
+    "ScopeSnapshot",
+    "TaskGroupSnapshot",
+    "TaskSnapshot",
+    "TaskTree",
     "VirtualClock",
     "cancel_shielded_checkpoint",
     "checkpoint",
     "checkpoint_if_cancelled",
     "current_token",
     "current_virtual_clock",
+    "format_task_tree",
+    "get_task_tree",
 )
 
 for _name in __all__:

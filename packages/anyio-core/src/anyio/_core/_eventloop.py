@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._backend import BACKENDS, current_backend, get_backend
 from ._exceptions import NoEventLoopError
+from ._tasktree import dump_signal_from_env
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine
@@ -73,7 +74,8 @@ def run(
     preload()
     if not inspect.iscoroutinefunction(func):
         func = _awaiting(func)  # a callable returning some other awaitable (anyio#1171)
-    return implementation.run(func, args, options)
+    with dump_signal_from_env():  # ANYIO_TASK_TREE_SIGNAL: print the task tree on a signal
+        return implementation.run(func, args, options)
 
 
 def _awaiting(

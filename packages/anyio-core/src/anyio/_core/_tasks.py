@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from ..abc._tasks import TaskGroup
+    from ._tasktree import CancelReason
 
 #: Exiting a scope in another task than the one that entered it: AnyIO's exact
 #: wording, with nothing after it (users' tests match it).
@@ -127,6 +128,19 @@ class CancelScope:
         `TimeoutError`. Every backend's scope class implements it.
         """
         raise NotImplementedError  # pragma: no cover
+
+    @property
+    def cancel_reason(self) -> CancelReason | None:
+        """Why the scope was cancelled, or None if neither it nor an enclosing scope was.
+
+        An explicit `cancel()` (with its reason and the calling task), the
+        deadline, a failing task in the scope's task group (with its
+        exception), or an enclosing scope's cancellation; see
+        `anyio.lowlevel.CancelReason`.
+        """
+        from ._tasktree import cancel_reason_of
+
+        return cancel_reason_of(self)
 
     def __enter__(self) -> Self:
         raise NotImplementedError  # pragma: no cover

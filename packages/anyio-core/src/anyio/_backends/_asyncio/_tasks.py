@@ -45,12 +45,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 from ..._core._backend import get_backend
-from ._detect import running_asyncio_loop
 from ..._core._crossloop import start_in_loop
 from ..._core._handles import TaskHandle, TaskStatusEnum, coroutine_name, not_a_coroutine
 from ..._core._handles import callable_name as callable_name
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
+from ..._core._tasktree import record_cause
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import (
     _ACTIVE,
@@ -64,6 +64,7 @@ from ._cancel import (
     is_scope_cancellation,
     task_states,
 )
+from ._detect import running_asyncio_loop
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine, Generator
@@ -477,6 +478,7 @@ class TaskGroup(AbstractTaskGroup):
         elif exc is not None:
             self._errors.append(exc)
             if cancelled_origin(self.cancel_scope) is None:
+                record_cause(self.cancel_scope, exc)  # for CancelScope.cancel_reason
                 self.cancel_scope.cancel()
 
     def _on_child_cancelled(self, task: Task[Any], status: Future[Any] | None) -> None:
@@ -496,6 +498,8 @@ class TaskGroup(AbstractTaskGroup):
     ) -> bool:
         try:
             if exc_val is not None:
+                if not isinstance(exc_val, CancelledError):
+                    record_cause(self.cancel_scope, exc_val)  # for CancelScope.cancel_reason
                 self.cancel_scope.cancel()
                 if not isinstance(exc_val, CancelledError):
                     self._errors.append(exc_val)

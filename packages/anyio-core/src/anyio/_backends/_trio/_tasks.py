@@ -23,6 +23,7 @@ from ..._core._handles import (
 )
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
+from ..._core._tasktree import record_cause
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import TRIO_TAKES_REASON, CancelScope
 
@@ -381,6 +382,8 @@ def _cancel_for(nursery: trio.Nursery, exc: BaseException) -> None:
     exception alive. Cancelling from here first leaves no such cycle.
     """
     reason = f"Code block inside nursery contextmanager raised exception {exc!r}"
+    if not isinstance(exc, trio.Cancelled):
+        record_cause(nursery.cancel_scope, exc)  # for CancelScope.cancel_reason
     if TRIO_TAKES_REASON:
         nursery.cancel_scope.cancel(reason=reason)
     else:  # pragma: no cover - a Trio without cancel reasons
