@@ -9,15 +9,15 @@ one error for every backend, and turns the numbers into `signal.Signals`.
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 from signal import Signals
 from typing import TYPE_CHECKING
 
 from ._backend import current_backend
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator
     from contextlib import AbstractContextManager
+    from types import TracebackType
 
     from ._backend import Backend
 
@@ -62,13 +62,49 @@ def open_signal_receiver(*signals: Signals) -> AbstractContextManager[AsyncItera
         )
     if not signals:
         raise TypeError("open_signal_receiver() needs at least one signal to receive")
-    return _receive(current_backend(), signals)
+    return _SignalReceiver(current_backend(), signals)
 
 
-@contextmanager
-def _receive(backend: Backend, signals: tuple[int, ...]) -> Iterator[AsyncIterator[Signals]]:
-    with backend.open_signal_receiver(*signals) as native:
-        yield _SignalIterator(native)
+class _SignalReceiver:
+    """The context manager that `open_signal_receiver()` returns.
+
+    Like AnyIO's, it may be entered again once exited (each ``with`` block
+    installs the handlers anew), and the iterator it yields refuses to wait
+    once its block has exited, instead of waiting for ever.
+    """
+
+    __slots__ = ("_backend", "_iterator", "_native_cm", "_signals")
+
+    def __init__(self, backend: Backend, signals: tuple[int, ...]) -> None:
+        self._backend = backend
+        self._signals = signals
+        self._native_cm: AbstractContextManager[AsyncIterator[int]] | None = None
+        self._iterator: _SignalIterator | None = None
+
+    def __enter__(self) -> AsyncIterator[Signals]:
+        if self._native_cm is not None:
+            raise RuntimeError(
+                "this signal receiver has already been entered; exit it first, or call "
+                "open_signal_receiver() again"
+            )
+        native_cm = self._backend.open_signal_receiver(*self._signals)
+        native = native_cm.__enter__()
+        self._native_cm = native_cm
+        self._iterator = _SignalIterator(native)
+        return self._iterator
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> bool | None:
+        native_cm, self._native_cm = self._native_cm, None
+        assert native_cm is not None
+        assert self._iterator is not None
+        self._iterator.exited = True
+        self._iterator = None
+        return native_cm.__exit__(exc_type, exc_val, exc_tb)
 
 
 class _SignalIterator:
@@ -78,13 +114,21 @@ class _SignalIterator:
     be left for the event loop to finalize.
     """
 
-    __slots__ = ("_native",)
+    __slots__ = ("_native", "exited")
 
     def __init__(self, native: AsyncIterator[int]) -> None:
         self._native = native
+        #: Set when the ``with`` block that yielded this iterator has exited.
+        self.exited = False
 
     def __aiter__(self) -> _SignalIterator:
         return self
 
     async def __anext__(self) -> Signals:
+        if self.exited:
+            # Nothing can arrive any more: waiting would hang for ever.
+            raise RuntimeError(
+                "open_signal_receiver block already exited; iterate the receiver "
+                "inside its with block"
+            )
         return Signals(await self._native.__anext__())

@@ -7,10 +7,18 @@ SIGUSR1) therefore reports each *kind* received, in the order each was first
 seen, without ever losing one, as Trio's receiver does; repeats of a kind
 still pending merge into one report, so a flood cannot grow memory.
 
-On exit we remove our loop handlers and put back the Python-level handler
-that each signal had before (``remove_signal_handler`` alone would reset it
-to the default, which would, for example, make a later SIGINT fatal instead
-of raising `KeyboardInterrupt`).
+Receivers of one signal may nest (a library opens one inside an application's
+one). The loop keeps a single handler per signal, so we install it once per
+loop and signal and keep a stack of the receivers open for it: a signal goes
+to the innermost receiver, and when that one closes, the next one out gets
+the signals again, as with Trio. (Letting each receiver call
+``add_signal_handler`` itself would leave the outer receiver deaf, or the
+signal's default action fatal, once the inner one closed.)
+
+When the last receiver of a signal closes we remove the loop's handler and put
+back the Python-level handler that the signal had before
+(``remove_signal_handler`` alone would reset it to the default, which would,
+for example, make a later SIGINT fatal instead of raising `KeyboardInterrupt`).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from __future__ import annotations
 import signal
 from asyncio import AbstractEventLoop, Future, get_running_loop
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from ..._core._exceptions import BusyResourceError
 from . import _tasks
@@ -28,26 +37,43 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 
+class _Dispatch:
+    """The loop's handler of one signal: delivers it to the innermost open receiver."""
+
+    __slots__ = ("previous", "receivers")
+
+    def __init__(self, previous: Any) -> None:
+        #: The Python-level handler to put back when the last receiver closes.
+        self.previous = previous
+        # Invariant: non-empty while the loop's handler is installed; the last
+        # element is the innermost receiver, the one that gets the signal.
+        self.receivers: list[SignalReceiver] = []
+
+    def __call__(self, signum: int) -> None:
+        self.receivers[-1]._deliver(signum)
+
+
+#: Per loop, the installed dispatchers by signal number.
+_dispatchers: WeakKeyDictionary[AbstractEventLoop, dict[int, _Dispatch]] = WeakKeyDictionary()
+
+
 class SignalReceiver:
     """A context manager and async iterator of signal numbers (see the module docstring)."""
 
     def __init__(self, signals: tuple[int, ...]) -> None:
-        self._signals = signals
+        self._signals = tuple(dict.fromkeys(signals))
         self._loop: AbstractEventLoop | None = None
         # Invariant: each pending kind appears once; dict order = first arrival.
         self._pending: dict[int, None] = {}
         self._waiter: Future[None] | None = None
-        # The Python-level handler of each signal we took over, to put back.
-        self._previous: dict[int, Any] = {}
+        # The signals whose dispatcher lists this receiver (to leave on exit).
+        self._joined: list[int] = []
 
     def __enter__(self) -> Self:
         self._loop = loop = get_running_loop()
         try:
             for signum in self._signals:
-                if signum not in self._previous:
-                    previous = signal.getsignal(signum)
-                    loop.add_signal_handler(signum, self._deliver, signum)
-                    self._previous[signum] = previous
+                self._join(loop, signum)
         except BaseException:
             self._restore()
             raise
@@ -61,14 +87,30 @@ class SignalReceiver:
     ) -> None:
         self._restore()
 
+    def _join(self, loop: AbstractEventLoop, signum: int) -> None:
+        table = _dispatchers.setdefault(loop, {})
+        dispatch = table.get(signum)
+        if dispatch is None:
+            dispatch = _Dispatch(signal.getsignal(signum))
+            loop.add_signal_handler(signum, dispatch, signum)  # may raise: nothing to undo
+            table[signum] = dispatch
+        dispatch.receivers.append(self)
+        self._joined.append(signum)
+
     def _restore(self) -> None:
         assert self._loop is not None
-        for signum, previous in self._previous.items():
+        table = _dispatchers.get(self._loop, {})
+        for signum in self._joined:
+            dispatch = table[signum]
+            dispatch.receivers.remove(self)
+            if dispatch.receivers:
+                continue  # an outer receiver takes the signal over
+            del table[signum]
             self._loop.remove_signal_handler(signum)
             # None: the handler was not installed from Python; leave the default.
-            if previous is not None:
-                signal.signal(signum, previous)
-        self._previous.clear()
+            if dispatch.previous is not None:
+                signal.signal(signum, dispatch.previous)
+        self._joined.clear()
 
     def _deliver(self, signum: int) -> None:
         self._pending[signum] = None
