@@ -42,8 +42,9 @@ class TCPConnectable(ByteStreamConnectable):
     port: int
 
     def __post_init__(self) -> None:
-        if not isinstance(self.port, int) or isinstance(self.port, bool):
-            raise TypeError(f"the TCP port must be an integer, not {self.port!r}")
+        port: object = self.port  # callers without type checking pass anything
+        if not isinstance(port, int) or isinstance(port, bool):
+            raise TypeError(f"the TCP port must be an integer, not {port!r}")
         if not 1 <= self.port <= 65535:
             raise ValueError(
                 f"TCP port number out of range: {self.port} (use a port from 1 to 65535)"
