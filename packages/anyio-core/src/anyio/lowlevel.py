@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ._core._clock import VirtualClock, current_virtual_clock
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._core._lowlevel import (
     EventLoopToken,
     RunVar,
@@ -12,16 +14,40 @@ from ._core._lowlevel import (
     checkpoint_if_cancelled,
     current_token,
 )
-from ._core._tasktree import (
-    CancelReason,
-    Frame,
-    ScopeSnapshot,
-    TaskGroupSnapshot,
-    TaskSnapshot,
-    TaskTree,
-    format_task_tree,
-    get_task_tree,
-)
+
+if TYPE_CHECKING:
+    from ._core._clock import VirtualClock, current_virtual_clock
+    from ._core._tasktree import (
+        CancelReason,
+        Frame,
+        ScopeSnapshot,
+        TaskGroupSnapshot,
+        TaskSnapshot,
+        TaskTree,
+        format_task_tree,
+        get_task_tree,
+    )
+
+#: Names imported on first use (their modules are slow to import, and
+#: `anyio.run()` imports this module): name -> module. Those modules give
+#: their objects this module's name themselves.
+_LAZY = {
+    "VirtualClock": "._core._clock",
+    "current_virtual_clock": "._core._clock",
+    **dict.fromkeys(
+        (
+            "CancelReason",
+            "Frame",
+            "ScopeSnapshot",
+            "TaskGroupSnapshot",
+            "TaskSnapshot",
+            "TaskTree",
+            "format_task_tree",
+            "get_task_tree",
+        ),
+        "._core._tasktree",
+    ),
+}
 
 __all__ = (
     "CancelReason",
@@ -44,5 +70,19 @@ __all__ = (
 )
 
 for _name in __all__:
-    globals()[_name].__module__ = __name__
+    if _name not in _LAZY:
+        globals()[_name].__module__ = __name__
 del _name
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __package__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -237,3 +237,8 @@ def _held(clock: VirtualClock) -> Iterator[None]:
     finally:
         clock._busy -= 1
         clock._sync_native_threshold()
+
+
+for _obj in (VirtualClock, current_virtual_clock):
+    _obj.__module__ = "anyio.lowlevel"  # its public home
+del _obj

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._backend import BACKENDS, current_backend, get_backend
 from ._exceptions import NoEventLoopError
-from ._tasktree import dump_signal_from_env
+from ._treesignal import dump_signal_from_env
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine

@@ -15,7 +15,7 @@ entering and leaving a scope costs what it did before.
 
 Printing on demand: with ``ANYIO_TASK_TREE_SIGNAL=SIGUSR1`` (any signal name)
 in the environment, `anyio.run()` installs a handler for that signal that
-prints the tree to standard error (see `dump_signal_from_env`).
+prints the tree to standard error (see `anyio._core._treesignal`).
 """
 
 from __future__ import annotations
@@ -23,17 +23,15 @@ from __future__ import annotations
 import importlib
 import math
 import os
-import signal
-import sys
-import weakref
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._backend import BACKENDS, current_backend
+from ._causes import record_cause, recorded_cause
+
+__all__ = ("record_cause", "recorded_cause")  # re-exported for the backends
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from types import FrameType
 
     from ._tasks import CancelScope
@@ -328,24 +326,6 @@ def relative_deadline(deadline: float, now: float) -> float:
     return math.inf if deadline == math.inf else deadline - now
 
 
-#: Task groups' scopes (ours, or Trio's own) → the repr of the exception that
-#: made the group cancel its tasks. Written only when a child (or the body) of
-#: a group raises. A repr, not the exception: no record may keep an error alive
-#: (see the task group hygiene tests), and exceptions cannot be weakly referenced.
-_causes: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
-
-
-def record_cause(scope: object, exc: BaseException) -> None:
-    """Note that ``scope`` (a task group's) is cancelled because ``exc`` was raised."""
-    if scope not in _causes:
-        _causes[scope] = _short_repr(exc)
-
-
-def recorded_cause(scope: object) -> str | None:
-    """Return the repr of the exception `record_cause` noted for ``scope``, if any."""
-    return _causes.get(scope)
-
-
 def cancel_reason_of(scope: CancelScope) -> CancelReason | None:
     """Return why ``scope`` was cancelled, asking the backend that made it."""
     backend_package = type(scope).__module__.rpartition(".")[0]
@@ -359,45 +339,15 @@ def _backend_module(name: str) -> Any:
     return importlib.import_module(BACKENDS[name][0] + "._tasktree")
 
 
-# -- printing on a signal ------------------------------------------------------------
-
-
-@contextmanager
-def dump_signal_from_env() -> Iterator[None]:
-    """Install the task-tree signal handler named by ``ANYIO_TASK_TREE_SIGNAL``, if set.
-
-    Safety limits: the handler runs in the main thread between two bytecodes
-    of whatever runs there, so it only reads (it never awaits, locks or
-    changes a task); a snapshot taken while the loop is half-way through an
-    update may be slightly inconsistent, and an error while taking it is
-    printed instead of raised. Only the main thread can install it; elsewhere,
-    and for an unknown signal name, a warning line is printed and the run goes
-    on without it. The previous handler comes back when the run ends.
-    """
-    name = os.environ.get(SIGNAL_ENV)
-    if not name:
-        yield
-        return
-    signum = getattr(signal, name.upper(), None)
-    if not isinstance(signum, int):
-        print(f"anyio: {SIGNAL_ENV}={name!r} names no signal; no task tree dumps", file=sys.stderr)
-        yield
-        return
-    try:
-        previous = signal.signal(signum, _print_tree)
-    except ValueError as exc:  # not the main thread
-        print(f"anyio: cannot install the task tree handler: {exc}", file=sys.stderr)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signum, previous)
-
-
-def _print_tree(signum: int, frame: object) -> None:
-    try:
-        text = format_task_tree()
-    except Exception as exc:
-        text = f"anyio: no task tree: {exc!r}"
-    print(text, file=sys.stderr, flush=True)
+for _obj in (
+    CancelReason,
+    Frame,
+    ScopeSnapshot,
+    TaskGroupSnapshot,
+    TaskSnapshot,
+    TaskTree,
+    format_task_tree,
+    get_task_tree,
+):
+    _obj.__module__ = "anyio.lowlevel"  # its public home
+del _obj

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
-from . import _clock, _options
+from . import _options
 from ._cancel import TaskState, task_states
 from ._detect import running_here
 from ._tasks import callable_name
@@ -43,7 +43,10 @@ T = TypeVar("T")
 def check_options(options: Mapping[str, Any]) -> None:
     """Raise `TypeError` for an option `AsyncioOptions` does not have, or a bad value."""
     _options.check_options(options)
-    _clock.check_clock(options)
+    if options.get("clock") is not None:
+        from . import _clock  # only with a virtual clock: the normal path imports nothing
+
+        _clock.check_clock(options)
 
 
 def _make_runner(options: Mapping[str, Any]) -> Runner:
@@ -54,6 +57,8 @@ def _make_runner(options: Mapping[str, Any]) -> Runner:
 
         loop_factory = uvloop.new_event_loop
     if options.get("clock") is not None:  # a VirtualClock (see _clock)
+        from . import _clock
+
         loop_factory = _clock.make_loop_factory(options["clock"], loop_factory)
     # Not given means None, as in asyncio.run(): the loop then follows
     # ``python -X dev`` and ``PYTHONASYNCIODEBUG``.

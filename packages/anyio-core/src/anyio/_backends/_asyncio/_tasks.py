@@ -45,12 +45,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 from ..._core._backend import get_backend
+from ..._core._causes import record_cause
 from ..._core._crossloop import start_in_loop
 from ..._core._handles import TaskHandle, TaskStatusEnum, coroutine_name, not_a_coroutine
 from ..._core._handles import callable_name as callable_name
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
-from ..._core._tasktree import record_cause
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import (
     _ACTIVE,

@@ -22,7 +22,7 @@ import trio
 
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
-from . import _clock, _options
+from . import _options
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -40,7 +40,16 @@ def run(
     options: Mapping[str, Any],
 ) -> T:
     check_options(options)
-    return trio.run(func, *args, **_clock.translate_options(options))
+    return trio.run(func, *args, **_with_native_clock(options))
+
+
+def _with_native_clock(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``options`` with a `VirtualClock` turned into Trio's own clock."""
+    if options.get("clock") is None:
+        return dict(options)
+    from . import _clock  # only with a clock: trio.testing imports pytest
+
+    return _clock.translate_options(options)
 
 
 def _let_signal_handlers_run() -> None:
@@ -68,7 +77,7 @@ class TestRunner(AbstractTestRunner):
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         check_options(options)
-        self._options = _clock.translate_options(options)
+        self._options = _with_native_clock(options)
         # The host loop: Trio's callbacks, and an event set when one is added.
         self._callbacks: deque[Callable[[], object]] = deque()
         self._callback_added = threading.Event()

@@ -13,6 +13,7 @@ import trio
 from trio._core._run import CancelStatus as _CancelStatus
 
 from ..._core._backend import get_backend
+from ..._core._causes import record_cause
 from ..._core._crossloop import start_in_loop
 from ..._core._handles import (
     TaskHandle,
@@ -23,7 +24,6 @@ from ..._core._handles import (
 )
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
-from ..._core._tasktree import record_cause
 from ...abc._tasks import TaskGroup as AbstractTaskGroup
 from ._cancel import TRIO_TAKES_REASON, CancelScope
 
