@@ -280,11 +280,12 @@ def _frame(frame: FrameType) -> Frame:
     return Frame(code.co_filename, frame.f_lineno, name)
 
 
-#: Folders whose frames are machinery, not the code a reader wants to see.
+#: Folders whose frames are machinery, not the code a reader wants to see: the
+#: standard library, and the ``anyio`` (every distribution), ``trio`` and
+#: ``asyncio`` packages wherever they are installed.
 _LIBRARY_DIRS = (
-    *(os.path.dirname(os.path.dirname(path)) + os.sep for path in (__file__, os.__file__)),
-    os.sep + "trio" + os.sep,
-    os.sep + "asyncio" + os.sep,
+    os.path.dirname(os.__file__) + os.sep,
+    *(os.sep + name + os.sep for name in ("anyio", "trio", "asyncio", "outcome")),
 )
 
 
