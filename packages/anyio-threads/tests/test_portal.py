@@ -604,62 +604,135 @@ class TestCancelAfterStop:
 
 @pytest.mark.anyio
 class TestCallAsync:
-    async def test_same_loop(self) -> None:
-        async with BlockingPortal() as portal:
-            assert await portal.call_async(async_add, 1, 2) == 3
-            assert await portal.call_async(pow, 2, 4) == 16
+    """``call_async()`` from a task of another loop (the caller runs on each backend)."""
 
     @pytest.mark.parametrize("portal_backend", BACKENDS)
     async def test_another_loop(self, portal_backend: str) -> None:
         with start_blocking_portal(portal_backend) as portal:
             assert await portal.call_async(async_add, 2, 3) == 5
+            assert await portal.call_async(pow, 2, 4) == 16
             portal_thread = await portal.call_async(threading.get_ident)
         assert portal_thread != threading.get_ident()
 
-    async def test_exception_reaches_the_caller(self) -> None:
-        async with BlockingPortal() as portal:
+    @pytest.mark.parametrize("portal_backend", BACKENDS)
+    async def test_exception_reaches_the_caller(self, portal_backend: str) -> None:
+        with start_blocking_portal(portal_backend) as portal:
             with pytest.raises(ValueError, match="async failure"):
                 await portal.call_async(async_fail)
             with pytest.raises(ValueError, match="sync failure"):
                 await portal.call_async(sync_fail)
 
-    async def test_not_running(self) -> None:
+    async def test_refused_in_the_portal_loop(self) -> None:
         async with BlockingPortal() as portal:
-            await portal.stop()
+            with pytest.raises(
+                RuntimeError, match="This method cannot be called from the event loop thread"
+            ):
+                await portal.call_async(pow, 1, 2)
+
+    async def test_not_running(self) -> None:
+        with start_blocking_portal() as portal:
+            portal.call(portal.stop)
             with pytest.raises(RuntimeError, match="not running"):
                 await portal.call_async(pow, 1, 2)
 
-    async def test_cancellation_waits_for_the_call(self) -> None:
+    @pytest.mark.parametrize("portal_backend", BACKENDS)
+    async def test_cancelling_the_caller_cancels_the_call(self, portal_backend: str) -> None:
         log: list[str] = []
-
-        async def slow() -> str:
-            scope.cancel()
-            await anyio.wait_all_tasks_blocked()  # the caller stays parked
-            log.append("call finished")
-            return "result"
-
-        async with BlockingPortal() as portal:
-            with CancelScope() as scope:
-                log.append(await portal.call_async(slow))
-                await anyio.lowlevel.checkpoint()
-                log.append("after checkpoint")
-            assert scope.cancelled_caught
-        assert log == ["call finished", "result"]
-
-    async def test_abandon_on_cancel(self) -> None:
-        release = anyio.Event()
-        finished = anyio.Event()
+        started = threading.Event()
+        call_cancelled = threading.Event()
+        cleanup_may_end = threading.Event()
 
         async def slow() -> None:
-            scope.cancel()
-            await release.wait()
-            finished.set()
+            started.set()
+            with anyio.move_on_after(5):  # bounds a failing test
+                try:
+                    await anyio.sleep_forever()
+                finally:
+                    call_cancelled.set()
+                    with CancelScope(shield=True):
+                        await to_thread.run_sync(cleanup_may_end.wait, 5)
+                    log.append("cleanup done")
 
-        async with BlockingPortal() as portal:
-            with CancelScope() as scope:
-                await portal.call_async(slow, abandon_on_cancel=True)
+        def release_cleanup() -> None:
+            call_cancelled.wait(5)
+            log.append("cleanup released")
+            cleanup_may_end.set()
+
+        releaser = threading.Thread(target=release_cleanup)
+        releaser.start()
+        with start_blocking_portal(portal_backend) as portal:
+            with anyio.fail_after(5), CancelScope() as scope:
+                try:
+                    async with anyio.create_task_group() as tg:
+                        tg.start_soon(self._cancel_when_set, scope, started)
+                        await portal.call_async(slow)
+                finally:
+                    log.append("caller left")
             assert scope.cancelled_caught
-            assert not finished.is_set()
-            release.set()
-            with anyio.fail_after(5):
-                await finished.wait()
+        releaser.join()
+        # The caller waited for the call's cleanup, then raised its own cancellation.
+        assert log == ["cleanup released", "cleanup done", "caller left"]
+
+    @pytest.mark.parametrize("portal_backend", BACKENDS)
+    async def test_caller_cancelled_even_if_the_call_returns(self, portal_backend: str) -> None:
+        async def shielded() -> str:
+            with CancelScope(shield=True):
+                await portal_ready.wait()
+            return "result"
+
+        with start_blocking_portal(portal_backend) as portal:
+            portal_ready = portal.call(anyio.Event)
+            with anyio.fail_after(5), CancelScope() as scope:
+                scope.cancel()
+                await portal.call_async(shielded)
+            assert scope.cancelled_caught
+            portal.call(portal_ready.set)
+
+    @pytest.mark.parametrize("portal_backend", BACKENDS)
+    async def test_cleanup_error_reaches_the_cancelled_caller(self, portal_backend: str) -> None:
+        started = threading.Event()
+
+        async def fails_on_cancel() -> None:
+            try:
+                started.set()
+                await anyio.sleep_forever()
+            finally:
+                raise KeyError("cleanup failure")
+
+        with start_blocking_portal(portal_backend) as portal, anyio.fail_after(5):
+            with CancelScope() as scope:
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(self._cancel_when_set, scope, started)
+                    with pytest.raises(KeyError, match="cleanup failure"):
+                        await portal.call_async(fails_on_cancel)
+
+    @pytest.mark.parametrize("portal_backend", BACKENDS)
+    async def test_abandon_on_cancel(self, portal_backend: str) -> None:
+        started = threading.Event()
+        call_cancelled = threading.Event()
+        cleanup_may_end = threading.Event()
+
+        async def slow() -> None:
+            try:
+                started.set()
+                await anyio.sleep_forever()
+            finally:
+                call_cancelled.set()
+                with CancelScope(shield=True):
+                    await to_thread.run_sync(cleanup_may_end.wait, 5)
+
+        with start_blocking_portal(portal_backend) as portal:
+            with anyio.fail_after(5), CancelScope() as scope:
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(self._cancel_when_set, scope, started)
+                    await portal.call_async(slow, abandon_on_cancel=True)
+            assert scope.cancelled_caught
+            # The caller did not wait for the cleanup, but the call was cancelled.
+            assert not cleanup_may_end.is_set()
+            assert await to_thread.run_sync(call_cancelled.wait, 5)
+            cleanup_may_end.set()
+
+    @staticmethod
+    async def _cancel_when_set(scope: CancelScope, event: threading.Event) -> None:
+        await to_thread.run_sync(event.wait, 5)
+        scope.cancel()

@@ -153,34 +153,60 @@ class BlockingPortal:
         *args: Unpack[PosArgsT],
         abandon_on_cancel: bool = False,
     ) -> T_Retval:
-        """Call a function (sync or async) in the portal's event loop from a task of any loop.
+        """Call a function (sync or async) in the portal's event loop from another loop.
 
-        The calling task waits without blocking its own loop (the portal's loop
-        may be this very one). Cancellation works as in `anyio.to_thread.run_sync`.
+        The calling task, running in an event loop of another thread, waits
+        without blocking its own loop. Cancelling the caller cancels the task
+        running the call in the portal.
 
         Args:
             func: the function to call in the portal's loop.
             *args: positional arguments for it.
-            abandon_on_cancel: if ``False`` (default), cancelling the caller
-                waits for the call to finish, and the cancellation takes effect
-                afterwards; if ``True``, the caller is released at once and the
-                call's eventual result is discarded (the call goes on).
+            abandon_on_cancel: if ``False`` (default), a cancelled caller waits
+                for the cancelled call to finish, then raises the exception the
+                call's cleanup raised, if any, or else its own cancellation; if
+                ``True``, it raises its cancellation at once and ignores the
+                call's eventual outcome.
 
         Returns:
             What the function returned (awaited if it was awaitable).
 
         Raises:
-            RuntimeError: if the portal is not running.
+            RuntimeError: if the portal is not running, or when called from the
+                portal's own event loop thread.
         """
-        if not self._active or self._stop_requested:
-            raise RuntimeError("This portal is not running")
+        self._check_running()
         await current_backend().checkpoint_if_cancelled()
         future: Future[T_Retval] = Future()
+        # ``outcome`` records how the call ended even after ``future`` was
+        # cancelled, so that a cancelled caller can wait for the call's cleanup.
+        outcome: Future[Any] = Future()
         self._backend.run_sync_soon(
-            self._token, copy_context().run, self._spawn, func, args, future, None, None
+            self._token,
+            copy_context().run,
+            self._spawn,
+            _recording_outcome(outcome, func),
+            args,
+            future,
+            None,
+            _task_name(func),
         )
-        await wait_for_future(future, shield=not abandon_on_cancel)
+        try:
+            await wait_for_future(future)
+        except current_backend().cancelled_exception_class():
+            future.cancel()  # cancels the call's task in the portal
+            if not abandon_on_cancel:
+                await wait_for_future(outcome, shield=True)
+                self._raise_cleanup_error(outcome)
+            raise
         return future.result()
+
+    def _raise_cleanup_error(self, outcome: Future[Any]) -> None:
+        # The portal loop's own cancellation exception stays there: the caller
+        # raises its own cancellation instead.
+        error = outcome.exception()
+        if error is not None and not isinstance(error, self._backend.cancelled_exception_class()):
+            raise error
 
     @overload
     def start_task_soon(
@@ -246,14 +272,7 @@ class BlockingPortal:
         name: object,
     ) -> None:
         if name is None:
-            name = ".".join(
-                part
-                for part in (
-                    getattr(func, "__module__", None),
-                    getattr(func, "__qualname__", None),
-                )
-                if part
-            )
+            name = _task_name(func)
         try:
             self._task_group.start_soon(self._run_call, func, args, future, started, name=name)
         except BaseException as exc:  # the task group has closed meanwhile
@@ -330,6 +349,31 @@ class BlockingPortal:
     ) -> AbstractContextManager[T_co]:
         """Turn an async context manager into a synchronous one that runs in the loop."""
         return _SyncContextManager(self, cm)
+
+
+def _task_name(func: Callable[..., Any]) -> str:
+    """Name a task after its function: ``module.qualname``."""
+    parts = (getattr(func, "__module__", None), getattr(func, "__qualname__", None))
+    return ".".join(part for part in parts if part)
+
+
+def _recording_outcome(
+    outcome: Future[Any], func: Callable[..., Any]
+) -> Callable[..., Awaitable[Any]]:
+    """Wrap ``func`` so that its result or exception is also set on ``outcome``."""
+
+    async def run(*args: Any) -> Any:
+        try:
+            result = func(*args)
+            if isawaitable(result):
+                result = await result
+        except BaseException as exc:
+            _settle(outcome, exc)
+            raise
+        _settle(outcome, None, result)
+        return result
+
+    return run
 
 
 def _settle(future: Future[Any], exc: BaseException | None, result: object = None) -> None:
