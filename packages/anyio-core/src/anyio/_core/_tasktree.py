@@ -265,7 +265,7 @@ def frames_of(coro: object) -> tuple[tuple[Frame, ...], str | None]:
         frame = _frame_of(awaitable)
         if frame is None:
             break
-        frames.append(_frame(frame))
+        frames.append(_frame(frame, awaitable))
         awaitable = _awaited_by(awaitable)
     if getattr(coro, "cr_running", False):
         return tuple(frames), "nothing (it is running: it took this snapshot)"
@@ -274,9 +274,13 @@ def frames_of(coro: object) -> tuple[tuple[Frame, ...], str | None]:
     return tuple(frames), _short_repr(awaitable)
 
 
-def _frame(frame: FrameType) -> Frame:
+def _frame(frame: FrameType, owner: object) -> Frame:
     code = frame.f_code
-    name: str = getattr(code, "co_qualname", code.co_name)  # co_qualname: 3.11+
+    # A coroutine or generator knows its qualified name on every Python (the
+    # code object only from 3.11 on).
+    name = getattr(owner, "__qualname__", None)
+    if not isinstance(name, str):
+        name = str(getattr(code, "co_qualname", code.co_name))
     return Frame(code.co_filename, frame.f_lineno, name)
 
 
