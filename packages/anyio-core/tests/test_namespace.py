@@ -449,6 +449,10 @@ class TestSignatures:
             pytest.skip("anyio.Path signatures follow the running Python's pathlib")
         cls = lookup(module, name)
         raw = inspect.getattr_static(cls, member)
+        if isinstance(raw, enum.EnumMeta) and sys.version_info[:2] != RECORDED_ON:
+            # A nested Enum (TaskHandle.Status, Future.Status): its call signature is
+            # the running Python's EnumType.__call__, which changed in 3.12.
+            pytest.skip("an Enum's call signature follows the running Python")
         if member == "__new__" and raw is object.__new__:
             # Not overridden: test_constructor checks how the class is called.
             return

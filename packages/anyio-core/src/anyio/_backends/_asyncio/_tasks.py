@@ -244,7 +244,8 @@ class TaskStatus:
         # None once the task has finished (see TaskGroup._on_child_done).
         self._future: Future[Any] | None = future
         self._group = group
-        self._handle = handle
+        # None once the task has finished (see TaskGroup._on_child_done).
+        self._handle: AsyncioTaskHandle[Any] | None = handle
 
     def started(self, value: object = None) -> None:
         future = self._future
@@ -255,7 +256,8 @@ class TaskStatus:
         except InvalidStateError:
             if future is None or not future.cancelled():
                 raise RuntimeError("called 'started' twice on the same task status") from None
-        self._handle._start_value = value
+        if self._handle is not None:
+            self._handle._start_value = value
         task = current_task()
         state = task_states.get(task) if task is not None else None
         if state is not None and self._group._host is not None:
@@ -406,6 +408,7 @@ class TaskGroup(AbstractTaskGroup):
         handle, task = self._start_task(func, args, name, future)
         try:
             value = await future
+            return handle if return_handle else value
         except CancelledError:
             # The task belongs to the caller until it calls started(), so the
             # caller's cancellation cancels it; wait for it to go away.
@@ -416,9 +419,8 @@ class TaskGroup(AbstractTaskGroup):
             raise
         finally:
             # The error's traceback holds this frame: drop the references to the
-            # future and the task, which hold the error (no reference cycle).
-            del future, task
-        return handle if return_handle else value
+            # future, the task and its handle, which hold the error (no cycle).
+            del future, task, handle
 
     def _start_task(
         self,
@@ -460,6 +462,7 @@ class TaskGroup(AbstractTaskGroup):
             # The child's finished frame keeps its task_status, and its error's
             # traceback keeps that frame: forget the future to avoid a cycle.
             status, task_status._future = task_status._future, None
+            task_status._handle = None  # the handle holds the task, which holds the error
         if status is not None and status.cancelled():
             return  # the start() call was cancelled and cancelled the child
         if task.cancelled():
