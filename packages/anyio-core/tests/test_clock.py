@@ -263,3 +263,26 @@ async def test_standstill_marker_and_fixture(anyio_clock: VirtualClock) -> None:
         anyio_clock.jump(1)
     assert done.is_set()
     assert current_time() - start == HOUR
+
+
+@pytest.fixture
+async def clock_seen_by_fixture() -> VirtualClock | None:
+    """A function-scoped async fixture: it runs on the marked test's clock."""
+    return current_virtual_clock()
+
+
+@pytest.mark.anyio
+@pytest.mark.anyio_clock("autojump")
+async def test_function_scoped_fixtures_share_the_clock(
+    clock_seen_by_fixture: VirtualClock | None, anyio_clock: VirtualClock
+) -> None:
+    assert clock_seen_by_fixture is anyio_clock
+    assert current_virtual_clock() is anyio_clock
+
+
+@pytest.mark.anyio
+async def test_unmarked_tests_run_on_the_real_clock(
+    clock_seen_by_fixture: VirtualClock | None,
+) -> None:
+    assert clock_seen_by_fixture is None
+    assert current_virtual_clock() is None

@@ -32,13 +32,20 @@ _MODES = ("standstill", "autojump")
 _clock_key = pytest.StashKey[VirtualClock]()
 
 
-def clock_backend(node: pytest.Item, backend: object) -> object:
-    """Return ``backend`` with the test's virtual clock in its options, if it is marked."""
+def clock_backend(node: pytest.Item, backend: object, *, for_test: bool = True) -> object:
+    """Return ``backend`` with the test's virtual clock in its options, if it is marked.
+
+    On uvloop the test is skipped (``for_test``); its fixtures keep the real
+    clock, since a skip raised during a fixture's setup, before pytest's own
+    setup hook ran, would leave that fixture half set up.
+    """
     marker = node.get_closest_marker(MARKER)
     if marker is None:
         return backend
     name, options = extract_backend_and_options(backend)
     if options.get("use_uvloop"):
+        if not for_test:
+            return backend
         pytest.skip("uvloop keeps its own clock in C and cannot run on a VirtualClock")
     clock = node.stash.get(_clock_key, None)
     if clock is None:

@@ -121,7 +121,7 @@ def wrap_async_fixture(
         if "anyio_backend" not in fixturedef.argnames:
             _finish_with_backend(fixturedef, request)
     if fixturedef.scope == "function":  # it shares the test's virtual clock, if any
-        backend = clock_backend(request.node, backend)
+        backend = clock_backend(request.node, backend, for_test=False)
     # pytest types `func` as Final, but swapping it for one setup is the only way a
     # plugin can run a fixture differently; it is put back right after.
     original_func = fixturedef.func
