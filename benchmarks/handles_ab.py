@@ -1,0 +1,156 @@
+"""A/B benchmark of task spawning before and after task handles (issue 16).
+
+``start_soon()`` returns a `TaskHandle` since issue 16. This times three task-group
+workloads (``spawn``: 1000 no-op tasks; ``tg_cancel``: 1000 sleeping tasks, then the
+group is cancelled; ``start``: 300 ``start()`` calls) on two checkouts of anyio-core:
+``--before`` (default: the commit before the handles) and ``--after`` (default: this
+checkout). Each measurement is a fresh process whose ``PYTHONPATH`` selects the
+checkout; the two alternate round by round, so a slow spell of the machine hits both
+alike. It prints the minimum and median per operation and the ratios. Run it with the
+development environment's interpreter, from the repository root::
+
+    .hatch/data/env/virtual/test.py3.11/bin/python benchmarks/handles_ab.py --rounds 8
+
+A ``--before`` or ``--after`` that is a git revision is checked out into a temporary
+worktree first (and removed afterwards).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE = "5431e6e"  # the commit before the task handles
+WORKLOADS = ("spawn", "tg_cancel", "start")
+BACKENDS = ("asyncio", "trio")
+
+# The body each measuring process runs (standard library and the selected anyio only).
+BODY = """
+import gc, json, sys, time
+import anyio, anyio.lowlevel
+
+async def noop(): pass
+
+async def spawn(n):
+    async with anyio.create_task_group() as tg:
+        for _ in range(n):
+            tg.start_soon(noop)
+
+async def tg_cancel(n):
+    started = 0
+    async def child():
+        nonlocal started
+        started += 1
+        await anyio.sleep_forever()
+    async with anyio.create_task_group() as tg:
+        for _ in range(n):
+            tg.start_soon(child)
+        while started < n:
+            await anyio.lowlevel.checkpoint()
+        tg.cancel_scope.cancel()
+
+async def starter(*, task_status=anyio.TASK_STATUS_IGNORED):
+    task_status.started()
+
+async def start(n):
+    async with anyio.create_task_group() as tg:
+        for _ in range(n):
+            await tg.start(starter)
+
+body, n = {"spawn": (spawn, 1000), "tg_cancel": (tg_cancel, 1000), "start": (start, 300)}[
+    sys.argv[1]
+]
+
+async def measure():
+    for _ in range(3):
+        await body(n)
+    times = []
+    deadline = time.perf_counter() + 1.0
+    while time.perf_counter() < deadline or len(times) < 10:
+        gc.collect()
+        began = time.perf_counter()
+        await body(n)
+        times.append(time.perf_counter() - began)
+    times.sort()
+    return times[0] / n, times[len(times) // 2] / n
+
+low, mid = anyio.run(measure, backend=sys.argv[2])
+print(json.dumps({"min": low, "median": mid, "file": anyio.__file__}))
+"""
+
+
+def _tree(spec: str, scratch: Path) -> Path:
+    """Return a checkout for ``spec``: a directory as is, else a worktree of that revision."""
+    if Path(spec).is_dir():
+        return Path(spec).resolve()
+    path = scratch / spec
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(path), spec], check=True
+    )
+    return path
+
+
+def _measure(tree: Path, workload: str, backend: str) -> dict[str, float]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(tree / "packages" / "anyio-core" / "src")
+    result = subprocess.run(
+        [sys.executable, "-c", BODY, workload, backend],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, float] = json.loads(result.stdout)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--before", default=BEFORE)
+    parser.add_argument("--after", default=str(ROOT))
+    parser.add_argument("--rounds", type=int, default=6)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        trees = {
+            "before": _tree(args.before, Path(scratch)),
+            "after": _tree(args.after, Path(scratch)),
+        }
+        try:
+            results: dict[tuple[str, str, str], list[dict[str, float]]] = {}
+            for round_ in range(args.rounds):
+                order = ["before", "after"] if round_ % 2 == 0 else ["after", "before"]
+                for workload in WORKLOADS:
+                    for backend in BACKENDS:
+                        for label in order:
+                            figures = _measure(trees[label], workload, backend)
+                            results.setdefault((workload, backend, label), []).append(figures)
+        finally:
+            for path in trees.values():
+                if Path(scratch) in path.parents:
+                    subprocess.run(
+                        ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)],
+                        check=False,
+                    )
+    for workload in WORKLOADS:
+        for backend in BACKENDS:
+            before = results[(workload, backend, "before")]
+            after = results[(workload, backend, "after")]
+            low_b = min(f["min"] for f in before)
+            low_a = min(f["min"] for f in after)
+            ratios = [a["median"] / b["median"] for a, b in zip(after, before, strict=True)]
+            print(
+                f"{workload:9s} {backend:7s} min before {low_b * 1e6:6.2f} us, after "
+                f"{low_a * 1e6:6.2f} us: {low_a / low_b:.3f}x; median of per-round ratios "
+                f"{statistics.median(ratios):.3f}x"
+            )
+
+
+if __name__ == "__main__":
+    main()
