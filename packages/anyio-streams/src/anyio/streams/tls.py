@@ -317,10 +317,11 @@ class TLSStream(ByteStream):
         match = re.match(r"TLSv(\d+)(?:\.(\d+))?", version)
         if match and (int(match[1]), int(match[2] or 0)) < (1, 3):
             raise NotImplementedError(
-                f"send_eof() needs TLS 1.3 or later; this connection uses {version}"
+                f"send_eof() requires at least TLSv1.3; current session uses {version}"
             )
         raise NotImplementedError(
-            f"send_eof() is not implemented for TLS streams (this connection uses {version})"
+            "send_eof() has not yet been implemented for TLS streams "
+            f"(this connection uses {version})"
         )
 
     async def unwrap(self) -> tuple[AnyByteStream, bytes]:
