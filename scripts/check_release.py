@@ -5,7 +5,7 @@ Run through `python3 scripts/dev.py release` (it supplies uv and the environment
 
 1. Use the wheels and sdists in `dist/` (built by `scripts/check_dists.py`; built here if
    `dist/` lacks any of them).
-2. Versions: the umbrella `anyio` is version 4.13.0 (the AnyIO API level it provides), it
+2. Versions: the umbrella `anyio` is version 4.16.0 (the AnyIO API level it provides), it
    requires every part, and each of its pins (also those of the `[trio]` extra) is met by
    the version of the part's wheel. Read from the wheels' METADATA.
 3. Umbrella install: a fresh venv gets the third-party dependencies (trio, ...) from the
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 ROOT = check_dists.ROOT
 DIST = check_dists.DIST
-UMBRELLA_VERSION = "4.13.0"
+UMBRELLA_VERSION = "4.16.0"
 PARTS = (
     "anyio-core",
     "anyio-streams",
@@ -204,7 +204,10 @@ def run(cmd: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 def pip_install_from_dist(uv: str, python: Path, requirements: list[str]) -> None:
+    # --refresh: uv's cache keys a wheel by name and version, so a rebuilt wheel of an unchanged
+    # version (new pins, same 0.1.0) would otherwise be replaced by the cached old one.
     options = ["--quiet", "--python", str(python), "--no-index", "--find-links", str(DIST)]
+    options.append("--refresh")
     run([uv, "pip", "install", *options, *requirements])
 
 
