@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from anyio._core._eventloop import get_available_backends
+from anyio import get_available_backends
 from anyio._testing._calls import backend_of, run_test
 from anyio._testing._clock import MARKER_HELP, marked_clock
 from anyio._testing._collect import (

@@ -12,7 +12,7 @@ import sys
 from contextvars import copy_context
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._core._exceptions import NoEventLoopError
+from . import NoEventLoopError
 from ._core.contract import current_backend
 from ._threads._job import Request
 from ._threads._pool import thread_state
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from contextvars import ContextVar
 
-    from ._core._lowlevel import EventLoopToken
+    from .lowlevel import EventLoopToken
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack

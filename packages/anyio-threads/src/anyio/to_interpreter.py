@@ -19,12 +19,10 @@ from collections import deque
 from contextvars import Context
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import to_thread
-from ._core._eventloop import current_time
-from ._core._exceptions import BrokenWorkerInterpreter
-from ._core._lowlevel import RunVar
+from . import BrokenWorkerInterpreter, current_time, to_thread
 from ._core.contract import current_backend
 from ._threads._interpreters import Worker, call, check_supported, create_worker
+from .lowlevel import RunVar
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -34,7 +32,7 @@ else:
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ._core._sync._limiter import CapacityLimiter
+    from . import CapacityLimiter
     from ._core.contract import Backend
 
 __all__ = ("current_default_interpreter_limiter", "run_sync")
@@ -200,7 +198,7 @@ def current_default_interpreter_limiter() -> CapacityLimiter:
     try:
         return _default_limiter.get()
     except LookupError:
-        from ._core._sync._limiter import CapacityLimiter
+        from . import CapacityLimiter
 
         limiter = CapacityLimiter(os.cpu_count() or DEFAULT_CPU_COUNT)
         _default_limiter.set(limiter)

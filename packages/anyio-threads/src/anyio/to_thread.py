@@ -10,12 +10,11 @@ from functools import partial
 from inspect import iscoroutine, iscoroutinefunction
 from typing import TYPE_CHECKING, TypeVar
 
-from ._core._clock import clock_busy
-from ._core._exceptions import WouldBlock
-from ._core._lowlevel import RunVar
-from ._core.contract import current_backend
+from . import WouldBlock
+from ._core.contract import clock_busy, current_backend
 from ._threads._job import Job
 from ._threads._pool import current_pool
+from .lowlevel import RunVar
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -25,7 +24,7 @@ else:
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ._core._sync._limiter import CapacityLimiter
+    from . import CapacityLimiter
 
 __all__ = ("current_default_thread_limiter", "run_sync")
 
@@ -144,7 +143,7 @@ def current_default_thread_limiter() -> CapacityLimiter:
     try:
         return _default_limiter.get()
     except LookupError:
-        from ._core._sync._limiter import CapacityLimiter
+        from . import CapacityLimiter
 
         limiter = CapacityLimiter(DEFAULT_THREAD_LIMIT)
         _default_limiter.set(limiter)

@@ -17,10 +17,27 @@ This module names no backend and imports neither asyncio nor Trio.
 * `current_backend()`: the backend of the loop running in this thread;
 * `get_backend()`: a backend by name, imported on first use;
 * `BACKENDS`, `register_backend()`, `unregister_backend()` and `Probe`: the
-  registry, for backend authors (see ``docs/add-a-backend.md``).
+  registry, for backend authors (see ``docs/add-a-backend.md``);
+* core internals that other distributions need and that have no public
+  equivalent:
+
+  * `LazyExports`: the one lazy-export helper, for a package whose names or
+    submodules load on first use (``anyio.streams``);
+  * `threadlocals`: core's per-thread record, where a worker thread notes the
+    `EventLoopToken` of the loop that started it (``anyio.from_thread`` reads it);
+  * `clock_busy()`: a context manager that keeps a virtual clock from jumping
+    while work outside the loop (a worker thread) is in progress.
+
+  ``threadlocals`` and ``clock_busy`` load on first use, so importing this
+  module costs no more than before.
+
+Everything else other distributions use from core comes from its public
+modules (``anyio``, ``anyio.abc``, ``anyio.lowlevel``).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from ._backend import (
     BACKENDS,
@@ -39,12 +56,22 @@ from ._backend import (
     register_backend,
     unregister_backend,
 )
+from ._lazy import LazyExports
+
+if TYPE_CHECKING:
+    from ._clock import clock_busy
+    from ._eventloop import threadlocals
+
+#: Names loaded on first use, so that importing this module does not import
+#: their modules: name -> module (relative to this package).
+_ON_FIRST_USE = {"clock_busy": "._clock", "threadlocals": "._eventloop"}
 
 __all__ = [
     "BACKENDS",
     "Backend",
     "FDWatch",
     "IOBackend",
+    "LazyExports",
     "Probe",
     "RunnerBackend",
     "SignalBackend",
@@ -52,8 +79,22 @@ __all__ = [
     "TaskBackend",
     "TimeBackend",
     "TokenBackend",
+    "clock_busy",
     "current_backend",
     "get_backend",
     "register_backend",
+    "threadlocals",
     "unregister_backend",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load `clock_busy` or `threadlocals` on first use (this module's attribute hook)."""
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __package__), name)
+    globals()[name] = value
+    return value

@@ -43,13 +43,11 @@ import socket
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
-from .._core._exceptions import BrokenResourceError, ClosedResourceError
-from .._core._io import notify_closing
-from .._core._lowlevel import cancel_shielded_checkpoint, checkpoint, checkpoint_if_cancelled
-from .._core._sync._guard import ResourceGuard
+from .. import BrokenResourceError, ClosedResourceError, ResourceGuard, notify_closing
 from .._core.contract import current_backend
 from ..abc import _sockets as abc_sockets
 from ..abc._sockets import convert_ipv6_sockaddr
+from ..lowlevel import cancel_shielded_checkpoint, checkpoint, checkpoint_if_cancelled
 from ..to_thread import run_sync
 from ._common import (
     IP_FAMILIES,

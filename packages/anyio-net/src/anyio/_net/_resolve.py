@@ -29,8 +29,8 @@ from __future__ import annotations
 import socket
 from typing import TYPE_CHECKING, Any
 
-from .._core._lowlevel import checkpoint
 from ..abc._sockets import convert_ipv6_sockaddr
+from ..lowlevel import checkpoint
 from ..to_thread import run_sync
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ The submodules load on first use, also as attributes of this package: after a
 plain ``import anyio``, ``anyio.streams.tls.TLSStream`` works, as it does in
 AnyIO (whose ``import anyio`` imports ``memory``, ``stapled`` and ``tls``),
 without ``import anyio`` paying for ``ssl``. The loading is core's one
-lazy-export helper (`anyio._core._lazy`), the same that serves ``anyio`` and
+lazy-export helper (`anyio._core.contract.LazyExports`), the same that serves ``anyio`` and
 ``anyio.abc``.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._core._lazy import LazyExports as _LazyExports
+from .._core.contract import LazyExports as _LazyExports
 
 if TYPE_CHECKING:
     from . import buffered as buffered

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._core._exceptions import ClosedResourceError, DelimiterNotFound, EndOfStream, IncompleteRead
-from .._core._lowlevel import checkpoint
+from .. import ClosedResourceError, DelimiterNotFound, EndOfStream, IncompleteRead
 from ..abc import ByteReceiveStream, ByteStream, ByteStreamConnectable
+from ..lowlevel import checkpoint
 from ._checks import check_max_bytes, check_nbytes
 
 if TYPE_CHECKING:

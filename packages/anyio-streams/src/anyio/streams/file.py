@@ -12,12 +12,18 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from .. import to_thread
-from .._core._exceptions import BrokenResourceError, ClosedResourceError, EndOfStream
-from .._core._lowlevel import checkpoint_if_cancelled
-from .._core._tasks import CancelScope
-from .._core._typedattr import TypedAttributeProvider, TypedAttributeSet, typed_attribute
+from .. import (
+    BrokenResourceError,
+    CancelScope,
+    ClosedResourceError,
+    EndOfStream,
+    TypedAttributeProvider,
+    TypedAttributeSet,
+    to_thread,
+    typed_attribute,
+)
 from ..abc import ByteReceiveStream, ByteSendStream
+from ..lowlevel import checkpoint_if_cancelled
 from ._checks import check_max_bytes
 
 if TYPE_CHECKING:

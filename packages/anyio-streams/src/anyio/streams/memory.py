@@ -77,7 +77,7 @@ import warnings
 from collections import OrderedDict, deque
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
-from .._core._exceptions import BrokenResourceError, ClosedResourceError, EndOfStream, WouldBlock
+from .. import BrokenResourceError, ClosedResourceError, EndOfStream, WouldBlock
 from .._core.contract import current_backend
 from ..abc import ObjectReceiveStream, ObjectSendStream
 

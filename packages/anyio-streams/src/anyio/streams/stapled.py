@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .._core._tasks import create_task_group
+from .. import create_task_group
 from ..abc import ByteStream, Listener, ObjectStream
 from ._checks import check_max_bytes
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 from typing import TYPE_CHECKING, Any
 
-from .._core._exceptions import EndOfStream
+from .. import EndOfStream
 from ..abc import ObjectReceiveStream, ObjectSendStream, ObjectStream, ObjectStreamConnectable
 
 if TYPE_CHECKING:

@@ -53,13 +53,17 @@ import ssl
 from functools import wraps
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from .._core._eventloop import get_cancelled_exc_class
-from .._core._exceptions import BrokenResourceError, EndOfStream
-from .._core._lowlevel import checkpoint_if_cancelled
-from .._core._resources import aclose_forcefully
-from .._core._tasks import fail_after
-from .._core._typedattr import TypedAttributeSet, typed_attribute
+from .. import (
+    BrokenResourceError,
+    EndOfStream,
+    TypedAttributeSet,
+    aclose_forcefully,
+    fail_after,
+    get_cancelled_exc_class,
+    typed_attribute,
+)
 from ..abc import ByteStream, ByteStreamConnectable, Listener
+from ..lowlevel import checkpoint_if_cancelled
 from ._checks import check_max_bytes
 
 if TYPE_CHECKING:

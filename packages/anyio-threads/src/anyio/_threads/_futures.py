@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
-from .._core._exceptions import RunFinishedError
+from .. import RunFinishedError
 from .._core.contract import current_backend
 
 if TYPE_CHECKING:

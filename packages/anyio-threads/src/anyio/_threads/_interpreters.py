@@ -43,7 +43,7 @@ import pickle
 import sys
 from typing import Any, Final, Protocol
 
-from .._core._exceptions import BrokenWorkerInterpreter
+from .. import BrokenWorkerInterpreter
 
 #: Run once in each new subinterpreter's `__main__`. It needs nothing but the standard
 #: library: importing anyio there would slow down every new worker, and could fail where an

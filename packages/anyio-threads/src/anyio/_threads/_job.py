@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Generator
     from contextvars import Context
 
-    from .._core._tasks import CancelScope
+    from .. import CancelScope
     from .._core.contract import Backend
 
 

@@ -31,9 +31,9 @@ from contextvars import Context
 from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
 
-from .._core._eventloop import threadlocals
-from .._core._exceptions import RunFinishedError
-from .._core._lowlevel import EventLoopToken, RunVar
+from .. import RunFinishedError
+from .._core.contract import threadlocals
+from ..lowlevel import EventLoopToken, RunVar
 
 if TYPE_CHECKING:
     from .._core.contract import Backend

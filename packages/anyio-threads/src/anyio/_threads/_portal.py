@@ -19,7 +19,7 @@ from functools import partial
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from .._core._tasks import CancelScope, create_task_group
+from .. import CancelScope, create_task_group
 from .._core.contract import Backend, current_backend
 from ._futures import wait_for_future
 

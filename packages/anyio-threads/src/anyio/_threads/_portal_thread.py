@@ -7,7 +7,7 @@ from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
-from .._core._eventloop import get_all_backends, run
+from .. import get_all_backends, run
 from ._pool import empty_context
 from ._portal import BlockingPortal
 
