@@ -28,8 +28,8 @@ This module names no backend and imports neither asyncio nor Trio.
   * `clock_busy()`: a context manager that keeps a virtual clock from jumping
     while work outside the loop (a worker thread) is in progress.
 
-  ``threadlocals`` and ``clock_busy`` load on first use, so importing this
-  module costs no more than before.
+Every name but ``LazyExports`` loads on first use (and is then cached here),
+so importing this module costs next to nothing.
 
 Everything else other distributions use from core comes from its public
 modules (``anyio``, ``anyio.abc``, ``anyio.lowlevel``).
@@ -39,32 +39,56 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._backend import (
-    BACKENDS,
-    Backend,
-    FDWatch,
-    IOBackend,
-    Probe,
-    RunnerBackend,
-    SignalBackend,
-    SyncBackend,
-    TaskBackend,
-    TimeBackend,
-    TokenBackend,
-    current_backend,
-    get_backend,
-    register_backend,
-    unregister_backend,
-)
 from ._lazy import LazyExports
 
 if TYPE_CHECKING:
+    from ._backend import (
+        BACKENDS,
+        Backend,
+        FDWatch,
+        IOBackend,
+        Probe,
+        RunnerBackend,
+        SignalBackend,
+        SyncBackend,
+        TaskBackend,
+        TimeBackend,
+        TokenBackend,
+        current_backend,
+        get_backend,
+        register_backend,
+        unregister_backend,
+    )
     from ._clock import clock_busy
     from ._eventloop import threadlocals
 
-#: Names loaded on first use, so that importing this module does not import
-#: their modules: name -> module (relative to this package).
-_ON_FIRST_USE = {"clock_busy": "._clock", "threadlocals": "._eventloop"}
+#: Names loaded on first use, so that importing this module (which
+#: ``anyio.streams`` does for `LazyExports`) imports none of their modules:
+#: name -> module (relative to this package).
+_ON_FIRST_USE = {
+    **dict.fromkeys(
+        (
+            "BACKENDS",
+            "Backend",
+            "FDWatch",
+            "IOBackend",
+            "Probe",
+            "RunnerBackend",
+            "SignalBackend",
+            "SyncBackend",
+            "TaskBackend",
+            "TimeBackend",
+            "TokenBackend",
+            "current_backend",
+            "get_backend",
+            "register_backend",
+            "unregister_backend",
+        ),
+        "._backend",
+    ),
+    "clock_busy": "._clock",
+    "threadlocals": "._eventloop",
+}
 
 __all__ = [
     "BACKENDS",
@@ -89,7 +113,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Load `clock_busy` or `threadlocals` on first use (this module's attribute hook)."""
+    """Load a name of `_ON_FIRST_USE` on first use (this module's attribute hook)."""
     module = _ON_FIRST_USE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
