@@ -6,7 +6,7 @@ installed into the project's own environments: pip would bring in the original
 AnyIO from the index. Here, in a virtualenv of its own:
 
 1. our distributions, built from this checkout and installed non-editable, the
-   umbrella ``anyio`` 4.13.0 among them;
+   umbrella ``anyio`` 4.16.0 among them;
 2. ``httpx`` and ``httpcore`` with ``--no-deps`` (their ``anyio`` requirement is
    met by ours, and pip never looks for another);
 3. what they and the test need that does not depend on anyio (``h11``,
@@ -49,7 +49,7 @@ ANYIO_USERS = ["httpx", "httpcore"]
 OTHERS = ["h11", "certifi", "idna", "sniffio", "trustme", "pytest"]
 CHECK_OURS = (
     "import importlib.metadata as m, anyio, anyio._net, httpx; "
-    "assert m.version('anyio') == '4.13.0', m.version('anyio'); "
+    "assert m.version('anyio') == '4.16.0', m.version('anyio'); "
     "m.version('anyio-net'); "
     "print('anyio', m.version('anyio'), 'from', anyio.__file__, '| httpx', httpx.__version__)"
 )

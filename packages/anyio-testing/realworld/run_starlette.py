@@ -9,7 +9,7 @@ check that the plugin works for real users.
 Everything happens in a throwaway virtualenv (never the dev environment):
 
 1. our distributions, built from this checkout and installed non-editable, the
-   umbrella ``anyio`` 4.13.0 among them, so that Starlette's ``anyio`` requirement
+   umbrella ``anyio`` 4.16.0 among them, so that Starlette's ``anyio`` requirement
    is met by ours and pip never fetches the original AnyIO;
 2. Starlette's sdist (it ships its tests), installed with ``--no-deps``;
 3. Starlette's runtime and test requirements (without ``anyio``);
@@ -68,7 +68,7 @@ STARLETTE_REQUIREMENTS = [
 ]
 CHECK_OURS = (
     "import importlib.metadata as m, anyio, anyio._core, anyio.pytest_plugin as p; "
-    "assert m.version('anyio') == '4.13.0', m.version('anyio'); "
+    "assert m.version('anyio') == '4.16.0', m.version('anyio'); "
     "print('anyio', m.version('anyio'), 'anyio-core', m.version('anyio-core'), p.__file__)"
 )
 
