@@ -42,7 +42,7 @@ from asyncio import (
 )
 from contextlib import suppress
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..._core._backend import get_backend
 from ..._core._causes import record_cause
@@ -365,24 +365,8 @@ class TaskGroup(AbstractTaskGroup):
             deliver(task)  # it will see the cancellation at its first checkpoint
         return task
 
-    @overload
-    async def start(
-        self,
-        func: Callable[..., Coroutine[Any, Any, T]],
-        *args: object,
-        name: object = None,
-        return_handle: Literal[False] = False,
-    ) -> Any: ...
-
-    @overload
-    async def start(
-        self,
-        func: Callable[..., Coroutine[Any, Any, T]],
-        *args: object,
-        name: object = None,
-        return_handle: Literal[True],
-    ) -> TaskHandle[T]: ...
-
+    # The typed overloads live on the abstract `TaskGroup`, which is what
+    # `create_task_group()` returns; this is the one implementation.
     async def start(
         self,
         func: Callable[..., Coroutine[Any, Any, T]],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from functools import partial
 from types import CoroutineType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import trio
 
@@ -289,24 +289,8 @@ class TaskGroup(AbstractTaskGroup):
             _spawn_in_context(nursery, handle, coro, task_name, context)
         return handle
 
-    @overload
-    async def start(
-        self,
-        func: Callable[..., Coroutine[Any, Any, T]],
-        *args: object,
-        name: object = None,
-        return_handle: Literal[False] = False,
-    ) -> Any: ...
-
-    @overload
-    async def start(
-        self,
-        func: Callable[..., Coroutine[Any, Any, T]],
-        *args: object,
-        name: object = None,
-        return_handle: Literal[True],
-    ) -> TaskHandle[T]: ...
-
+    # The typed overloads live on the abstract `TaskGroup`, which is what
+    # `create_task_group()` returns; this is the one implementation.
     async def start(
         self,
         func: Callable[..., Coroutine[Any, Any, T]],
