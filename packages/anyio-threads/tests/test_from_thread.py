@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -368,6 +369,48 @@ class TestRunsInTheCallersScope:
     async def test_sync_function_given_to_run(self) -> None:
         with pytest.raises(TypeError, match="run_sync"):
             await to_thread.run_sync(from_thread.run, pow, 2, 2)
+
+
+class AsyncCallable:
+    """A callable object whose ``__call__`` is async: only its result gives it away."""
+
+    async def __call__(self) -> int:
+        await anyio.lowlevel.checkpoint()
+        return 1
+
+
+class TestAsyncFunctionGivenToRunSync:
+    """``from_thread.run_sync()`` refuses async functions with a TypeError naming them.
+
+    (AnyIO raises TypeError on Trio and hands back an unawaited coroutine on asyncio.)
+    """
+
+    @pytest.mark.parametrize("abandon_on_cancel", [False, True])
+    async def test_async_function(self, abandon_on_cancel: bool) -> None:
+        with pytest.raises(TypeError, match=r"expects a synchronous function.*async_add"):
+            await to_thread.run_sync(
+                from_thread.run_sync, async_add, 1, 2, abandon_on_cancel=abandon_on_cancel
+            )
+
+    async def test_partial_of_async_function(self) -> None:
+        with pytest.raises(TypeError, match="expects a synchronous function"):
+            await to_thread.run_sync(from_thread.run_sync, partial(async_add, 1, 2))
+
+    @pytest.mark.parametrize("abandon_on_cancel", [False, True])
+    async def test_object_returning_a_coroutine(self, abandon_on_cancel: bool) -> None:
+        with pytest.raises(TypeError, match=r"expects a synchronous function.*AsyncCallable"):
+            await to_thread.run_sync(
+                from_thread.run_sync, AsyncCallable(), abandon_on_cancel=abandon_on_cancel
+            )
+
+    async def test_from_a_foreign_thread(self) -> None:
+        token = current_token()
+
+        def call() -> object:
+            return from_thread.run_sync(AsyncCallable(), token=token)
+
+        with pytest.raises(TypeError, match="expects a synchronous function"):
+            await run_in_plain_thread(call)
 
 
 class TestSniffio:

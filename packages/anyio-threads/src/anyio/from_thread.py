@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import sys
 from contextvars import copy_context
+from inspect import iscoroutinefunction
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import NoEventLoopError
 from ._core.contract import current_backend
-from ._threads._job import Request
+from ._threads._job import Request, not_sync_message
 from ._threads._pool import thread_state
 from ._threads._portal import BlockingPortal
 from ._threads._portal_thread import BlockingPortalProvider, start_blocking_portal
@@ -145,10 +146,14 @@ def run_sync(
         token: the loop to run it in (needed outside anyio's worker threads).
 
     Raises:
+        TypeError: if ``func`` is an async function (or returns a coroutine):
+            use `run()` for those.
         NoEventLoopError: outside a worker thread without a token, or when
             called from the thread of the event loop it would call into.
         RunFinishedError: if the event loop has finished.
     """
+    if iscoroutinefunction(func):
+        raise TypeError(not_sync_message(func))
     result: T_Retval = _call(func, args, token, is_async=False)
     return result
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import types
 from concurrent.futures import Future
+from inspect import iscoroutine
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ class Request:
             if self.is_async:
                 result = await _awaited_in(context, context.run(func, *args))
             else:
-                result = context.run(func, *args)
+                result = _call_sync(context, func, args)
         except BaseException as exc:
             # Cancellation included: the thread gets it, and the host gets it
             # back if the thread lets it propagate.
@@ -212,7 +213,7 @@ class Request:
             return
         func, args, context = self._take()
         try:
-            self.future.set_result(context.run(func, *args))
+            self.future.set_result(_call_sync(context, func, args))
         except BaseException as exc:
             self.future.set_exception(exc)
             if not isinstance(exc, Exception):
@@ -232,6 +233,27 @@ class Request:
         taken = (self.func, self.args, self.context)
         del self.func, self.args, self.context
         return taken
+
+
+def not_sync_message(func: object) -> str:
+    """The error for an async function given to `from_thread.run_sync()`."""
+    name = getattr(func, "__qualname__", None) or repr(func)
+    return (
+        f"from_thread.run_sync() expects a synchronous function, but {name} is "
+        f"asynchronous; call it with from_thread.run() instead"
+    )
+
+
+def _call_sync(context: Context, func: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """Call a `from_thread.run_sync()` function; refuse one that returned a coroutine."""
+    result = context.run(func, *args)
+    if iscoroutine(result):
+        # Scenario: a partial of an async function, or an object with an async
+        # __call__, slipped past the caller's check. Never awaited: close it
+        # so that no "never awaited" warning follows the TypeError.
+        result.close()
+        raise TypeError(not_sync_message(func))
+    return result
 
 
 @types.coroutine
