@@ -9,6 +9,14 @@ workload in interleaved rounds: in each round, one worker process per workload, 
 and slot (raw twin, ours, AnyIO 4.13), with the slot order rotated from round to round.
 It prints a table of figures and ratios with PASS/FAIL against each target and writes
 `benchmarks/results/latest.json` and `latest.md`. See benchmarks/README.md.
+
+Two builds of ours side by side (a before/after check of a change):
+
+    python3 benchmarks/run.py --slots none --ours-ref OLD --ours-ref NEW \
+        --compare ours@NEW/ours@OLD --output before-after
+
+Each `--ours-ref` is built from a git worktree of that commit into its own venv; the
+comparison column is the median of the per-round quotients, flagged above `--flag-above`.
 """
 
 from __future__ import annotations
@@ -46,7 +54,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 5, quick 3)")
     parser.add_argument("--budget", type=float, help="timed seconds per worker process")
     parser.add_argument("--backends", default="asyncio,trio", help="asyncio,trio,uvloop")
-    parser.add_argument("--slots", default=",".join(SLOTS), help="raw,ours,anyio413")
+    parser.add_argument(
+        "--slots", default=",".join(SLOTS), help="raw,ours,anyio413 (none: only --ours-ref)"
+    )
     parser.add_argument("--stat", choices=("median", "min"), default="median")
     parser.add_argument(
         "--reinstall", action="store_true", help="reinstall ours even if unchanged"
@@ -54,12 +64,40 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--python", default=sys.executable, help="base interpreter for the venvs")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--list", action="store_true", help="list the workloads and exit")
+    parser.add_argument(
+        "--ours-ref", action="append", default=[], metavar="REV",
+        help="also measure ours built from this commit (a worktree), column ours@REV",
+    )  # fmt: skip
+    parser.add_argument(
+        "--compare", action="append", default=[], metavar="A/B",
+        help="add a column of the per-round quotients A/B of two columns (repeatable)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--flag-above", type=float, default=1.05, metavar="X",
+        help="flag rows where a --compare quotient is above X (default 1.05)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--output", default="latest", metavar="STEM",
+        help="results file names: results/STEM.json and STEM.md (default latest)",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
 def _split(values: list[str] | str | None) -> list[str]:
     items = [values] if isinstance(values, str) else values or []
     return [part.strip() for item in items for part in item.split(",") if part.strip()]
+
+
+def parse_compares(specs: list[str], columns: list[str]) -> list[tuple[str, str]]:
+    """`A/B` strings as (A, B) pairs of known column names."""
+    pairs = []
+    for spec in _split(specs):
+        a, sep, b = spec.rpartition("/")
+        if not sep or a not in columns or b not in columns:
+            known = ", ".join(columns)
+            raise SystemExit(f"--compare {spec}: expected A/B of two columns; columns: {known}")
+        pairs.append((a, b))
+    return pairs
 
 
 def select_workloads(only: list[str]) -> list[Workload]:
@@ -122,9 +160,9 @@ def _git_revision() -> str:
 
 def write_results(
     cells: list[report.Cell], slots: dict[str, venvs.Slot], args: argparse.Namespace,
-    table: list[list[str]],
-) -> None:  # fmt: skip
-    """Write results/latest.json (everything) and results/latest.md (the table)."""
+    table: list[list[str]], compares: list[tuple[str, str]],
+) -> tuple[Path, Path]:  # fmt: skip
+    """Write results/STEM.json (everything) and results/STEM.md (the table); return both."""
     RESULTS.mkdir(exist_ok=True)
     meta = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -133,6 +171,8 @@ def write_results(
         "rounds": args.rounds,
         "budget_seconds": args.budget,
         "quick": args.quick,
+        "command": " ".join(["python3", "benchmarks/run.py", *sys.argv[1:]]),
+        "compare": [f"{a}/{b}" for a, b in compares],
         "bench_deps": list(venvs.BENCH_DEPS),
         "slots": {
             name: {
@@ -144,15 +184,17 @@ def write_results(
             for name, s in slots.items()
         },
     }
-    payload = {"meta": meta, "results": [cell.as_json(args.stat) for cell in cells]}
-    (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2) + "\n")
+    payload = {"meta": meta, "results": [cell.as_json(args.stat, compares) for cell in cells]}
+    json_path, md_path = RESULTS / f"{args.output}.json", RESULTS / f"{args.output}.md"
+    json_path.write_text(json.dumps(payload, indent=2) + "\n")
     markdown = [
         f"Benchmarks at `{meta['revision']}`, {meta['date']} ({args.stat} of {args.rounds} rounds).",
         "",
         report.render_markdown(table),
         "",
     ]
-    (RESULTS / "latest.md").write_text("\n".join(markdown))
+    md_path.write_text("\n".join(markdown))
+    return json_path, md_path
 
 
 def print_slots(slots: dict[str, venvs.Slot]) -> None:
@@ -182,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     if bad:
         raise SystemExit(f"unknown backend(s): {', '.join(bad)}; known: {registry.BACKENDS}")
     wanted_slots = [s for s in SLOTS if s in _split(args.slots)]
+    columns = wanted_slots + [f"ours@{rev}" for rev in args.ours_ref]
+    compares = parse_compares(args.compare, columns)
     cells = [
         report.Cell(w, b, w.size(quick=args.quick))
         for w in select_workloads(_split(args.only))
@@ -189,16 +233,21 @@ def main(argv: list[str] | None = None) -> int:
         if b in w.backends()
     ]
     slots = venvs.prepare(REPO, args.python, wanted_slots, reinstall=args.reinstall)
+    for rev in args.ours_ref:
+        slot = venvs.ref_slot(REPO, args.python, rev, reinstall=args.reinstall)
+        slots[slot.name] = slot
     print_slots(slots)
+    if not slots:
+        raise SystemExit("no columns to measure: name some with --slots or --ours-ref")
     measure(cells, list(slots.values()), args.rounds, args.budget, args.stat)
     shown = list(slots)
-    table = report.rows(cells, shown, args.stat)
+    table = report.rows(cells, shown, args.stat, compares, args.flag_above)
     print()
     print(report.render_text(table))
     for line in report.error_lines(cells):
         print(f"  {line}")
-    write_results(cells, slots, args, table)
-    print(f"\nwritten: {RESULTS / 'latest.json'}, {RESULTS / 'latest.md'}")
+    json_path, md_path = write_results(cells, slots, args, table, compares)
+    print(f"\nwritten: {json_path}, {md_path}")
     failed = any(cell.verdict(args.stat) in ("FAIL", "n/a") for cell in cells)
     return 1 if args.check and failed else 0
 

@@ -6,6 +6,9 @@ the median, over the rounds where both were measured, of the per-round quotient.
 processes of one round run back to back, so a slow spell of the machine hits numerator and
 denominator alike and cancels in the quotient. With `--stat min` every step takes the
 minimum instead (the least noise-sensitive estimate on a quiet machine).
+
+Comparisons (`run.py --compare A/B`, say two builds of ours) are reduced the same way: the
+median of the per-round quotients A/B, flagged when above a threshold.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ if TYPE_CHECKING:
     from harness.registry import Workload
 
 SLOT_TITLES = {"raw": "raw", "ours": "ours", "anyio413": "anyio 4.13"}
+
+
+def title(slot: str) -> str:
+    """The column title of a slot (`ours@REV` slots are titled by their name)."""
+    return SLOT_TITLES.get(slot, slot)
 
 
 @dataclass
@@ -54,16 +62,16 @@ class Cell:
             return None
         return min(values) if stat == "min" else statistics.median(values)
 
-    def ratio(self, slot: str, stat: str) -> float | None:
-        """The slot's cost relative to the raw twin (see the module docstring)."""
+    def ratio(self, slot: str, stat: str, base: str = "raw") -> float | None:
+        """The slot's cost relative to `base`, the raw twin unless said (see the docstring)."""
         if stat == "min":
-            mine, raw = self.figure(slot, stat), self.figure("raw", stat)
-            return mine / raw if mine is not None and raw else None
-        mine_by_round, raw_by_round = self.rounds.get(slot, {}), self.rounds.get("raw", {})
+            mine, other = self.figure(slot, stat), self.figure(base, stat)
+            return mine / other if mine is not None and other else None
+        mine_by_round, base_by_round = self.rounds.get(slot, {}), self.rounds.get(base, {})
         quotients = [
-            mine_by_round[r] / raw_by_round[r]
+            mine_by_round[r] / base_by_round[r]
             for r in mine_by_round
-            if r in raw_by_round and raw_by_round[r] > 0
+            if r in base_by_round and base_by_round[r] > 0
         ]
         return statistics.median(quotients) if quotients else None
 
@@ -76,8 +84,8 @@ class Cell:
             return "n/a"
         return "PASS" if ratio <= self.target else "FAIL"
 
-    def as_json(self, stat: str) -> dict[str, Any]:
-        """The cell for results/latest.json."""
+    def as_json(self, stat: str, compares: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+        """The cell for results/latest.json (with the `compares` quotients, if any)."""
         slots = sorted(set(self.rounds) | set(self.errors))
         return {
             "workload": self.workload.name,
@@ -89,6 +97,7 @@ class Cell:
             "verdict": self.verdict(stat),
             "figures": {s: self.figure(s, stat) for s in slots},
             "ratios": {s: self.ratio(s, stat) for s in slots if s != "raw"},
+            "comparisons": {f"{a}/{b}": self.ratio(a, stat, b) for a, b in compares or []},
             "rounds": {
                 s: [self.rounds.get(s, {}).get(r) for r in range(max_round(self))] for s in slots
             },
@@ -118,12 +127,27 @@ def _ratio_text(ratio: float | None) -> str:
     return "-" if ratio is None else f"{ratio:.3f}x"
 
 
-def rows(cells: list[Cell], slots: list[str], stat: str) -> list[list[str]]:
-    """The results table: header row first."""
+def rows(
+    cells: list[Cell],
+    slots: list[str],
+    stat: str,
+    compares: list[tuple[str, str]] | None = None,
+    flag_above: float = 1.05,
+) -> list[list[str]]:
+    """The results table: header row first.
+
+    Without a raw column there are no ratios to raw nor verdicts. Each `(a, b)` of
+    `compares` adds a column a/b; a last column `flag` then names the ones above
+    `flag_above` (say, a build slower than another beyond noise).
+    """
+    with_raw = "raw" in slots
+    compares = compares or []
     header = ["workload", "backend"]
-    header += [SLOT_TITLES[s] for s in slots]
-    header += [f"{SLOT_TITLES[s]}/raw" for s in slots if s != "raw"]
-    header += ["target", "result"]
+    header += [title(s) for s in slots]
+    header += [f"{title(s)}/raw" for s in slots if s != "raw" and with_raw]
+    header += [f"{title(a)}/{title(b)}" for a, b in compares]
+    header += ["target", "result"] if with_raw else []
+    header += ["flag"] if compares else []
     table = [header]
     for cell in cells:
         kind = cell.workload.kind
@@ -132,10 +156,22 @@ def rows(cells: list[Cell], slots: list[str], stat: str) -> list[list[str]]:
             "error" if s in cell.errors else format_value(cell.figure(s, stat), kind)
             for s in slots
         ]
-        row += [_ratio_text(cell.ratio(s, stat)) for s in slots if s != "raw"]
-        row += ["-" if cell.target is None else f"<= {cell.target:.2f}x", cell.verdict(stat)]
+        row += [_ratio_text(cell.ratio(s, stat)) for s in slots if s != "raw" and with_raw]
+        quotients = [cell.ratio(a, stat, b) for a, b in compares]
+        row += [_ratio_text(q) for q in quotients]
+        if with_raw:
+            row += ["-" if cell.target is None else f"<= {cell.target:.2f}x", cell.verdict(stat)]
+        if compares:
+            row.append(_flag(quotients, flag_above))
         table.append(row)
     return table
+
+
+def _flag(quotients: list[float | None], flag_above: float) -> str:
+    """`> 1.05x` when any comparison is above the threshold, else empty."""
+    return (
+        f"> {flag_above:.2f}x" if any(q is not None and q > flag_above for q in quotients) else ""
+    )
 
 
 def render_text(table: list[list[str]]) -> str:

@@ -5,6 +5,9 @@
   time, so a distribution that does not build yet leaves the others usable). They are
   reinstalled whenever a hash of their source trees changes.
 - `.bench/anyio413`: `anyio==4.13.0`, trio and uvloop from the package index.
+- `.bench/ref-<commit>` (only with `run.py --ours-ref REV`): like `ours`, but built from a
+  git worktree of another commit of this repository (`/tmp/wt-<REV>`, added detached if
+  missing), so two builds of ours can be measured side by side in one run.
 
 Both use the same base interpreter and the same pinned trio and uvloop. The raw twins run on
 the `ours` venv's interpreter; they never import anyio. PyPI's `anyio` never enters `ours`
@@ -16,15 +19,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from pathlib import Path
+from typing import Any
 
 #: Same versions in both venvs, so only anyio differs between the columns (trustme: the
 #: TLS workloads' certificates).
@@ -182,7 +185,7 @@ def source_hash(repo: Path) -> str:
 
 def _install_ours(python: Path, repo: Path, log: Path) -> dict[str, Any]:
     """(Re)install our distributions one at a time; return what happened."""
-    _log("installing our distributions (non-editable) into ours")
+    _log(f"installing our distributions (non-editable) into {python.parent.parent.name}")
     _pip(python, ["uninstall", "-y", "-q", *OUR_DISTS], log)
     state: dict[str, Any] = {"installed": [], "failed": {}}
     for dist in OUR_DISTS:
@@ -203,9 +206,11 @@ def _install_ours(python: Path, repo: Path, log: Path) -> dict[str, Any]:
     return state
 
 
-def _ours_slot(python: Path, repo: Path, bench: Path, log: Path, *, reinstall: bool) -> Slot:
-    slot = Slot("ours", "anyio", python)
-    state_file = bench / "ours" / OURS_STATE
+def _ours_slot(
+    python: Path, repo: Path, state_file: Path, log: Path, *, reinstall: bool, name: str = "ours"
+) -> Slot:
+    """A column of our distributions built from the checkout `repo` into the venv of `python`."""
+    slot = Slot(name, "anyio", python)
     digest = source_hash(repo)
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     if reinstall or state.get("hash") != digest:
@@ -255,7 +260,8 @@ def prepare(repo: Path, python: str, wanted: list[str], *, reinstall: bool) -> d
         else:
             slots["raw"] = Slot("raw", "raw", ours_python, detail="asyncio / trio, no anyio")
             if "ours" in wanted:
-                slots["ours"] = _ours_slot(ours_python, repo, bench, log, reinstall=reinstall)
+                state_file = bench / "ours" / OURS_STATE
+                slots["ours"] = _ours_slot(ours_python, repo, state_file, log, reinstall=reinstall)
     if "anyio413" in wanted:
         log = bench / "logs" / "anyio413.log"
         try:
@@ -265,3 +271,51 @@ def prepare(repo: Path, python: str, wanted: list[str], *, reinstall: bool) -> d
         else:
             slots["anyio413"] = _reference_slot(ref_python)
     return {name: slots[name] for name in wanted if name in slots}
+
+
+#: Where `--ours-ref` worktrees go: `<root>/wt-<rev>`.
+WORKTREE_ROOT = Path(tempfile.gettempdir())
+
+
+def _git(repo: Path, *args: str) -> str:
+    """Run git in `repo`; return its stripped output or raise RuntimeError with its error."""
+    proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError(f"git {' '.join(args)} failed: {_tail(proc.stderr)}")
+    return proc.stdout.strip()
+
+
+def ref_worktree(repo: Path, rev: str) -> tuple[Path, str]:
+    """A detached worktree of commit `rev` at `/tmp/wt-<rev>` (added if missing) and its sha.
+
+    Raises:
+        RuntimeError: `rev` is no commit, or the folder exists but is at another commit.
+    """
+    sha = _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    path = WORKTREE_ROOT / f"wt-{re.sub(r'[^A-Za-z0-9._-]', '_', rev)}"
+    if not path.exists():
+        _log(f"adding a worktree of {rev} at {path}")
+        _git(repo, "worktree", "add", "--detach", str(path), sha)
+    found = _git(path, "rev-parse", "HEAD")
+    if found != sha:
+        raise RuntimeError(
+            f"{path} is at {found[:12]}, not at {rev} ({sha[:12]}); remove it with "
+            f"`git worktree remove {path}` or check out {rev} there"
+        )
+    return path, sha
+
+
+def ref_slot(repo: Path, python: str, rev: str, *, reinstall: bool) -> Slot:
+    """The column `ours@<rev>`: our distributions built from a worktree of commit `rev`."""
+    name = f"ours@{rev}"
+    bench = repo / ".bench"
+    try:
+        source, sha = ref_worktree(repo, rev)
+        venv = bench / f"ref-{sha[:12]}"
+        log = bench / "logs" / f"ref-{sha[:12]}.log"
+        venv_python = ensure_venv(venv, python, _third_party_requirements(source), log)
+    except RuntimeError as exc:
+        return Slot(name, "anyio", error=f"{name}: {exc}")
+    slot = _ours_slot(venv_python, source, venv / OURS_STATE, log, reinstall=reinstall, name=name)
+    slot.detail = f"commit {sha[:12]}: {slot.detail}"
+    return slot
