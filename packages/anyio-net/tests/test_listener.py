@@ -19,7 +19,7 @@ from anyio import (
 from anyio.abc import SocketAttribute, SocketListener
 from anyio.streams.stapled import MultiListener
 
-from ._net_helpers import guarded_group, needs_ipv6, raw
+from ._net_helpers import guarded_group, needs_ipv6, needs_unix, raw
 
 if TYPE_CHECKING:
     from anyio.abc import SocketStream
@@ -196,3 +196,35 @@ class TestFromSocket:
             with pytest.raises(ValueError, match="socket type mismatch"):
                 await SocketListener.from_socket(sock)
             assert sock.fileno() != -1  # still the caller's
+
+    @pytest.mark.parametrize("end", ["client", "server"])
+    @pytest.mark.parametrize("as_fd", [False, True], ids=["socket", "fd"])
+    async def test_connected_socket_refused(self, end: str, as_fd: bool) -> None:
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen()
+            with socket.create_connection(server.getsockname()) as client:
+                accepted = server.accept()[0]
+                with accepted:
+                    sock = client if end == "client" else accepted
+                    with pytest.raises(ValueError, match="^the socket must be listening"):
+                        await SocketListener.from_socket(sock.fileno() if as_fd else sock)
+                    assert sock.fileno() != -1  # still the caller's
+                    # ...and still connected: nothing was done to it.
+                    peer = accepted if sock is client else client
+                    sock.sendall(b"x")
+                    assert peer.recv(1) == b"x"
+
+    @needs_unix
+    async def test_connected_unix_socket_refused(
+        self, tmp_path_factory: pytest.TempPathFactory
+    ) -> None:
+        path = str(tmp_path_factory.mktemp("unix") / "s")
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(path)
+            server.listen()
+            with socket.socket(socket.AF_UNIX) as client:
+                client.connect(path)
+                accepted = server.accept()[0]
+                with accepted, pytest.raises(ValueError, match="^the socket must be listening"):
+                    await SocketListener.from_socket(accepted)  # bound to the path, connected

@@ -250,12 +250,40 @@ async def create_unix_listener(
 
 
 def listener_from_socket(sock: socket.socket) -> SocketListener:
-    """Wrap a bound stream socket (checked by the ABC), listening if it is not yet."""
+    """Wrap a bound stream socket (checked by the ABC), listening if it is not yet.
+
+    Raises:
+        ValueError: if the socket is of another family, or is connected (one
+            end of a connection cannot listen).
+    """
     if sock.family not in (*IP_FAMILIES, socket.AF_UNIX):
         raise ValueError(
             f"address family mismatch: expected AF_INET, AF_INET6 or AF_UNIX, "
             f"got {sock.family.name}"
         )
     if not sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
-        sock.listen(MAX_BACKLOG)
+        _listen(sock)
     return SocketListener(sock)
+
+
+def _listen(sock: socket.socket) -> None:
+    """Start listening on a bound socket that does not listen yet."""
+    try:
+        peer = sock.getpeername()
+    except OSError:
+        peer = None  # not connected: it may listen
+    if peer is None:
+        try:
+            sock.listen(MAX_BACKLOG)
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:  # say, EADDRINUSE: a real listen() error
+                raise
+            raise ValueError(_NOT_LISTENING.format(state="cannot listen")) from exc
+        return
+    raise ValueError(_NOT_LISTENING.format(state=f"is connected to {peer!r}"))
+
+
+_NOT_LISTENING = (
+    "the socket must be listening (or bound and not connected), but it {state}; "
+    "pass the server's listening socket, not one end of a connection"
+)
