@@ -207,7 +207,7 @@ class TestFromSocket:
                 accepted = server.accept()[0]
                 with accepted:
                     sock = client if end == "client" else accepted
-                    with pytest.raises(ValueError, match="^the socket must be listening"):
+                    with pytest.raises(ValueError, match=r"^the socket must be listening"):
                         await SocketListener.from_socket(sock.fileno() if as_fd else sock)
                     assert sock.fileno() != -1  # still the caller's
                     # ...and still connected: nothing was done to it.
@@ -226,5 +226,5 @@ class TestFromSocket:
             with socket.socket(socket.AF_UNIX) as client:
                 client.connect(path)
                 accepted = server.accept()[0]
-                with accepted, pytest.raises(ValueError, match="^the socket must be listening"):
+                with accepted, pytest.raises(ValueError, match=r"^the socket must be listening"):
                     await SocketListener.from_socket(accepted)  # bound to the path, connected
