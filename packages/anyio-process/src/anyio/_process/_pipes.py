@@ -6,9 +6,13 @@ task park, with `anyio.wait_readable` / `anyio.wait_writable` (core's
 readiness concern, so the same code serves asyncio, uvloop and Trio).
 
 Checkpoints: every ``receive()`` and ``send()`` is one, also when the data was
-there at once or the stream turns out to be closed: it checks for
-cancellation before the system call and lets other tasks run before
-returning (unless it already parked, which did both).
+there at once or the stream turns out to be closed. It comes first, before
+the system call, as in Trio's pipes: a cancellation then never costs data
+taken from the OS, and the yield lets the child catch up, so that the call
+that follows mostly finds data (or room) and seldom has to park.
+(Trying the system call first and yielding after it, shielded, makes the
+other side lag behind: measured on Trio, streaming through ``cat`` parked
+on most calls, each park a registration with the I/O manager and back.)
 
 Closing: `aclose()` first wakes a task parked on the descriptor (it gets
 `ClosedResourceError`), then closes it, so that no task waits on a number the
@@ -31,7 +35,7 @@ from anyio import (
     wait_writable,
 )
 from anyio.abc import ByteReceiveStream, ByteSendStream
-from anyio.lowlevel import cancel_shielded_checkpoint, checkpoint, checkpoint_if_cancelled
+from anyio.lowlevel import checkpoint
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -106,24 +110,18 @@ class PipeReceiveStream(_PipeEnd, ByteReceiveStream):
         if type(size) is not int or size < 1:
             raise ValueError(f"max_bytes must be a positive integer, got {max_bytes!r}")
         with self._guard:
-            await checkpoint_if_cancelled()
-            parked = False
-            try:
-                while True:
-                    try:
-                        data = os.read(self._checked_fd(), max_bytes)
-                    except BlockingIOError:
-                        parked = True  # parking checks and yields, whatever it raises
-                        await self._park(wait_readable)
-                        continue
-                    except OSError as exc:
-                        raise BrokenResourceError(f"reading the pipe failed: {exc}") from exc
-                    if not data:
-                        raise EndOfStream
-                    return data
-            finally:
-                if not parked:
-                    await cancel_shielded_checkpoint()
+            await checkpoint()
+            while True:
+                try:
+                    data = os.read(self._checked_fd(), max_bytes)
+                except BlockingIOError:
+                    await self._park(wait_readable)
+                    continue
+                except OSError as exc:
+                    raise BrokenResourceError(f"reading the pipe failed: {exc}") from exc
+                if not data:
+                    raise EndOfStream
+                return data
 
 
 class PipeSendStream(_PipeEnd, ByteSendStream):
@@ -142,22 +140,17 @@ class PipeSendStream(_PipeEnd, ByteSendStream):
             BusyResourceError: if another task is already sending.
         """
         with self._guard:
-            await checkpoint_if_cancelled()
-            parked = False
-            try:
-                view = memoryview(item)
-                while view:
-                    try:
-                        written = os.write(self._checked_fd(), view)
-                    except BlockingIOError:
-                        parked = True  # parking checks and yields, whatever it raises
-                        await self._park(wait_writable)
-                        continue
-                    except OSError as exc:  # BrokenPipeError above all
-                        raise BrokenResourceError(
-                            f"the child's end of the pipe is closed: {exc}"
-                        ) from exc
-                    view = view[written:]
-            finally:
-                if not parked:
-                    await cancel_shielded_checkpoint()
+            await checkpoint()
+            self._checked_fd()  # also for an empty item
+            view = memoryview(item)
+            while view:
+                try:
+                    written = os.write(self._checked_fd(), view)
+                except BlockingIOError:
+                    await self._park(wait_writable)
+                    continue
+                except OSError as exc:  # BrokenPipeError above all
+                    raise BrokenResourceError(
+                        f"the child's end of the pipe is closed: {exc}"
+                    ) from exc
+                view = view[written:]
