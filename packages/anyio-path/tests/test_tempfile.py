@@ -585,8 +585,65 @@ class TestTemporaryDirectoryCancellation:
             async with anyio.TemporaryDirectory(dir=str(tmp_path)) as name:
                 (StdPath(name) / "data").write_bytes(b"x")
                 scope.cancel()
+            await checkpoint()
         assert scope.cancelled_caught
         assert os.listdir(tmp_path) == []
+
+
+async def _leave_cancelled(kind: str, scope: CancelScope, tmp: StdPath) -> Callable[[], bool]:
+    """Create a temporary file or directory, cancel `scope`, then leave or close it.
+
+    Returns a probe saying whether the object is closed (or removed) now.
+    """
+    if kind == "TemporaryFile":
+        async with anyio.TemporaryFile() as f:
+            scope.cancel()
+        return lambda: f.closed
+    if kind == "NamedTemporaryFile":
+        async with anyio.NamedTemporaryFile(dir=str(tmp)) as f:
+            scope.cancel()
+        return lambda: f.closed and os.listdir(tmp) == []
+    if kind.startswith("SpooledTemporaryFile"):
+        spooled = anyio.SpooledTemporaryFile[bytes](max_size=10, dir=str(tmp))
+        async with spooled:
+            await spooled.write(b"x" * (100 if kind.endswith("rolled") else 5))
+            scope.cancel()
+        return lambda: spooled.closed and os.listdir(tmp) == []
+    tempdir = anyio.TemporaryDirectory(dir=str(tmp))
+    async with tempdir:
+        scope.cancel()
+        if kind == "TemporaryDirectory.cleanup":
+            await tempdir.cleanup()
+            assert os.listdir(tmp) == []  # removed, and cleanup() did not raise
+    return lambda: os.listdir(tmp) == []
+
+
+class TestLeavingInCancelledScope:
+    """AnyIO 4.16: clean-up in a cancelled scope completes and does not raise the cancellation.
+
+    The cancellation stays pending and is raised at the next checkpoint.
+    """
+
+    @pytest.mark.parametrize(
+        "kind",
+        [
+            "TemporaryFile",
+            "NamedTemporaryFile",
+            "SpooledTemporaryFile",
+            "SpooledTemporaryFile-rolled",
+            "TemporaryDirectory",
+            "TemporaryDirectory.cleanup",
+        ],
+    )
+    async def test_cleaned_up_without_raising(self, kind: str, tmp_path: StdPath) -> None:
+        reached: list[bool] = []
+        with CancelScope() as scope:
+            is_cleaned_up = await _leave_cancelled(kind, scope, tmp_path)
+            reached.append(is_cleaned_up())
+            await checkpoint()
+            reached.append(False)
+        assert reached == [True]
+        assert scope.cancelled_caught
 
 
 class TestSpooledFixes:

@@ -9,7 +9,8 @@ abandoned when the caller is cancelled (the default of `run_sync()`): the operat
 its result is returned, and the cancellation is raised at the caller's next checkpoint. So
 an opened file is never lost to a cancellation. `aclose()` goes further and shields the
 close, so that leaving `async with` in an already cancelled scope still closes the file
-(otherwise the descriptor would leak until garbage collection, with a `ResourceWarning`).
+(otherwise the descriptor would leak until garbage collection, with a `ResourceWarning`);
+like AnyIO 4.16, it does not raise the cancellation itself.
 """
 
 from __future__ import annotations
@@ -126,22 +127,18 @@ class AsyncFile(AsyncResource, Generic[AnyStr]):
         raise StopAsyncIteration
 
     async def aclose(self) -> None:
-        """Close the file, in a worker thread.
+        """Close the file, in a worker thread, shielded from cancellation.
 
-        The close is shielded from cancellation: the file is closed even if the caller is
-        cancelled before or while it runs (a close that started always completes; one that
-        could not start because of the cancellation is retried in a shield), and the
-        cancellation is raised afterwards.
+        The file is closed even if the caller is cancelled before or while the
+        close runs, and, as in AnyIO 4.16, `aclose()` then returns normally: the
+        cancellation is raised at the caller's next checkpoint (so leaving
+        `async with` in a cancelled scope closes the file without raising there).
+        An error of the close itself (a failed flush, say) is raised.
         """
-        try:
+        # Scenario: `async with` left in an already cancelled scope. Unshielded,
+        # run_sync() would raise before its worker ran and leak the descriptor.
+        with CancelScope(shield=True):
             await self._run(self._fp.close)
-        except BaseException:
-            # Scenario: `async with` left in an already cancelled scope; run_sync() raised
-            # before its worker ran. (The happy path pays for no cancel scope.)
-            if not getattr(self._fp, "closed", True):
-                with CancelScope(shield=True):
-                    await self._run(self._fp.close)
-            raise
 
     async def read(self, size: int = -1) -> AnyStr:
         """Read at most `size` characters or bytes (all of them when `size` is negative)."""

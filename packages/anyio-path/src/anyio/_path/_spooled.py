@@ -21,7 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, AnyStr, cast, overload
 
 from anyio import CancelScope, to_thread
-from anyio.lowlevel import checkpoint
+from anyio.lowlevel import cancel_shielded_checkpoint, checkpoint
 
 from ._files import AsyncFile
 
@@ -187,12 +187,16 @@ class SpooledTemporaryFile(AsyncFile[AnyStr]):
                 await self.rollover()
 
     async def aclose(self) -> None:
-        """Close the file (and delete it, if it was rolled over to disk)."""
+        """Close the file (and delete it, if it was rolled over to disk).
+
+        Like `AsyncFile.aclose()`, it closes the file even in a cancelled scope and
+        does not raise the cancellation itself.
+        """
         if self._rolled:
             await super().aclose()
         else:
             self._fp.close()
-            await checkpoint()
+            await cancel_shielded_checkpoint()
 
     async def read(self, size: int = -1) -> AnyStr:
         """Read at most `size` characters or bytes (all of them when `size` is negative)."""

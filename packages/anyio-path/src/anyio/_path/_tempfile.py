@@ -3,7 +3,8 @@
 `TemporaryFile`, `NamedTemporaryFile` and `TemporaryDirectory` are async context managers
 around the `tempfile` objects, created and cleaned up in worker threads. Clean-up is
 shielded from cancellation: leaving the block of a cancelled scope still closes and removes
-what was created. Entering is safe too: a worker creating the file or directory is not
+what was created, and (as in AnyIO 4.16) does not raise the cancellation there: the next
+checkpoint after the block does. Entering is safe too: a worker creating the file or directory is not
 abandoned, so `async with` gets it even if a cancellation arrives meanwhile (and raises the
 cancellation inside the block, at its first checkpoint).
 
@@ -19,7 +20,7 @@ from functools import partial
 from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, overload
 
 from anyio import CancelScope, to_thread
-from anyio.lowlevel import checkpoint_if_cancelled
+from anyio.lowlevel import cancel_shielded_checkpoint
 
 from ._files import AsyncFile
 
@@ -82,14 +83,15 @@ class _TempFileContext(Generic[AnyStr]):
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        """Close (and, where it applies, delete) the file, also when cancelled."""
+        """Close (and, where it applies, delete) the file, also when cancelled.
+
+        A cancellation is not raised here, but at the next checkpoint after the block.
+        """
         self._state = _State.EXITED
         if self._file is not None:
             with CancelScope(shield=True):
                 await to_thread.run_sync(_exit_file, self._file.wrapped)
             self._file = None
-        if exc_type is None:
-            await checkpoint_if_cancelled()
 
 
 class TemporaryFile(_TempFileContext[AnyStr]):
@@ -336,23 +338,27 @@ class TemporaryDirectory(Generic[AnyStr]):
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        """Remove the directory (unless `delete=False`), also when cancelled."""
+        """Remove the directory (unless `delete=False`), also when cancelled.
+
+        A cancellation is not raised here, but at the next checkpoint after the block.
+        """
         self._state = _State.EXITED
         if self._delete:
             await self._shielded_cleanup()
-        elif sys.version_info < (3, 12) and self._tempdir is not None:
+            return
+        if sys.version_info < (3, 12) and self._tempdir is not None:
             # Python < 3.12 has no `delete` option: keep the directory by disarming the
             # finalizer that would remove it (with a ResourceWarning) at garbage collection.
             # `_finalizer` is stable on these two frozen Python versions.
             self._tempdir._finalizer.detach()  # type: ignore[attr-defined]  # private, see above
-        if exc_type is None:
-            await checkpoint_if_cancelled()
+        await cancel_shielded_checkpoint()  # nothing removed: still a schedule point
 
     async def cleanup(self) -> None:
         """Remove the directory and everything in it, now, in a worker thread.
 
-        Removal is shielded from cancellation: it completes, then the cancellation is
-        raised. Calling it again after the directory is gone does nothing.
+        Removal is shielded from cancellation: it completes, and a cancellation is
+        raised at the caller's next checkpoint, not here (as in AnyIO 4.16). Calling it
+        again after the directory is gone does nothing.
 
         Raises:
             RuntimeError: if the `async with` block was never entered.
@@ -360,7 +366,6 @@ class TemporaryDirectory(Generic[AnyStr]):
         if self._tempdir is None:
             raise RuntimeError(f"{self!r} was never entered; there is nothing to clean up")
         await self._shielded_cleanup()
-        await checkpoint_if_cancelled()
 
     async def _shielded_cleanup(self) -> None:
         if self._tempdir is not None:
