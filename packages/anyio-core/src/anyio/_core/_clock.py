@@ -36,6 +36,7 @@ import weakref
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
+from . import _deadlock
 from ._backend import BACKENDS, current_backend
 
 if TYPE_CHECKING:
@@ -216,27 +217,40 @@ def clock_busy() -> AbstractContextManager[None]:
 
     Wrap a wait for something that lives in real time (a worker thread, another
     process): while any task is inside, the virtual clock of its loop does not
-    jump. Without a virtual clock this is one global read and a shared no-op
-    context manager.
+    jump, and a test runner's deadlock watch (`anyio._core._deadlock`) counts
+    the loop as busy. Without either this is two global reads and a shared
+    no-op context manager.
     """
-    if not _bound_clocks:
+    if not _bound_clocks and not _deadlock.active_watches:
         return _NO_CLOCK
-    clock = current_virtual_clock()
-    return _NO_CLOCK if clock is None else _held(clock)
+    targets: list[Any] = []
+    if _bound_clocks:
+        clock = current_virtual_clock()
+        if clock is not None:
+            targets.append(clock)
+    if _deadlock.active_watches:
+        backend = current_backend()
+        module = importlib.import_module(BACKENDS[backend.name][0] + "._deadlock")
+        watch = module.current_watch()
+        if watch is not None:
+            targets.append(watch)
+    return _held(targets) if targets else _NO_CLOCK
 
 
 _NO_CLOCK: AbstractContextManager[None] = nullcontext()
 
 
 @contextmanager
-def _held(clock: VirtualClock) -> Iterator[None]:
-    clock._busy += 1
-    clock._sync_native_threshold()
+def _held(targets: list[Any]) -> Iterator[None]:
+    for target in targets:
+        target._busy += 1
+        target._sync_native_threshold()
     try:
         yield
     finally:
-        clock._busy -= 1
-        clock._sync_native_threshold()
+        for target in targets:
+            target._busy -= 1
+            target._sync_native_threshold()
 
 
 for _obj in (VirtualClock, current_virtual_clock):

@@ -84,5 +84,20 @@ class TestRunner(metaclass=ABCMeta):
     ) -> None:
         """Run a test function to completion, raising what it raises."""
 
+    def watch_deadlocks(self, enabled: bool = True) -> bool:
+        """Stop a test or fixture step that deadlocks, instead of hanging (anyio only).
+
+        While enabled, a step during which every task is blocked with nothing
+        that could ever wake one (see ``docs/guides/debugging.md``) is cancelled
+        and raises ``anyio.lowlevel.DeadlockError``, whose message holds the task
+        tree. Call it before or after entering the runner; the pytest plugin turns
+        it on for every runner unless ``--anyio-deadlock-detection=off``.
+
+        Returns:
+            Whether this runner can watch its loop (False for uvloop, and for a
+            backend that does not implement it: then nothing changes).
+        """
+        return False
+
 
 TestRunner.__module__ = "anyio.abc"

@@ -31,6 +31,7 @@ import selectors
 from typing import TYPE_CHECKING, Any
 
 from ..._core._clock import VirtualClock
+from ._deadlock import real_world_pending
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -134,10 +135,7 @@ class _VirtualSelector(selectors.BaseSelector):
 
     def _real_world_pending(self) -> bool:
         """Tell whether I/O or a signal handler could still wake a task."""
-        own = self._loop._ssock.fileno()  # type: ignore[attr-defined]  # the wake-up socket
-        if any(key.fd != own for key in self._selector.get_map().values()):
-            return True
-        return bool(getattr(self._loop, "_signal_handlers", None))
+        return real_world_pending(self._loop, self._selector)
 
     def _next_deadline(self) -> float:
         scheduled: list[asyncio.TimerHandle] = self._loop._scheduled  # type: ignore[attr-defined]

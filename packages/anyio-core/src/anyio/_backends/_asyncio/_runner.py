@@ -17,6 +17,7 @@ import sys
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from ..._core._deadlock import DeadlockError, DeadlockWatch
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
 from . import _options
@@ -38,6 +39,11 @@ else:  # pragma: no cover - Python 3.10
     from ._runner310 import Runner
 
 T = TypeVar("T")
+
+_WEDGED_MESSAGE = (
+    "This test runner's event loop was stopped when a deadlocked step ignored its "
+    "cancellation; the fixtures that use it cannot run until their scope ends"
+)
 
 
 def check_options(options: Mapping[str, Any]) -> None:
@@ -112,6 +118,11 @@ class TestRunner(AbstractTestRunner):
         # Invariant: True only while _stop_job() waits for a cancelled job to end.
         self._stopping_job = False
         self._closing = False
+        # Deadlock watch (see _deadlock): the trees of deadlocks found in the
+        # current step; `_wedged` once a step ignored its cancellation.
+        self._watch: DeadlockWatch | None = None
+        self._deadlocks: list[str] = []
+        self._wedged = False
 
     def __enter__(self) -> Self:
         self._runner.__enter__()
@@ -119,7 +130,46 @@ class TestRunner(AbstractTestRunner):
         loop.set_exception_handler(self._on_loop_error)
         self._jobs = asyncio.Queue()
         self._worker = loop.create_task(self._work(), name="anyio test runner")
+        if self._watch is not None:
+            self._install_watch(loop, self._watch)
         return self
+
+    def watch_deadlocks(self, enabled: bool = True) -> bool:
+        if self._watch is None:
+            if not enabled:
+                return True
+            watch = DeadlockWatch()
+            if self._worker is not None and not self._install_watch(
+                self._runner.get_loop(), watch
+            ):
+                return False
+            self._watch = watch
+        self._watch.enabled = enabled
+        return True
+
+    def _install_watch(self, loop: asyncio.AbstractEventLoop, watch: DeadlockWatch) -> bool:
+        from . import _deadlock
+
+        if not _deadlock.install(loop, watch, self._on_deadlock):
+            self._watch = None  # uvloop: no selector to watch
+            return False
+        watch.activate()
+        return True
+
+    def _on_deadlock(self) -> None:
+        """Stop the step that deadlocked: cancel it, or stop the loop if it ignored that."""
+        from ..._core._tasktree import format_task_tree
+
+        self._deadlocks.append(format_task_tree())
+        worker = self._worker
+        if len(self._deadlocks) == 1 and worker is not None and not self._closing:
+            self._stopping_job = True
+            worker.cancel("deadlock: every task is blocked and nothing can wake them")
+        else:
+            # The step swallowed its cancellation and is stuck again (or the
+            # runner is closing): nothing more can be done in the loop.
+            self._wedged = True
+            self._runner.get_loop().stop()
 
     def __exit__(
         self,
@@ -127,13 +177,24 @@ class TestRunner(AbstractTestRunner):
         exc_val: BaseException | None,
         exc_tb: TracebackType | None,
     ) -> None:
-        if self._worker is not None:
-            self._closing = True
-            self._worker.cancel()
-            with suppress(asyncio.CancelledError):
-                self._runner.get_loop().run_until_complete(self._worker)
-            self._worker = None
-        self._runner.__exit__(exc_type, exc_val, exc_tb)
+        try:
+            if self._worker is not None:
+                self._closing = True
+                self._worker.cancel()
+                with suppress(asyncio.CancelledError):
+                    self._runner.get_loop().run_until_complete(self._worker)
+                self._worker = None
+            self._runner.__exit__(exc_type, exc_val, exc_tb)
+        except RuntimeError:
+            if not self._wedged:
+                raise
+            # A deadlocked step never ended; its tasks cannot be finished.
+            loop = self._runner.get_loop()
+            if not loop.is_closed():
+                loop.close()
+        finally:
+            if self._watch is not None:
+                self._watch.deactivate()
 
     def _on_loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
@@ -182,16 +243,24 @@ class TestRunner(AbstractTestRunner):
         if loop.is_running():
             coro.close()
             raise RuntimeError(NESTED_CALL_MESSAGE)
+        if self._wedged:
+            coro.close()
+            raise RuntimeError(_WEDGED_MESSAGE)
         if self._worker is not None and self._worker.done():
             # Not expected (the worker turns every exception into an outcome), but
             # a job queued for a finished worker would wait forever.
             self._worker = loop.create_task(self._work(), name="anyio test runner")
+        if self._watch is not None:
+            self._watch.new_step()
         future: asyncio.Future[_Outcome] = loop.create_future()
         self._jobs.put_nowait((coro, future))
         try:
             with running_here(loop):
                 loop.run_until_complete(future)
         except BaseException:
+            if self._wedged:
+                # The step ignored the cancellation of its deadlock (see _on_deadlock).
+                raise self._deadlock_error() from None
             # Raised into the loop from outside the job (see the class docstring).
             self._stop_job(future)
             interruptions, self._interruptions = self._interruptions, []
@@ -199,8 +268,15 @@ class TestRunner(AbstractTestRunner):
                 # The loop was stopped for it, and says so; only the reason matters.
                 raise interruptions[0] from None
             raise
+        if self._deadlocks:
+            self._errors.clear()
+            raise self._deadlock_error() from None
         value: T = self._unwrap(future.result())
         return value
+
+    def _deadlock_error(self) -> DeadlockError:
+        trees, self._deadlocks = self._deadlocks, []
+        return DeadlockError(trees[0])
 
     def _stop_job(self, future: asyncio.Future[_Outcome]) -> None:
         """Cancel the job of ``future`` if it is still running, and wait for its end."""

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import outcome
 import trio
 
+from ..._core._deadlock import GRACE, DeadlockError, DeadlockWatch
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
-from . import _options
+from . import _deadlock, _options
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -89,6 +90,13 @@ class TestRunner(AbstractTestRunner):
         self._job_scope: trio.CancelScope | None = None
         self._run_cancelled = False
         self._in_call = False
+        # Deadlock watch (see _deadlock): made by watch_deadlocks(), started in
+        # the run; the trees of deadlocks found in the current step; `_wedged`
+        # once a step ignored the cancellation of its whole run.
+        self._watch: DeadlockWatch | None = None
+        self._instrument: _deadlock.Instrument | None = None
+        self._deadlocks: list[str] = []
+        self._wedged = False
 
     def __enter__(self) -> Self:
         trio.lowlevel.start_guest_run(
@@ -106,11 +114,45 @@ class TestRunner(AbstractTestRunner):
         exc_val: BaseException | None,
         exc_tb: TracebackType | None,
     ) -> None:
-        if self._send is not None and self._token is not None and not self._run_outcome:
-            self._token.run_sync_soon(self._send.close)
-        self._send = None
-        self._run_until(lambda: bool(self._run_outcome))
-        self._run_outcome[-1].unwrap()
+        try:
+            if self._wedged:
+                return  # the run cannot end (see _on_deadlock); abandon it
+            if self._send is not None and self._token is not None and not self._run_outcome:
+                self._token.run_sync_soon(self._send.close)
+            self._send = None
+            self._run_until(lambda: bool(self._run_outcome))
+            self._run_outcome[-1].unwrap()
+        finally:
+            if self._watch is not None:
+                self._watch.deactivate()
+
+    def watch_deadlocks(self, enabled: bool = True) -> bool:
+        if self._watch is None:
+            if not enabled:
+                return True
+            if self._token is not None:
+                # The instrument must be added inside the run, before the first job.
+                raise RuntimeError("call watch_deadlocks() before entering a Trio test runner")
+            self._watch = DeadlockWatch()
+            self._instrument = _deadlock.Instrument(self._watch, self._on_deadlock)
+            self._watch.activate()
+        self._watch.enabled = enabled
+        return True
+
+    def _on_deadlock(self) -> None:
+        """Stop the step that deadlocked (runs in the Trio run, see `_deadlock`)."""
+        from ..._core._tasktree import format_task_tree
+
+        self._deadlocks.append(format_task_tree())
+        if len(self._deadlocks) == 1 and self._job_scope is not None:
+            self._job_scope.cancel()
+        elif len(self._deadlocks) <= 2 and self._run_scope is not None:
+            # An async generator fixture's step, or a step that ignored its own
+            # cancellation: cancel the whole run; later steps are refused.
+            self._run_cancelled = True
+            self._run_scope.cancel()
+        else:
+            self._wedged = True  # _run_until gives up on the run
 
     def _add_callback(self, callback: Callable[[], object]) -> None:
         self._callbacks.append(callback)
@@ -127,14 +169,25 @@ class TestRunner(AbstractTestRunner):
         pending handlers run; one that raises leaves the callback queued.
         """
         while not done():
+            if self._wedged:
+                raise self._deadlock_error()
             while not self._callbacks:
-                self._callback_added.wait()
+                instrument = self._instrument
+                if instrument is not None and instrument.suspected_at is not None:
+                    # A deadlock is suspected: confirm it if Trio stays silent.
+                    if not self._callback_added.wait(GRACE):
+                        instrument.confirm()
+                        continue
+                else:
+                    self._callback_added.wait()
                 self._callback_added.clear()
             _let_signal_handlers_run()
             self._callbacks.popleft()()
 
     async def _main(self) -> None:
         send, receive = trio.open_memory_channel[_Job](math.inf)
+        if self._instrument is not None:
+            await self._instrument.start()
         self._token = trio.lowlevel.current_trio_token()
         self._send = send
         with trio.CancelScope() as self._run_scope:
@@ -159,32 +212,43 @@ class TestRunner(AbstractTestRunner):
         raise AssertionError("the job's cancel scope swallowed its result")
 
     def _call(self, make_coro: Callable[[], Coroutine[Any, Any, T]], *, scoped: bool) -> T:
-        if self._run_cancelled:
+        if self._run_cancelled or self._wedged:
             raise RuntimeError(
                 "This Trio test runner was stopped when a step of an async generator "
-                "fixture was interrupted (by pytest-timeout or a signal handler); "
-                "the fixtures that use it cannot run until their scope ends"
+                "fixture was interrupted (by pytest-timeout or a signal handler) or a "
+                "step deadlocked; the fixtures that use it cannot run until their "
+                "scope ends"
             )
         if self._send is None or self._token is None:
             raise RuntimeError("The test runner is not running")
         if self._in_call:
             # Waiting here would block the Trio run that the caller itself runs in.
             raise RuntimeError(NESTED_CALL_MESSAGE)
+        if self._watch is not None:
+            self._watch.new_step()
         result: list[outcome.Outcome[T]] = []
         self._token.run_sync_soon(self._send.send_nowait, (make_coro, result, scoped))
         self._in_call = True
         try:
             self._run_until(lambda: bool(result) or bool(self._run_outcome))
+        except DeadlockError:
+            raise
         except BaseException:
             # Raised into the host from outside the job (see the class docstring).
             self._stop_job(result)
             raise
         finally:
             self._in_call = False
+        if self._deadlocks:
+            raise self._deadlock_error()
         if not result:
             self._run_outcome[-1].unwrap()
             raise RuntimeError("The Trio run of the test runner ended unexpectedly")
         return result[0].unwrap()
+
+    def _deadlock_error(self) -> DeadlockError:
+        trees, self._deadlocks = self._deadlocks, []
+        return DeadlockError(trees[0])
 
     def _stop_job(self, result: list[outcome.Outcome[T]]) -> None:
         """Cancel the job of ``result`` if it is still running, and wait for its end."""
