@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,15 +17,20 @@ from anyio import (
     create_tcp_listener,
     wait_all_tasks_blocked,
 )
+from anyio._net import _listener
 from anyio.abc import SocketAttribute, SocketListener
 from anyio.streams.stapled import MultiListener
 
-from ._net_helpers import guarded_group, needs_ipv6, needs_unix, raw
+from ._net_helpers import guarded_group, has_ipv6, linux_only, needs_ipv6, needs_unix, raw
 
 if TYPE_CHECKING:
     from anyio.abc import SocketStream
 
 pytestmark = pytest.mark.anyio
+
+needs_dual_stack = pytest.mark.skipif(
+    not (has_ipv6() and socket.has_dualstack_ipv6()), reason="no dual-stack IPv6 here"
+)
 
 
 def ports(listener: MultiListener[SocketStream]) -> set[int]:
@@ -39,22 +45,64 @@ class TestCreateTCPListener:
             assert isinstance(multi.listeners[0], SocketListener)
             assert multi.extra(SocketAttribute.family) == socket.AF_INET
 
-    @needs_ipv6
-    async def test_every_family_gets_the_same_port(self) -> None:
-        async with await create_tcp_listener() as multi:
-            families = {sub.extra(SocketAttribute.family) for sub in multi.listeners}
-            assert families == {socket.AF_INET, socket.AF_INET6}
-            assert len(ports(multi)) == 1
+    @needs_dual_stack
+    @pytest.mark.parametrize("local_port", [0, "free"])
+    async def test_every_interface_one_dual_stack_socket(
+        self, local_port: int | str, free_tcp_port: int
+    ) -> None:
+        """AnyIO 4.11+: no host and no family: one IPv6 socket that takes IPv4 too."""
+        port = free_tcp_port if local_port == "free" else 0
+        async with await create_tcp_listener(local_port=port) as multi:
+            assert len(multi.listeners) == 1
+            sock = raw(multi.listeners[0])
+            assert sock.family == socket.AF_INET6
+            assert sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY) == 0
+            if sys.platform != "win32":
+                assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)
+            (bound,) = ports(multi)
+            if port:
+                assert bound == port
+            listener = multi.listeners[0]
+            for host in ("127.0.0.1", "::1"):
+                async with guarded_group() as tg:
+                    tg.start_soon(accept_and_close, listener)
+                    client = await anyio.connect_tcp(host, bound)
+                    await client.aclose()
 
     @needs_ipv6
-    async def test_ipv6_only_and_reuse_address(self) -> None:
+    async def test_each_family_without_dual_stack(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(socket, "has_dualstack_ipv6", lambda: False)
         async with await create_tcp_listener() as multi:
+            families = [sub.extra(SocketAttribute.family) for sub in multi.listeners]
+            assert families == [socket.AF_INET, socket.AF_INET6]  # IPv4 first, as AnyIO
+            assert len(ports(multi)) == 1
             for sub in multi.listeners:
                 sock = raw(sub)
                 if sys.platform != "win32":
                     assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)
                 if sock.family == socket.AF_INET6:
                     assert sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY)
+
+    @needs_ipv6
+    @pytest.mark.parametrize(
+        ("local_host", "family"),
+        [("::", socket.AF_UNSPEC), (None, socket.AF_INET6)],
+        ids=["explicit-wildcard", "family-inet6"],
+    )
+    async def test_ipv6_wildcard_asked_for_is_ipv6_only(
+        self, local_host: str | None, family: socket.AddressFamily
+    ) -> None:
+        async with await create_tcp_listener(local_host=local_host, family=family) as multi:
+            assert len(multi.listeners) == 1
+            sock = raw(multi.listeners[0])
+            assert sock.family == socket.AF_INET6
+            assert sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY)
+
+    async def test_ipv4_family_without_host(self) -> None:
+        async with await create_tcp_listener(family=socket.AF_INET) as multi:
+            assert [sub.extra(SocketAttribute.family) for sub in multi.listeners] == [
+                socket.AF_INET
+            ]
 
     async def test_given_port(self, free_tcp_port: int) -> None:
         async with await create_tcp_listener(
@@ -83,6 +131,84 @@ class TestCreateTCPListener:
             assert {sub.extra(SocketAttribute.family) for sub in multi.listeners} == {
                 socket.AF_INET6
             }
+
+
+class TestSamePortOnEveryAddress:
+    """With ``local_port=0`` every socket gets the port the OS gave the first one.
+
+    Two IPv4 loopback addresses stand in for two families (Linux answers on all of
+    127/8), so these run without IPv6; ``bind()`` is patched to simulate collisions.
+    """
+
+    @pytest.fixture
+    def two_addresses(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        hosts = ["127.0.0.1", "127.0.0.2"]
+
+        async def resolve(host: object, port: int, **kwargs: object) -> list[Any]:
+            kind = socket.SOCK_STREAM
+            return [(socket.AF_INET, kind, 6, "", (name, port)) for name in reversed(hosts)]
+
+        monkeypatch.setattr(_listener, "resolve", resolve)
+        return hosts
+
+    @linux_only
+    async def test_same_port(self, two_addresses: list[str]) -> None:
+        async with await create_tcp_listener(local_host="two") as multi:
+            addresses = [sub.extra(SocketAttribute.local_address) for sub in multi.listeners]
+            assert [host for host, _ in addresses] == two_addresses  # sorted
+            assert len(ports(multi)) == 1
+
+    @linux_only
+    async def test_retries_when_the_port_is_taken(
+        self, two_addresses: list[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        real_bind = socket.socket.bind
+        attempts: list[tuple[str, int]] = []
+
+        def bind(sock: socket.socket, address: tuple[str, int]) -> None:
+            attempts.append(address)
+            if len(attempts) == 2:  # the second address, on the first address's port
+                raise OSError(errno.EADDRINUSE, "simulated: port in use")
+            real_bind(sock, address)
+
+        monkeypatch.setattr(socket.socket, "bind", bind)
+        async with await create_tcp_listener(local_host="two") as multi:
+            assert len(multi.listeners) == 2
+            assert len(ports(multi)) == 1
+        # The retry let the other address pick the port first.
+        hosts = [host for host, _ in attempts]
+        assert hosts == ["127.0.0.1", "127.0.0.2", "127.0.0.2", "127.0.0.1"]
+        assert attempts[2][1] == 0  # the OS picked again, for 127.0.0.2 this time
+
+    @linux_only
+    async def test_gives_up_with_anyio_message(
+        self, two_addresses: list[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        real_bind = socket.socket.bind
+        bound: list[socket.socket] = []
+
+        def bind(sock: socket.socket, address: tuple[str, int]) -> None:
+            if address[1] != 0:
+                raise OSError(errno.EADDRINUSE, "simulated: port in use")
+            real_bind(sock, address)
+            bound.append(sock)
+
+        monkeypatch.setattr(socket.socket, "bind", bind)
+        with pytest.raises(OSError, match="Could not create 2 listeners with a consistent port"):
+            await create_tcp_listener(local_host="two")
+        assert len(bound) > 1
+        assert all(sock.fileno() == -1 for sock in bound)  # nothing leaked
+
+    @linux_only
+    async def test_explicit_port_taken_is_not_retried(
+        self, two_addresses: list[str], free_tcp_port: int
+    ) -> None:
+        with socket.socket() as squatter:
+            squatter.bind(("127.0.0.2", free_tcp_port))
+            squatter.listen()
+            with pytest.raises(OSError, match="in use") as caught:
+                await create_tcp_listener(local_host="two", local_port=free_tcp_port)
+            assert caught.value.errno == errno.EADDRINUSE
 
 
 class TestAccept:

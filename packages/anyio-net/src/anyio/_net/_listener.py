@@ -5,7 +5,8 @@ from __future__ import annotations
 import errno
 import os
 import socket
-from typing import TYPE_CHECKING, Literal
+import sys
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import ClosedResourceError, ResourceGuard
 from ..abc import SocketListener as AbstractSocketListener
@@ -27,6 +28,9 @@ from ._stream import stream_for
 
 if TYPE_CHECKING:
     from ..abc import IPAddressType
+
+if sys.version_info < (3, 11):
+    from exceptiongroup import ExceptionGroup
 
 __all__ = ("SocketListener", "create_tcp_listener", "create_unix_listener")
 
@@ -120,10 +124,15 @@ async def create_tcp_listener(
 ) -> MultiListener[AbstractSocketStream]:
     """Create a TCP listener on every local address that ``local_host`` resolves to.
 
-    Without ``local_host`` it listens on every interface, IPv4 and IPv6. With
-    ``local_port=0`` the OS picks a port, and every socket gets the same one.
-    Listening sockets set ``SO_REUSEADDR`` (except on Windows) and, for IPv6,
-    ``IPV6_V6ONLY``.
+    Without ``local_host`` (and without ``family``) it listens on every interface:
+    where the platform supports it (`socket.has_dualstack_ipv6()`), with one
+    dual-stack IPv6 socket (``IPV6_V6ONLY`` off) that also accepts IPv4
+    connections, as IPv4-mapped addresses; elsewhere with one socket per address
+    family. Otherwise it binds one socket per address, IPv6 ones with
+    ``IPV6_V6ONLY`` on so that they do not clash with the IPv4 ones. With
+    ``local_port=0`` the OS picks a port, and every socket gets the same one
+    (if another address already uses the port picked, it tries again with
+    another). Listening sockets set ``SO_REUSEADDR`` (except on Windows).
 
     Args:
         local_host: the IP address or host name to bind to.
@@ -134,10 +143,11 @@ async def create_tcp_listener(
             the port (not available on Windows).
 
     Returns:
-        A `MultiListener` of one `SocketListener` per address.
+        A `MultiListener` of one `SocketListener` per socket.
 
     Raises:
-        OSError: if an address cannot be resolved or bound.
+        OSError: if an address cannot be resolved or bound, or if no port
+            free on every address was found with ``local_port=0``.
 
     Example:
         ```python
@@ -148,50 +158,89 @@ async def create_tcp_listener(
     host = None if local_host is None else str(local_host)
     flags = socket.AI_PASSIVE | socket.AI_ADDRCONFIG
     results = await resolve(host, local_port, family=family, type=socket.SOCK_STREAM, flags=flags)
-    addresses = list(dict.fromkeys((info[0], info[4]) for info in results))
+    # A set: glibc may report an address twice. Sorted: IPv4 first, as AnyIO does.
+    addresses = sorted({(info[0], info[4]) for info in results})
     backlog = min(backlog, MAX_BACKLOG)
-    for _attempt in range(10):
-        listeners = _bind_all(addresses, local_port, backlog, reuse_port=reuse_port)
-        if listeners is not None:
-            return MultiListener[AbstractSocketStream](listeners)
-    raise OSError(errno.EADDRINUSE, "could not find one free port for every address family")
+    dual_stack = _dual_stack_address(addresses) if host is None and not family else None
+    if dual_stack is not None:
+        sock = _bind_one(dual_stack, backlog, reuse_port=reuse_port, v6only=False)
+        return MultiListener[AbstractSocketStream]([SocketListener(sock)])
+    listeners = _bind_on_one_port(addresses, local_port, backlog, reuse_port=reuse_port)
+    return MultiListener[AbstractSocketStream](listeners)
+
+
+_Address = tuple[socket.AddressFamily, tuple[Any, ...]]
+#: With ``local_port=0``: how many times to try for a port that is free on every address.
+_PORT_ATTEMPTS = 10
+
+
+def _dual_stack_address(addresses: list[_Address]) -> _Address | None:
+    """The IPv6 wildcard to bind one dual-stack socket to, if this platform can."""
+    # Looked up on the module at each call, so that a test can monkeypatch it.
+    if not socket.has_dualstack_ipv6():
+        return None
+    return next((item for item in addresses if item[0] == socket.AF_INET6), None)
+
+
+def _bind_one(
+    address: _Address, backlog: int, *, reuse_port: bool, v6only: bool = True
+) -> socket.socket:
+    family, sockaddr = address
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        set_listener_options(sock, reuse_port=reuse_port)  # IPV6_V6ONLY on for IPv6
+        if family == socket.AF_INET6 and not v6only:
+            # The one socket for every interface: IPv4 clients arrive as ::ffff:a.b.c.d.
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind(sockaddr)
+        sock.listen(backlog)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def _bind_on_one_port(
+    addresses: list[_Address], port: int, backlog: int, *, reuse_port: bool
+) -> list[SocketListener]:
+    """Bind one socket per address, all on the same port, trying again if it must.
+
+    With ``port=0`` the first address gets a port from the OS and the others must
+    take the same one; if one of them has it in use, every socket is closed and
+    the next attempt lets the next address pick first.
+    """
+    errors: list[OSError] = []
+    for _attempt in range(_PORT_ATTEMPTS if port == 0 and len(addresses) > 1 else 1):
+        outcome = _bind_all(addresses, port, backlog, reuse_port)
+        if not isinstance(outcome, OSError):
+            return [SocketListener(sock) for sock in outcome]
+        errors.append(outcome)
+        addresses = addresses[1:] + addresses[:1]
+    message = (
+        f"Could not create {len(addresses)} listeners with a consistent port: "
+        f"{len(errors)} times, the port that the OS picked for one address was in use on "
+        f"another; pass an explicit local_port, or restrict local_host or family"
+    )
+    raise OSError(message) from ExceptionGroup("Several bind attempts failed", errors)
 
 
 def _bind_all(
-    addresses: list[tuple[socket.AddressFamily, tuple[object, ...]]],
-    port: int,
-    backlog: int,
-    *,
-    reuse_port: bool,
-) -> list[SocketListener] | None:
-    """Bind one socket per address, all on the same port.
-
-    Returns:
-        The listeners, or None if the port picked for the first family was
-        taken on another one (the caller tries again).
-    """
+    addresses: list[_Address], port: int, backlog: int, reuse_port: bool
+) -> list[socket.socket] | OSError:
+    """Bind the sockets; with port 0, return the error if the port is taken elsewhere."""
     sockets: list[socket.socket] = []
     try:
-        for family, address in addresses:
-            sock = socket.socket(family, socket.SOCK_STREAM)
-            sockets.append(sock)
-            set_listener_options(sock, reuse_port=reuse_port)
-            if port == 0 and len(sockets) > 1:  # the port the OS gave the first one
-                address = (address[0], sockets[0].getsockname()[1], *address[2:])
-            try:
-                sock.bind(address)
-            except OSError as exc:
-                if exc.errno == errno.EADDRINUSE and port == 0 and len(sockets) > 1:
-                    for sock in sockets:
-                        sock.close()
-                    return None
-                raise
-            sock.listen(backlog)
-    except BaseException:
+        for family, sockaddr in addresses:
+            if port == 0 and sockets:  # the port the OS gave the first socket
+                sockaddr = (sockaddr[0], sockets[0].getsockname()[1], *sockaddr[2:])
+            sockets.append(_bind_one((family, sockaddr), backlog, reuse_port=reuse_port))
+    except BaseException as exc:
         for sock in sockets:
             sock.close()
+        if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE and port == 0 and sockets:
+            return exc  # the caller tries again
         raise
-    return [SocketListener(sock) for sock in sockets]
+    return sockets
 
 
 # -- UNIX -------------------------------------------------------------------------------
