@@ -108,6 +108,14 @@ class TestCall:
         # The portal survives a failed call.
         assert portal.call(async_add, 1, 1) == 2
 
+    def test_sync_function_returning_a_coroutine(self, portal: BlockingPortal) -> None:
+        # As in AnyIO: a callable whose result is awaitable has that result awaited
+        # (unlike from_thread.run_sync(), which refuses it).
+        def make_coroutine(a: int, b: int) -> Any:
+            return async_add(a, b)
+
+        assert portal.call(make_coroutine, 2, 3) == 5
+
     def test_thousand_calls(self, portal: BlockingPortal) -> None:
         for i in range(1000):
             assert portal.call(pow, i, 2) == i * i
