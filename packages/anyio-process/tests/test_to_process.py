@@ -109,6 +109,33 @@ class TestRunSync:
         assert pid not in children()  # killed and reaped
         assert await to_process.run_sync(os.getpid) != pid
 
+    async def test_big_arguments_and_results_cross_intact(self) -> None:
+        # Frames far larger than a pipe, in both directions, several in a row.
+        for size in (3_000_000, 10, 200_000):
+            assert await to_process.run_sync(len, b"a" * size) == size
+            assert await to_process.run_sync(bytes, size) == bytes(size)
+
+    async def test_a_cancelled_caller_takes_no_token(self) -> None:
+        limiter = anyio.CapacityLimiter(1)
+        with anyio.CancelScope() as scope:
+            scope.cancel()
+            await to_process.run_sync(os.getpid, limiter=limiter)
+        assert scope.cancelled_caught
+        assert limiter.borrowed_tokens == 0
+
+    async def test_callers_queue_for_a_busy_limiter(self) -> None:
+        limiter = anyio.CapacityLimiter(1)
+        results: list[int] = []
+
+        async def call(value: int) -> None:
+            results.append(await to_process.run_sync(abs, -value, limiter=limiter))
+
+        async with anyio.create_task_group() as tg:
+            for value in range(4):
+                tg.start_soon(call, value)
+        assert sorted(results) == [0, 1, 2, 3]
+        assert limiter.borrowed_tokens == 0
+
     async def test_default_limiter_has_one_token_per_cpu(self) -> None:
         limiter = to_process.current_default_process_limiter()
         assert limiter.total_tokens == (os.cpu_count() or 2)

@@ -12,9 +12,9 @@ import os
 import sys
 from typing import TYPE_CHECKING, TypeVar
 
-from anyio import CancelScope, CapacityLimiter
+from anyio import CancelScope, CapacityLimiter, WouldBlock
 from anyio._process import _worker
-from anyio.lowlevel import RunVar
+from anyio.lowlevel import RunVar, checkpoint_if_cancelled
 
 if sys.version_info >= (3, 11):
     from typing import TypeVarTuple, Unpack
@@ -67,7 +67,17 @@ async def run_sync(
         BrokenWorkerProcess: if the worker process died during the call.
     """
     request = _worker.pickle_call(func, args)
-    async with limiter or current_default_process_limiter():
+    if limiter is None:
+        limiter = current_default_process_limiter()
+    # The exchange with the worker is this call's schedule point, so a free token is
+    # taken without the extra yield of `async with limiter`; a cancelled caller still
+    # never reaches a worker.
+    await checkpoint_if_cancelled()
+    try:
+        limiter.acquire_nowait()
+    except WouldBlock:
+        await limiter.acquire()
+    try:
         pool = _worker.current_pool()
         with CancelScope(shield=not cancellable):
             worker = await pool.take(WORKER_MAX_IDLE_TIME)
@@ -77,6 +87,8 @@ async def run_sync(
                 await pool.discard(worker)
                 raise
             pool.give_back(worker)
+    finally:
+        limiter.release()
     if not ok:
         raise value
     return value  # type: ignore[no-any-return]  # unpickled: the caller's T_Retval

@@ -97,7 +97,9 @@ class _FdWatcher(ExitWatcher):
         self._fd = fd
         self._close = close
         # Only one task may wait for readability of a descriptor: the rest queue here.
-        self._lock = Lock()
+        # fast_acquire: the one waiter of the usual case takes it without a yield of its
+        # own (the readiness wait that follows is the checkpoint).
+        self._lock = Lock(fast_acquire=True)
         self._exited = False
 
     async def wait_exited(self) -> None:

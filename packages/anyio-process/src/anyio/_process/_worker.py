@@ -45,12 +45,10 @@ from anyio import (
     BrokenWorkerProcess,
     CancelScope,
     EndOfStream,
-    IncompleteRead,
     current_time,
     sleep_forever,
 )
 from anyio.lowlevel import RunVar, current_token
-from anyio.streams.buffered import BufferedByteReceiveStream
 
 from ._process import open_process
 
@@ -92,12 +90,16 @@ def _main_reference() -> tuple[str, str] | None:
 
 
 class Worker:
-    """One worker process and the buffered reader of its answers."""
+    """One worker process, and the bytes of its answers read but not yet used."""
 
     def __init__(self, process: AbstractProcess) -> None:
+        assert process.stdin is not None
         assert process.stdout is not None
         self.process = process
-        self._reader = BufferedByteReceiveStream(process.stdout)
+        self._requests = process.stdin
+        self._answers = process.stdout
+        # Invariant: holds the start of the next answer frame (it never spans two calls).
+        self._buffer = bytearray()
         self.idle_since = 0.0
 
     async def call(self, request: bytes) -> Any:
@@ -106,17 +108,33 @@ class Worker:
         Raises:
             BrokenWorkerProcess: if the worker died or its pipes broke.
         """
-        assert self.process.stdin is not None
         try:
-            await self.process.stdin.send(_HEADER.pack(len(request)) + request)
-            header = await self._reader.receive_exactly(_HEADER.size)
-            answer = await self._reader.receive_exactly(_HEADER.unpack(header)[0])
-        except (BrokenResourceError, EndOfStream, IncompleteRead) as exc:
+            await self._requests.send(_HEADER.pack(len(request)) + request)
+            answer = await self._receive_frame()
+        except (BrokenResourceError, EndOfStream) as exc:
             raise BrokenWorkerProcess(
                 f"the worker process (pid {self.process.pid}) died or closed its pipes "
                 "while running the function; see its output on stderr"
             ) from exc
         return pickle.loads(answer)
+
+    async def _receive_frame(self) -> bytes:
+        """Read one length-prefixed frame.
+
+        Usually one ``receive()`` brings the whole frame (header and pickle), so a
+        round trip costs two checkpoints: the send and this read.
+        """
+        buffer = self._buffer
+        needed = _HEADER.size
+        while True:
+            if len(buffer) >= _HEADER.size:
+                needed = _HEADER.size + _HEADER.unpack_from(buffer)[0]
+                if len(buffer) >= needed:
+                    with memoryview(buffer) as view:
+                        frame = bytes(view[_HEADER.size : needed])
+                    del buffer[:needed]
+                    return frame
+            buffer += await self._answers.receive(65536)  # a pipe holds no more than that
 
     async def close(self) -> None:
         """Close the worker's stdin (it exits) and reap it; kill it if cancelled."""
