@@ -125,7 +125,13 @@ class _FdWatcher(ExitWatcher):
 
 
 def _pidfd_watcher(pid: int) -> ExitWatcher:
-    return _FdWatcher(os.pidfd_open(pid))
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        # Reaped already, by someone else's waitpid() (a SIGCHLD handler that reaps
+        # every child): it has exited. As for kqueue below; Popen then reports 0.
+        return _ExitedWatcher()
+    return _FdWatcher(fd)
 
 
 if sys.platform != "linux" and sys.platform != "win32":  # macOS, the BSDs (mypy: skipped on Linux)
