@@ -20,7 +20,7 @@ class TestWatchChild:
     async def test_a_child_reaped_by_someone_else_counts_as_exited(self, exit_method: str) -> None:
         # A SIGCHLD handler elsewhere in the program may reap every child before we
         # start watching: the watcher must report the exit, not fail or wait forever.
-        popen = subprocess.Popen(["true"])
+        popen = subprocess.Popen(["true"])  # noqa: ASYNC220 - a child outside anyio, on purpose
         popen.wait()
         watcher = _exit.watch_child(popen.pid)
         try:
@@ -30,7 +30,7 @@ class TestWatchChild:
             watcher.close()
 
     async def test_a_running_child_is_waited_for(self, exit_method: str) -> None:
-        popen = subprocess.Popen(["cat"], stdin=subprocess.PIPE)
+        popen = subprocess.Popen(["cat"], stdin=subprocess.PIPE)  # noqa: ASYNC220 - as above
         watcher = _exit.watch_child(popen.pid)
         try:
             async with anyio.create_task_group() as tg:
