@@ -17,6 +17,7 @@ from ._core._lowlevel import (
 
 if TYPE_CHECKING:
     from ._core._clock import VirtualClock, current_virtual_clock
+    from ._core._deadlock import DeadlockError
     from ._core._tasktree import (
         CancelReason,
         Frame,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "VirtualClock": "._core._clock",
     "current_virtual_clock": "._core._clock",
+    "DeadlockError": "._core._deadlock",
     **dict.fromkeys(
         (
             "CancelReason",
@@ -51,6 +53,7 @@ _LAZY = {
 
 __all__ = (
     "CancelReason",
+    "DeadlockError",
     "EventLoopToken",
     "Frame",
     "RunVar",

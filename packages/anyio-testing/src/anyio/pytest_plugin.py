@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from anyio import get_available_backends
+from anyio._testing import _runners
 from anyio._testing._calls import backend_of, run_test
 from anyio._testing._clock import MARKER_HELP, marked_clock
 from anyio._testing._collect import (
@@ -59,6 +60,7 @@ __all__ = (
     "pytest_fixture_setup",
     "pytest_pycollect_makeitem",
     "pytest_pyfunc_call",
+    "pytest_unconfigure",
 )
 
 for _obj in (FreePortFactory, extract_backend_and_options, get_runner):
@@ -79,16 +81,48 @@ _MODE_HELP = (
 )
 
 
+_DEADLOCK_HELP = (
+    "stop and fail an async test or fixture at once when every task is blocked with "
+    "nothing that could wake one, with the task tree in the report (default: true)"
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Declare the ``anyio_mode`` ini option and the ``--anyio-mode`` option, which wins."""
+    """Declare the ``anyio_mode`` and ``anyio_deadlock_detection`` ini options and their flags."""
     parser.addini("anyio_mode", default="strict", help=_MODE_HELP)
-    parser.getgroup("anyio").addoption(
+    group = parser.getgroup("anyio")
+    group.addoption(
         "--anyio-mode",
         dest="anyio_mode",
         choices=("auto", "strict"),
         default=None,
         help=_MODE_HELP + " (overrides the anyio_mode ini option)",
     )
+    parser.addini("anyio_deadlock_detection", type="bool", default=True, help=_DEADLOCK_HELP)
+    group.addoption(
+        "--anyio-deadlock-detection",
+        dest="anyio_deadlock_detection",
+        choices=("on", "off"),
+        default=None,
+        help=_DEADLOCK_HELP + " (overrides the anyio_deadlock_detection ini option)",
+    )
+
+
+_previous_watch_key = pytest.StashKey[bool]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Put back the deadlock setting of the enclosing session (pytester's inner runs)."""
+    previous = config.stash.get(_previous_watch_key, None)
+    if previous is not None:
+        _runners.watch_deadlocks = previous
+
+
+def _deadlock_detection(config: pytest.Config) -> bool:
+    flag = config.getoption("anyio_deadlock_detection", None)
+    if flag is not None:
+        return bool(flag == "on")
+    return bool(config.getini("anyio_deadlock_detection"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -101,6 +135,8 @@ def pytest_configure(config: pytest.Config) -> None:
             ),
             stacklevel=1,
         )
+    config.stash[_previous_watch_key] = _runners.watch_deadlocks
+    _runners.watch_deadlocks = _deadlock_detection(config)
     config.addinivalue_line("markers", MARKER_HELP)
     config.addinivalue_line(
         "markers",

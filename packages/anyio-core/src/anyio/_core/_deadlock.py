@@ -11,12 +11,14 @@ A deadlock is declared only when nothing at all could make progress:
 * no file descriptor is waited on (a socket, a pipe, a process's pipes or
   pidfd), other than the loop's own wake-up socket;
 * no task waits for a worker thread (`clock_busy` brackets those waits);
-* no signal handler was installed since the step (test or fixture) started (a signal from
-  outside could wake a task);
+* no signal handler was installed since the step (test or fixture) started
+  (a signal from outside could wake a task), and no ``SIGALRM`` is armed
+  for a handler other than pytest-timeout's;
 * and no other thread is alive that could call into the loop: a thread
   counts as harmless only while it is recognisably idle in a known pool (an
   anyio worker thread, a ``concurrent.futures`` worker, a Trio cached thread)
-  with no job queued for it, or Trio's guest-mode I/O wait. Any other live
+  with no job queued for it, or Trio's guest-mode I/O wait, or is
+  pytest-timeout's timer thread (which ends the run, never wakes a task). Any other live
   thread (a portal's loop, a thread the test started, a pool with a queued
   job) might call ``call_soon_threadsafe()`` or a portal later, so then
   nothing is reported.
@@ -106,7 +108,12 @@ class DeadlockWatch:
 
     def quiet_outside(self) -> bool:
         """Tell whether nothing outside the loop could wake a task (threads, signals)."""
-        return self._busy == 0 and _signal_handlers() == self.signal_handlers and quiet_threads()
+        return (
+            self._busy == 0
+            and _signal_handlers() == self.signal_handlers
+            and not _alarm_pending()
+            and quiet_threads()
+        )
 
     # Kept for `clock_busy`'s protocol (a VirtualClock has the same hook).
     def _sync_native_threshold(self) -> None:
@@ -115,6 +122,22 @@ class DeadlockWatch:
 
 def _signal_handlers() -> dict[int, Any]:
     return {int(signum): _handler(signum) for signum in signal.valid_signals()}
+
+
+def _alarm_pending() -> bool:
+    """Tell whether a ``SIGALRM`` is on its way to a handler that may wake a task.
+
+    ``signal.alarm()`` and ``setitimer(ITIMER_REAL)`` arm the same timer. The
+    handler of pytest-timeout's signal method ends the test anyway: a deadlock
+    is reported before it fires.
+    """
+    getitimer = getattr(signal, "getitimer", None)
+    if getitimer is None or getitimer(signal.ITIMER_REAL)[0] == 0:
+        return False
+    handler = signal.getsignal(signal.SIGALRM)
+    if handler in (signal.SIG_DFL, signal.SIG_IGN, None):
+        return False  # the alarm kills the process, or nothing happens
+    return getattr(handler, "__module__", None) != "pytest_timeout"
 
 
 def _handler(signum: int) -> Any:
@@ -131,10 +154,23 @@ def quiet_threads() -> bool:
     for thread in threading.enumerate():
         if thread.ident == me or not thread.is_alive():
             continue
+        if _is_test_timeout(thread):
+            continue
         frame = frames.get(thread.ident) if thread.ident is not None else None
         if frame is None or not _idle(frame):
             return False
     return True
+
+
+def _is_test_timeout(thread: threading.Thread) -> bool:
+    """Tell whether ``thread`` is pytest-timeout's timer (``--timeout-method=thread``).
+
+    It ends the test run when it fires; it never calls into the event loop.
+    """
+    function = getattr(thread, "function", None)
+    return isinstance(thread, threading.Timer) and (
+        getattr(function, "__module__", None) == "pytest_timeout"
+    )
 
 
 def _idle(frame: FrameType) -> bool:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+
+from anyio.lowlevel import DeadlockError
 
 from ._clock import clock_backend
 from ._collect import LATE_BACKEND_FIXTURE, coroutine_test_function, late_backend_value
@@ -12,6 +15,8 @@ from ._interrupts import unwrap_interrupts
 from ._runners import extract_backend_and_options, get_runner
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import pytest
 
     from anyio.abc import TestRunner
@@ -82,8 +87,20 @@ def run_test(item: pytest.Function, backend: object) -> None:
     __tracebackhide__ = True
     inner = coroutine_test_function(item.obj)
     name, options = extract_backend_and_options(clock_backend(item, backend))
-    with get_runner(name, options) as runner, unwrap_interrupts():
+    with get_runner(name, options) as runner, unwrap_interrupts(), _deadlock_as_failure():
         if inner is item.obj:
             runner.run_test(item.obj, _test_arguments(item))
         else:
             _run_hypothesis_test(item, runner, inner)
+
+
+@contextmanager
+def _deadlock_as_failure() -> Iterator[None]:
+    """Fail the test with the deadlock report alone (the runner's traceback says nothing)."""
+    __tracebackhide__ = True
+    try:
+        yield
+    except DeadlockError as exc:
+        import pytest
+
+        raise pytest.fail.Exception(str(exc), pytrace=False) from None

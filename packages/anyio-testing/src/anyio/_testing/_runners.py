@@ -78,6 +78,10 @@ class _Lease:
         self.holders = 0
 
 
+#: Whether new runners watch for deadlocks (the ``anyio_deadlock_detection`` ini option
+#: and ``--anyio-deadlock-detection``; set when pytest is configured).
+watch_deadlocks = True
+
 # The live runners, at most one per (backend name, options). Options are compared
 # by equality (they may hold unhashable values such as a loop factory's closure).
 _leases: list[_Lease] = []
@@ -92,6 +96,8 @@ def _find_lease(name: str, options: dict[str, Any]) -> _Lease | None:
 
 def _start_lease(name: str, options: dict[str, Any]) -> _Lease:
     runner = get_backend(name).create_test_runner(options)
+    if watch_deadlocks:
+        runner.watch_deadlocks()  # False (nothing watched) on uvloop
     runner.__enter__()
     lease = _Lease(name, dict(options), runner)
     _leases.append(lease)

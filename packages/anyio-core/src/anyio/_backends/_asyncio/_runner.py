@@ -130,8 +130,6 @@ class TestRunner(AbstractTestRunner):
         loop.set_exception_handler(self._on_loop_error)
         self._jobs = asyncio.Queue()
         self._worker = loop.create_task(self._work(), name="anyio test runner")
-        if self._watch is not None:
-            self._install_watch(loop, self._watch)
         return self
 
     def watch_deadlocks(self, enabled: bool = True) -> bool:
@@ -139,9 +137,8 @@ class TestRunner(AbstractTestRunner):
             if not enabled:
                 return True
             watch = DeadlockWatch()
-            if self._worker is not None and not self._install_watch(
-                self._runner.get_loop(), watch
-            ):
+            # Makes the loop now if the runner was not entered yet (as entering does).
+            if not self._install_watch(self._runner.get_loop(), watch):
                 return False
             self._watch = watch
         self._watch.enabled = enabled
@@ -151,8 +148,7 @@ class TestRunner(AbstractTestRunner):
         from . import _deadlock
 
         if not _deadlock.install(loop, watch, self._on_deadlock):
-            self._watch = None  # uvloop: no selector to watch
-            return False
+            return False  # uvloop: no selector to watch
         watch.activate()
         return True
 

@@ -23,6 +23,7 @@ import math
 import time
 from typing import TYPE_CHECKING, Any
 
+import outcome
 import trio
 
 from ..._core._deadlock import GRACE, DeadlockWatch
@@ -35,7 +36,10 @@ _WATCH: trio.lowlevel.RunVar[DeadlockWatch] = trio.lowlevel.RunVar("anyio_deadlo
 
 def current_watch() -> DeadlockWatch | None:
     """Return the deadlock watch of the running Trio run, if it has one."""
-    return _WATCH.get(None)
+    try:
+        return _WATCH.get()
+    except LookupError:
+        return None
 
 
 class Instrument(trio.abc.Instrument):
@@ -138,3 +142,40 @@ def _waiting_for_idle(task: trio.lowlevel.Task | None) -> bool:
         for nursery in task.child_nurseries
         for child in nursery.child_tasks
     )
+
+
+def break_out(task: trio.lowlevel.Task, error: BaseException) -> int:
+    """Wake every blocked task under ``task`` (itself included) with ``error``; return how many.
+
+    The last resort for a step that stayed deadlocked after the cancellation of
+    its whole run (it waits in a shielded scope): an abandoned guest run would
+    leave this thread "inside a Trio run" for good. Tasks are woken through
+    Trio's public ``reschedule()``; a task that waits for its children (in a
+    nursery's exit) is left to them. What the woken tasks waited on (a parking
+    lot, an event) is not told, which is harmless only because nothing will
+    ever wake them otherwise: the run is ending.
+    """
+    woken = 0
+    for child in _tasks_under(task):
+        if not _waits_for_children(child):
+            trio.lowlevel.reschedule(child, outcome.Error(error))
+            woken += 1
+    return woken
+
+
+def _tasks_under(task: trio.lowlevel.Task) -> list[trio.lowlevel.Task]:
+    found = [task]
+    for nursery in task.child_nurseries:
+        for child in nursery.child_tasks:
+            found.extend(_tasks_under(child))
+    return found
+
+
+def _waits_for_children(task: trio.lowlevel.Task) -> bool:
+    coro: Any = task.coro
+    while coro is not None:
+        code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+        if code is not None and code.co_name == "_nested_child_finished":
+            return True
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return False

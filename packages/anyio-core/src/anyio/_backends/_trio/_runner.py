@@ -97,6 +97,7 @@ class TestRunner(AbstractTestRunner):
         self._instrument: _deadlock.Instrument | None = None
         self._deadlocks: list[str] = []
         self._wedged = False
+        self._main_task: trio.lowlevel.Task | None = None
 
     def __enter__(self) -> Self:
         trio.lowlevel.start_guest_run(
@@ -151,7 +152,9 @@ class TestRunner(AbstractTestRunner):
             # cancellation: cancel the whole run; later steps are refused.
             self._run_cancelled = True
             self._run_scope.cancel()
-        else:
+        elif self._main_task is None or not _deadlock.break_out(
+            self._main_task, DeadlockError(self._deadlocks[0])
+        ):
             self._wedged = True  # _run_until gives up on the run
 
     def _add_callback(self, callback: Callable[[], object]) -> None:
@@ -186,6 +189,7 @@ class TestRunner(AbstractTestRunner):
 
     async def _main(self) -> None:
         send, receive = trio.open_memory_channel[_Job](math.inf)
+        self._main_task = trio.lowlevel.current_task()
         if self._instrument is not None:
             await self._instrument.start()
         self._token = trio.lowlevel.current_trio_token()
