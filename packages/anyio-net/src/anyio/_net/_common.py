@@ -42,7 +42,7 @@ from ..lowlevel import cancel_shielded_checkpoint, checkpoint_if_cancelled
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from .._core.contract import FDWatch
+    from .._core.contract import Backend, FDWatch
 
 T = TypeVar("T")
 
@@ -57,7 +57,7 @@ class SocketHolder:
     Invariant: ``closed`` is True exactly when ``sock`` has been closed by us.
     """
 
-    __slots__ = ("closed", "sock", "watch")
+    __slots__ = ("_backend", "closed", "sock", "watch")
 
     def __init__(self, sock: socket.socket) -> None:
         sock.setblocking(False)
@@ -65,6 +65,16 @@ class SocketHolder:
         self.closed = False
         #: The backend's readiness watch, from the first wait until `close()`.
         self.watch: FDWatch | None = None
+        #: The running backend, looked up at the first operation.
+        self._backend: Backend | None = None
+
+    @property
+    def backend(self) -> Backend:
+        """The backend of the loop that runs this socket (looked up once)."""
+        backend = self._backend
+        if backend is None:
+            backend = self._backend = current_backend()
+        return backend
 
     def wait_readable(self) -> Awaitable[None]:
         """Wait until the socket is readable (a checkpoint; `ClosedResourceError` on close)."""

@@ -12,11 +12,16 @@ Trio. A `send()` therefore returns exactly when the OS has taken the
 datagram: there is no buffer of ours in between that `aclose()` would have to
 flush, or could lose.
 
-Checkpoints: every `send()` and `receive()` raises the cancellation exception
-if the caller's scope is already cancelled, before it touches the socket; then
-it yields to the event loop exactly once, either while waiting for readiness
-or, when the system call succeeded at once, with a cancel-shielded yield (a
-datagram taken from the OS is never lost to a cancellation).
+Checkpoints: every `send()` and `receive()` is a checkpoint that yields to the
+event loop exactly once. A `send()` checkpoints first (a cancellation then
+leaves nothing sent), then hands the datagram to the OS, waiting for room only
+if the OS says "would block". A `receive()` reads first: when the OS has no
+datagram, the wait for one is the checkpoint; when it has, the checkpoint
+follows the read, and if that checkpoint raises (a cancellation), the datagram
+is kept (`_DatagramIO._kept`) for the next `receive()`, so that none is lost.
+That order saves a yield per datagram against checking first, and a cancel
+scope per datagram against a cancel-shielded yield after the read, which is
+what the echo of a request/response exchange would otherwise pay.
 
 Closing: `aclose()` marks the object closed, tells the loop the socket is
 going away (it closes the backend's readiness watch, or calls
@@ -30,9 +35,8 @@ or `ClosedResourceError` if the socket was closed meanwhile. On a connected
 UDP socket, for example, an ICMP "port unreachable" makes the next call raise
 `BrokenResourceError` from `ConnectionRefusedError`; the socket stays usable.
 
-This is the protocol of `_common.call_with_retry()`, which the streams use;
-datagram sockets keep their own copy (`_DatagramIO._io`), written as one
-coroutine, because every datagram goes through it.
+Every datagram goes through `_DatagramIO._receive_io` / `_send_io`, so each is
+one flat coroutine, with the busy guards as two flags.
 """
 
 from __future__ import annotations
@@ -40,14 +44,13 @@ from __future__ import annotations
 import enum
 import os
 import socket
-from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
-from .. import BrokenResourceError, ClosedResourceError, ResourceGuard, notify_closing
+from .. import BrokenResourceError, BusyResourceError, ClosedResourceError, notify_closing
 from .._core.contract import current_backend
 from ..abc import _sockets as abc_sockets
 from ..abc._sockets import convert_ipv6_sockaddr
-from ..lowlevel import cancel_shielded_checkpoint, checkpoint, checkpoint_if_cancelled
+from ..lowlevel import checkpoint
 from ..to_thread import run_sync
 from ._common import (
     IP_FAMILIES,
@@ -62,7 +65,7 @@ from ._resolve import resolve
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from .._core.contract import FDWatch
+    from .._core.contract import Backend, FDWatch
     from ..abc._sockets import (
         IPAddressType,
         IPSockAddrType,
@@ -109,10 +112,16 @@ class _DatagramIO:
         self._sock = sock
         # Invariant: CLOSED exactly when `self._sock` has been closed by us.
         self._state = _State.OPEN
-        self._receive_guard = ResourceGuard("reading from")
-        self._send_guard = ResourceGuard("writing to")
+        # Invariant: True exactly while a task is inside receive() / send() (busy guards).
+        self._receiving = False
+        self._sending = False
+        #: A datagram read by a `receive()` that was cancelled at its checkpoint
+        #: afterwards: the next `receive()` returns it (nothing is lost).
+        self._kept: Any = None
         #: The backend's readiness watch, from the first wait until `aclose()`.
         self._watch: FDWatch | None = None
+        #: The running backend, looked up at the first operation.
+        self._backend: Backend | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} fd={self._sock.fileno()} state={self._state.value}>"
@@ -129,6 +138,7 @@ class _DatagramIO:
         """
         if self._state is _State.OPEN:
             self._state = _State.CLOSED
+            self._kept = None
             try:
                 if self._watch is None:
                     notify_closing(self._sock)
@@ -137,6 +147,12 @@ class _DatagramIO:
             finally:
                 self._sock.close()
         await checkpoint()
+
+    def _current_backend(self) -> Backend:
+        backend = self._backend
+        if backend is None:
+            backend = self._backend = current_backend()
+        return backend
 
     def _wait_readable(self) -> Awaitable[None]:
         watch = self._watch
@@ -160,34 +176,74 @@ class _DatagramIO:
             return ClosedResourceError()
         return BrokenResourceError(f"{self!r}: {exc}")
 
-    async def _io(self, call: Callable[[], _T], wait: Callable[[], Awaitable[None]]) -> _T:
-        """Run `call` until the OS accepts it, waiting with `wait` while it would block.
-
-        One function rather than a fast path and a waiting helper: this is the
-        hot path of every datagram, and each coroutine layer costs.
-        """
-        await checkpoint_if_cancelled()
-        self._check_open()
+    async def _receive_io(self, call: Callable[[int], _T]) -> _T:
+        """Receive one datagram with ``call`` (``recv`` or ``recvfrom``); see the module docstring."""
+        if self._receiving:
+            raise BusyResourceError("reading from")
+        self._receiving = True
         try:
-            result = call()
-        except BlockingIOError:
-            pass
-        except OSError as exc:
-            raise self._error(exc) from exc
-        else:
-            # The OS took (or gave) the datagram: yield, but never lose it to a cancellation.
-            await cancel_shielded_checkpoint()
+            if self._kept is not None:
+                kept: _T = await self._receive_kept()
+                return kept
+            waited = False
+            while True:
+                if self._state is _State.CLOSED:
+                    raise ClosedResourceError
+                try:
+                    result: _T | None = call(MAX_DATAGRAM_SIZE)
+                except BlockingIOError:
+                    result = None
+                except OSError as exc:
+                    raise self._error(exc) from exc
+                if result is not None:
+                    break
+                # A cancellation raised here leaves nothing done: nothing was read.
+                await self._wait_readable()
+                waited = True
+            if not waited:
+                try:
+                    await self._current_backend().checkpoint()
+                except BaseException:
+                    self._kept = result  # for the next receive(): the OS gave it to us
+                    raise
             return result
-        while True:
-            # A cancellation raised here leaves nothing done: the call did not succeed.
-            await wait()
-            self._check_open()
-            try:
-                return call()
-            except BlockingIOError:
-                continue  # a spurious wake-up
-            except OSError as exc:
-                raise self._error(exc) from exc
+        finally:
+            self._receiving = False
+
+    async def _receive_kept(self) -> Any:
+        """Return the datagram that a cancelled `receive()` kept (a checkpoint)."""
+        await self._current_backend().checkpoint()
+        self._check_open()
+        result, self._kept = self._kept, None
+        return result
+
+    async def _send_io(self, call: Callable[..., object], *args: Any) -> None:
+        """Send one datagram with ``call(*args)``; see the module docstring."""
+        if self._sending:
+            raise BusyResourceError("writing to")
+        self._sending = True
+        try:
+            backend = self._current_backend()
+            # A cancellation raised here leaves nothing done: nothing was sent.
+            await backend.checkpoint_if_cancelled()
+            waited = False
+            while True:
+                if self._state is _State.CLOSED:
+                    raise ClosedResourceError
+                try:
+                    call(*args)
+                    break
+                except BlockingIOError:
+                    pass
+                except OSError as exc:
+                    raise self._error(exc) from exc
+                await self._wait_writable()  # the checkpoint
+                waited = True
+            if not waited:
+                # Sent at once: yield, shielded (a cancellation would hide that it was sent).
+                await backend.cancel_shielded_checkpoint()
+        finally:
+            self._sending = False
 
 
 class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
@@ -197,6 +253,9 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
     `anyio.create_udp_socket()` or `anyio.abc.UDPSocket.from_socket()`.
     """
 
+    #: The host of the last `send()` that was an IP address (no check needed again).
+    _numeric_host: str | None = None
+
     async def receive(self) -> UDPPacketType:
         """Wait for a datagram and return it with its sender's `(host, port)` address.
 
@@ -205,12 +264,10 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
             BrokenResourceError: if the OS reported an error for the socket.
             BusyResourceError: if another task is already receiving.
         """
-        with self._receive_guard:
-            data, address = await self._io(self._recvfrom, self._wait_readable)
+        data, address = await self._receive_io(self._sock.recvfrom)
+        if len(address) == 2:  # IPv4: nothing to convert
+            return data, address
         return data, convert_ipv6_sockaddr(address)
-
-    def _recvfrom(self) -> tuple[bytes, Any]:
-        return self._sock.recvfrom(MAX_DATAGRAM_SIZE)
 
     async def send(self, item: UDPPacketType) -> None:
         """Send `(payload, (host, port))`; return once the OS has taken the datagram.
@@ -224,13 +281,14 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
             BusyResourceError: if another task is already sending.
         """
         data, (host, port) = item
-        host = str(host)  # also accept an `ipaddress` object
-        if not _is_numeric(self._sock.family, host):
-            address = await _resolve_address(self._sock.family, host, port)
-        else:
-            address = host, port
-        with self._send_guard:
-            await self._io(partial(self._sock.sendto, data, address), self._wait_writable)
+        if host != self._numeric_host:  # else the same IP address as last time
+            host = str(host)  # also accept an `ipaddress` object
+            if not _is_numeric(self._sock.family, host):
+                address = await _resolve_address(self._sock.family, host, port)
+                await self._send_io(self._sock.sendto, data, address)
+                return
+            self._numeric_host = host
+        await self._send_io(self._sock.sendto, data, (host, port))
 
 
 class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
@@ -249,11 +307,7 @@ class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
                 peer's port being unreachable.
             BusyResourceError: if another task is already receiving.
         """
-        with self._receive_guard:
-            return await self._io(self._recv, self._wait_readable)
-
-    def _recv(self) -> bytes:
-        return self._sock.recv(MAX_DATAGRAM_SIZE)
+        return await self._receive_io(self._sock.recv)
 
     async def send(self, item: bytes) -> None:
         """Send a datagram to the peer; return once the OS has taken it.
@@ -263,8 +317,7 @@ class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
             BrokenResourceError: if the OS refused the datagram.
             BusyResourceError: if another task is already sending.
         """
-        with self._send_guard:
-            await self._io(partial(self._sock.send, item), self._wait_writable)
+        await self._send_io(self._sock.send, item)
 
 
 class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
@@ -285,11 +338,7 @@ class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
             BrokenResourceError: if the OS reported an error for the socket.
             BusyResourceError: if another task is already receiving.
         """
-        with self._receive_guard:
-            return await self._io(self._recvfrom, self._wait_readable)
-
-    def _recvfrom(self) -> tuple[bytes, Any]:
-        return self._sock.recvfrom(MAX_DATAGRAM_SIZE)
+        return await self._receive_io(self._sock.recvfrom)
 
     async def send(self, item: UNIXDatagramPacketType) -> None:
         """Send `(payload, path)`; return once the OS has taken the datagram.
@@ -301,8 +350,7 @@ class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
             BusyResourceError: if another task is already sending.
         """
         data, path = item
-        with self._send_guard:
-            await self._io(partial(self._sock.sendto, data, os.fspath(path)), self._wait_writable)
+        await self._send_io(self._sock.sendto, data, os.fspath(path))
 
 
 class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagramSocket):
@@ -320,11 +368,7 @@ class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagram
             BrokenResourceError: if the OS reported an error for the socket.
             BusyResourceError: if another task is already receiving.
         """
-        with self._receive_guard:
-            return await self._io(self._recv, self._wait_readable)
-
-    def _recv(self) -> bytes:
-        return self._sock.recv(MAX_DATAGRAM_SIZE)
+        return await self._receive_io(self._sock.recv)
 
     async def send(self, item: bytes) -> None:
         """Send a datagram to the peer; return once the OS has taken it.
@@ -334,8 +378,7 @@ class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagram
             BrokenResourceError: if the OS refused the datagram.
             BusyResourceError: if another task is already sending.
         """
-        with self._send_guard:
-            await self._io(partial(self._sock.send, item), self._wait_writable)
+        await self._send_io(self._sock.send, item)
 
 
 # -- addresses -------------------------------------------------------------------------

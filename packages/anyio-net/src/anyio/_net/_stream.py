@@ -27,14 +27,14 @@ import socket
 from functools import partial
 from typing import TYPE_CHECKING
 
-from .. import EndOfStream, ResourceGuard
+from .. import BusyResourceError, ClosedResourceError, EndOfStream
 from ..abc import SocketStream as AbstractSocketStream
 from ..abc import UNIXSocketStream as AbstractUNIXSocketStream
 from ..lowlevel import checkpoint, checkpoint_if_cancelled
 from ._common import SocketHolder, call_with_retry, retry_after_wait, set_nodelay
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Collection
+    from collections.abc import Collection
     from io import IOBase
 
 __all__ = ("SocketStream", "UNIXSocketStream")
@@ -44,18 +44,22 @@ _INT_SIZE = array.array("i").itemsize
 _GONE = frozenset({errno.ENOTCONN, errno.EPIPE, errno.ECONNRESET})
 
 
-def _check_max_bytes(max_bytes: int) -> None:
-    if type(max_bytes) is not int or max_bytes < 1:
-        raise ValueError(f"max_bytes must be a positive integer, got {max_bytes!r}")
-
-
 class _StreamIO:
-    """What TCP and UNIX streams share: the socket, its guards, send and receive."""
+    """What TCP and UNIX streams share: the socket, its guards, send and receive.
+
+    ``receive()`` and ``send()`` are the hot path of every stream, so they
+    are written flat (one coroutine each on the fast path, the busy guards
+    as two flags) and take the fast path's checkpoint *before* the system
+    call: a cancellation there leaves nothing done, where a yield after a
+    successful call would have to be cancel-shielded (a cancel scope entered
+    and left per call) so as not to lose the bytes.
+    """
 
     def __init__(self, sock: socket.socket) -> None:
         self._holder = SocketHolder(sock)
-        self._receive_guard = ResourceGuard("reading from")
-        self._send_guard = ResourceGuard("writing to")
+        # Invariant: True exactly while a task is inside receive() / send() (busy guards).
+        self._receiving = False
+        self._sending = False
         #: Whether `receive()` waits for readiness before it reads: True after a
         #: read found nothing, until a read fills the caller's buffer. A
         #: request/response stream then saves the read that would fail (a system
@@ -80,25 +84,45 @@ class _StreamIO:
             ClosedResourceError: if this stream was closed (also while waiting).
             BusyResourceError: if another task is already receiving.
         """
-        _check_max_bytes(max_bytes)
-        with self._receive_guard:
+        if type(max_bytes) is not int or max_bytes < 1:
+            raise ValueError(f"max_bytes must be a positive integer, got {max_bytes!r}")
+        if self._receiving:
+            raise BusyResourceError("reading from")
+        self._receiving = True
+        try:
             holder = self._holder
-            call = partial(holder.sock.recv, max_bytes)
-            if not self._wait_first:
-                data = await call_with_retry(holder, call, self._note_wait)
+            if self._wait_first:
+                await holder.wait_readable()  # the checkpoint
             else:
-                holder.check_open()
-                data = await retry_after_wait(holder, call, holder.wait_readable)
-                # A full buffer: more is likely queued, so try first next time.
-                self._wait_first = len(data) < max_bytes
-        if not data:
-            raise EndOfStream
-        return data
+                backend = holder.backend
+                await backend.checkpoint_if_cancelled()
+                data = self._recv_now(max_bytes)
+                if data is not None:
+                    # The bytes are ours: yield, but never lose them to a cancellation.
+                    await backend.cancel_shielded_checkpoint()
+                    return _received(data)
+                # Nothing there: an interactive stream, which waits first from now on.
+                self._wait_first = True
+                await holder.wait_readable()  # the checkpoint
+            while (data := self._recv_now(max_bytes)) is None:
+                await holder.wait_readable()  # a spurious wake-up
+            # A full buffer: more is likely queued, so read first next time.
+            self._wait_first = len(data) < max_bytes
+        finally:
+            self._receiving = False
+        return _received(data)
 
-    def _note_wait(self) -> Awaitable[None]:
-        # The first try found nothing: an interactive stream, which waits first from now on.
-        self._wait_first = True
-        return self._holder.wait_readable()
+    def _recv_now(self, max_bytes: int) -> bytes | None:
+        """Read what the OS has, or return None if it would block."""
+        holder = self._holder
+        if holder.closed:
+            raise ClosedResourceError
+        try:
+            return holder.sock.recv(max_bytes)
+        except BlockingIOError:
+            return None
+        except OSError as exc:
+            raise holder.error(exc) from exc
 
     async def send(self, item: bytes) -> None:
         """Send all of ``item``; return once the OS has taken every byte.
@@ -108,17 +132,39 @@ class _StreamIO:
             ClosedResourceError: if this stream was closed (also while waiting).
             BusyResourceError: if another task is already sending.
         """
-        with self._send_guard:
-            view = memoryview(item).cast("B")
-            sock = self._holder.sock
-            sent = await call_with_retry(
-                self._holder, partial(sock.send, view), self._holder.wait_writable
+        if self._sending:
+            raise BusyResourceError("writing to")
+        self._sending = True
+        try:
+            if type(item) is not bytes:
+                item = memoryview(item).cast("B")  # type: ignore[assignment]  # len() in bytes
+            holder = self._holder
+            backend = holder.backend
+            await backend.checkpoint_if_cancelled()
+            if holder.closed:
+                raise ClosedResourceError
+            try:
+                sent = holder.sock.send(item)
+            except BlockingIOError:
+                sent = 0
+            except OSError as exc:
+                raise holder.error(exc) from exc
+            if sent < len(item):
+                await self._send_rest(memoryview(item)[sent:])  # its waits checkpoint
+            else:
+                # Sent: yield, shielded (a cancellation here would hide that it was sent).
+                await backend.cancel_shielded_checkpoint()
+        finally:
+            self._sending = False
+
+    async def _send_rest(self, view: memoryview) -> None:
+        """Send what the OS did not take at once, waiting for room each time."""
+        holder = self._holder
+        while view:
+            sent = await retry_after_wait(
+                holder, partial(holder.sock.send, view), holder.wait_writable
             )
-            while sent < len(view):
-                view = view[sent:]
-                sent = await retry_after_wait(
-                    self._holder, partial(sock.send, view), self._holder.wait_writable
-                )
+            view = view[sent:]
 
     async def send_eof(self) -> None:
         """Close the sending side (half-close): the peer's ``receive()`` gets `EndOfStream`.
@@ -180,19 +226,19 @@ class UNIXSocketStream(_StreamIO, AbstractUNIXSocketStream):
             raise ValueError("fds must not be empty; use send() for a message alone")
         numbers = array.array("i", [fd if isinstance(fd, int) else fd.fileno() for fd in fds])
         ancillary = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, numbers)]
-        with self._send_guard:
+        if self._sending:
+            raise BusyResourceError("writing to")
+        self._sending = True
+        try:
             sock = self._holder.sock
             sent = await call_with_retry(
                 self._holder,
                 lambda: sock.sendmsg([message], ancillary),
                 self._holder.wait_writable,
             )
-            view = memoryview(message)[sent:]
-            while view:
-                sent = await retry_after_wait(
-                    self._holder, partial(sock.send, view), self._holder.wait_writable
-                )
-                view = view[sent:]
+            await self._send_rest(memoryview(message)[sent:])
+        finally:
+            self._sending = False
 
     async def receive_fds(self, msglen: int, maxfds: int) -> tuple[bytes, list[int]]:
         """Receive a message of up to ``msglen`` bytes and up to ``maxfds`` file descriptors.
@@ -208,11 +254,16 @@ class UNIXSocketStream(_StreamIO, AbstractUNIXSocketStream):
         if msglen < 0 or maxfds < 0:
             raise ValueError("msglen and maxfds must not be negative")
         space = socket.CMSG_SPACE(maxfds * _INT_SIZE)
-        with self._receive_guard:
+        if self._receiving:
+            raise BusyResourceError("reading from")
+        self._receiving = True
+        try:
             sock = self._holder.sock
             message, ancdata, _flags, _address = await call_with_retry(
                 self._holder, lambda: sock.recvmsg(msglen, space), self._holder.wait_readable
             )
+        finally:
+            self._receiving = False
         fds = _fds_from(ancdata)
         if not message and not fds:
             raise EndOfStream
@@ -226,6 +277,13 @@ def _fds_from(ancdata: list[tuple[int, int, bytes]]) -> list[int]:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(data[: len(data) - (len(data) % _INT_SIZE)])
     return list(fds)
+
+
+def _received(data: bytes) -> bytes:
+    """Return what ``recv()`` gave, or raise `EndOfStream` for the peer's FIN (no bytes)."""
+    if not data:
+        raise EndOfStream
+    return data
 
 
 def stream_for(sock: socket.socket) -> SocketStream | UNIXSocketStream:

@@ -63,7 +63,7 @@ from weakref import WeakKeyDictionary, ref
 
 from ..._core._exceptions import BusyResourceError, ClosedResourceError
 from ..._core._io import fileno_of
-from ._cancel import fast_running_loop
+from ._cancel import cancelled_origin, fast_current_task, fast_running_loop, task_states
 from ._tasks import checkpoint_if_cancelled
 
 if TYPE_CHECKING:
@@ -262,13 +262,25 @@ class FDWatch:
     and again; the owner calls `close` before closing the descriptor.
     """
 
-    __slots__ = ("__weakref__", "_loop", "_owner", "_thread", "_waiters", "fd", "reader", "writer")
+    __slots__ = (
+        "__weakref__",
+        "_dropped",
+        "_loop",
+        "_owner",
+        "_thread",
+        "_waiters",
+        "fd",
+        "reader",
+        "writer",
+    )
 
     def __init__(self, obj: FileDescriptorLike) -> None:
         fd = self.fd = fileno_of(obj)
         loop = self._loop = fast_running_loop()
         waiters = self._waiters = _waiters_of(loop)
         self._thread = get_ident()
+        # Invariant: True once `drop()` ran (the watch left the loop's table for good).
+        self._dropped = False
         self.reader = _Direction(
             fd,
             loop.add_reader,
@@ -297,15 +309,23 @@ class FDWatch:
         return self.wait(self.writer)
 
     async def wait(self, direction: _Direction) -> None:
-        """Park until the descriptor is ready in ``direction`` (a checkpoint)."""
-        await checkpoint_if_cancelled()
+        """Park until the descriptor is ready in ``direction`` (a checkpoint).
+
+        The hot path of every socket operation that waits, so the cancellation
+        check of `checkpoint_if_cancelled` is inlined: only a task inside a
+        cancelled scope pays for the coroutine that raises.
+        """
+        task = fast_current_task()
+        state = task_states.get(task) if task is not None else None
+        if state is not None and cancelled_origin(state.scope) is not None:
+            await checkpoint_if_cancelled()
         loop = fast_running_loop()
         if loop is not self._loop:  # the owner moved to another loop: wait one-shot there
             await _wait(self.fd, direction is self.writer)
             return
         if direction.waiter is not None or self.fd in direction.one_shot:
             raise BusyResourceError(direction.busy)
-        if self._waiters.watches.get(self.fd) is not self:  # dropped: closed meanwhile
+        if self._dropped:  # closed meanwhile
             raise ClosedResourceError
         future: Future[None] = loop.create_future()
         if not direction.registered:
@@ -336,6 +356,7 @@ class FDWatch:
 
     def drop(self) -> None:
         """Leave the loop's table, remove the registrations, fail the waiters."""
+        self._dropped = True
         if self._waiters.watches.get(self.fd) is self:
             del self._waiters.watches[self.fd]
         self.reader.fail()
