@@ -2,8 +2,9 @@
 
 `spawn_wait_serial` and `spawn_wait_50` start `/bin/true` with no pipes and wait for it: 200
 in a row, and 50 at once. `pipe_throughput` streams 64 MiB (16 with `--quick`) through
-`cat`: one task writes 64 KiB chunks to its stdin, another reads its stdout. `run_process`
-runs `seq 20000` (about 110 KB of output) and collects stdout and stderr.
+`cat`: one task writes 64 KiB chunks to its stdin, another reads its stdout (as many rounds
+as the other rows: with three, one slow spell of the shared machine decided the median).
+`run_process` runs `seq 20000` (about 110 KB of output) and collects stdout and stderr.
 `to_process_round_trip` runs a no-op function in a worker process (the worker is started
 during warm-up). The raw twins: `asyncio.create_subprocess_exec()` and
 `loop.run_in_executor()` with a one-worker `ProcessPoolExecutor` on asyncio;
@@ -135,7 +136,6 @@ pipe_throughput = Workload(
     quick_n=256,
     unit="64 KiB",
     targets=TARGETS,
-    max_rounds=3,
 )
 
 
