@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
@@ -43,11 +44,11 @@ def meanwhile(monkeypatch: pytest.MonkeyPatch, action: Callable[[], object]) -> 
 
 
 def refuse_to_park(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def park(fd: Any) -> None:
+    async def park(self: Any) -> None:
         raise AssertionError("the stream parked although it had data (or room)")
 
-    monkeypatch.setattr(_pipes, "wait_readable", park)
-    monkeypatch.setattr(_pipes, "wait_writable", park)
+    monkeypatch.setattr(_pipes._PipeEnd, "_park_readable", park)
+    monkeypatch.setattr(_pipes._PipeEnd, "_park_writable", park)
 
 
 def fill(fd: int) -> int:
@@ -126,3 +127,35 @@ class TestClosed:
                 tg.start_soon(close_when_parked)
                 with pytest.raises(ClosedResourceError):
                     await receiver.receive()
+
+    async def test_a_dropped_stream_leaves_nothing_registered_for_the_next_file(self) -> None:
+        # The first stream parks (its watch registers the descriptor), is woken, and is
+        # dropped without aclose(); the next pipe likely gets the same number, and a
+        # plain readiness wait on it must poll the new file, not trust a registration
+        # left by the dead stream (on asyncio that wait would never wake).
+        read_end, write_end = os.pipe()
+        stream = PipeReceiveStream(read_end)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(stream.receive)
+            await anyio.wait_all_tasks_blocked()
+            os.write(write_end, b"x")
+        del stream
+        gc.collect()
+        os.close(write_end)
+        await checkpoint()  # a drop handed to the loop (collected in another thread) runs
+
+        read_end, write_end = os.pipe()
+        try:
+            with anyio.fail_after(5):
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(write_when_parked, write_end)
+                    await anyio.wait_readable(read_end)
+            assert os.read(read_end, 10) == b"next"
+        finally:
+            os.close(read_end)
+            os.close(write_end)
+
+
+async def write_when_parked(fd: int) -> None:
+    await anyio.wait_all_tasks_blocked()
+    os.write(fd, b"next")

@@ -14,9 +14,17 @@ that follows mostly finds data (or room) and seldom has to park.
 other side lag behind: measured on Trio, streaming through ``cat`` parked
 on most calls, each park a registration with the I/O manager and back.)
 
+Parking goes through a readiness watch that the stream owns (core's
+``IOBackend.watch_fd``, as anyio-net's sockets do), opened at the first park:
+on asyncio it keeps the reader registered between waits, and on uvloop its
+poll handle, instead of adding and removing them around every wait (a child
+that prints line by line makes the reader park again and again). The watch
+holds the stream only weakly, so a stream dropped without `aclose()` leaves
+no registration behind for the next file that gets the same number.
+
 Closing: `aclose()` first wakes a task parked on the descriptor (it gets
-`ClosedResourceError`), then closes it, so that no task waits on a number the
-OS may hand to another file.
+`ClosedResourceError`) and ends the watch, then closes it, so that no task
+waits on a number the OS may hand to another file.
 """
 
 from __future__ import annotations
@@ -31,14 +39,13 @@ from anyio import (
     EndOfStream,
     ResourceGuard,
     notify_closing,
-    wait_readable,
-    wait_writable,
 )
+from anyio._core.contract import current_backend
 from anyio.abc import ByteReceiveStream, ByteSendStream
 from anyio.lowlevel import checkpoint
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from anyio._core.contract import FDWatch
 
 
 class _PipeEnd:
@@ -49,6 +56,8 @@ class _PipeEnd:
         # Invariant: -1 once closed; never closed while a task is inside a system call on it.
         self._fd = fd
         self._guard = ResourceGuard(action)
+        #: The backend's readiness watch, from the first park until closing.
+        self._watch: FDWatch | None = None
 
     def fileno(self) -> int:
         """Return the descriptor (-1 once closed)."""
@@ -59,18 +68,36 @@ class _PipeEnd:
             raise ClosedResourceError
         return self._fd
 
-    async def _park(self, wait: Callable[[int], Awaitable[None]]) -> None:
-        """Wait for readiness; a close by another task surfaces as `ClosedResourceError`."""
-        await wait(self._checked_fd())
+    def _watched(self) -> FDWatch:
+        self._checked_fd()
+        watch = self._watch
+        if watch is None:
+            watch = self._watch = current_backend().watch_fd(self)
+        return watch
+
+    async def _park_readable(self) -> None:
+        """Wait until readable; a close by another task surfaces as `ClosedResourceError`."""
+        await self._watched().wait_readable()
+        self._checked_fd()
+
+    async def _park_writable(self) -> None:
+        """Wait until writable; a close by another task surfaces as `ClosedResourceError`."""
+        await self._watched().wait_writable()
         self._checked_fd()
 
     def close_now(self) -> None:
         """Close the descriptor at once, waking a task parked on it (idempotent)."""
-        fd, self._fd = self._fd, -1
+        fd = self._fd
         if fd >= 0:
+            watch, self._watch = self._watch, None
             try:
-                notify_closing(fd)
+                # While the descriptor is still ours, so the watch wakes every waiter.
+                if watch is None:
+                    notify_closing(fd)
+                else:
+                    watch.close()
             finally:
+                self._fd = -1
                 os.close(fd)
 
     async def aclose(self) -> None:
@@ -115,7 +142,7 @@ class PipeReceiveStream(_PipeEnd, ByteReceiveStream):
                 try:
                     data = os.read(self._checked_fd(), max_bytes)
                 except BlockingIOError:
-                    await self._park(wait_readable)
+                    await self._park_readable()
                     continue
                 except OSError as exc:
                     raise BrokenResourceError(f"reading the pipe failed: {exc}") from exc
@@ -147,7 +174,7 @@ class PipeSendStream(_PipeEnd, ByteSendStream):
                 try:
                     written = os.write(self._checked_fd(), view)
                 except BlockingIOError:
-                    await self._park(wait_writable)
+                    await self._park_writable()
                     continue
                 except OSError as exc:  # BrokenPipeError above all
                     raise BrokenResourceError(
