@@ -60,7 +60,6 @@ __all__ = (
     "pytest_fixture_setup",
     "pytest_pycollect_makeitem",
     "pytest_pyfunc_call",
-    "pytest_unconfigure",
 )
 
 for _obj in (FreePortFactory, extract_backend_and_options, get_runner):
