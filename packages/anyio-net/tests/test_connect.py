@@ -123,6 +123,42 @@ class TestConnectTCP:
             await connect_tcp("no-such-host.invalid", 80)
 
 
+class TestIPv4AddressFastPath:
+    """An IPv4 address and an int port skip name resolution (no worker thread, no yield)."""
+
+    async def test_needs_no_resolver(self, monkeypatch: pytest.MonkeyPatch, server: int) -> None:
+        async def resolve(*args: Any, **kwargs: Any) -> list[Any]:
+            raise AssertionError("an IPv4 address was resolved")
+
+        monkeypatch.setattr(_connect, "resolve", resolve)
+        with fail_after(10):
+            async with await connect_tcp("127.0.0.1", server) as stream:
+                assert stream.extra(SocketAttribute.remote_port) == server
+
+    @pytest.mark.parametrize("host", ["127.1", "localhost"])
+    async def test_other_forms_are_still_resolved(self, server: int, host: str) -> None:
+        with fail_after(10):
+            async with await connect_tcp(host, server) as stream:
+                assert stream.extra(SocketAttribute.remote_port) == server
+
+    async def test_no_attempt_when_already_cancelled(
+        self, monkeypatch: pytest.MonkeyPatch, server: int
+    ) -> None:
+        attempts: list[Any] = []
+
+        async def connect(sock: socket.socket, address: Any) -> None:
+            attempts.append(address)
+
+        monkeypatch.setattr(_connect, "_connect_socket", connect)
+        before = count_fds()
+        with CancelScope() as scope:
+            scope.cancel()
+            await connect_tcp("127.0.0.1", server)
+        assert scope.cancelled_caught
+        assert attempts == []
+        assert count_fds() == before
+
+
 class TestHappyEyeballs:
     def test_families_alternate_first_family_first(self) -> None:
         v6 = [(socket.AF_INET6, (f"::{i}", 1)) for i in range(1, 4)]

@@ -158,10 +158,13 @@ async def retry_after_wait(
 
 
 def set_nodelay(sock: socket.socket) -> None:
-    """Turn Nagle's algorithm off on a TCP socket (anyio's streams send at once)."""
-    if sock.family in IP_FAMILIES and sock.type == socket.SOCK_STREAM:
-        with suppress(OSError):  # e.g. a socket whose peer already left
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    """Turn Nagle's algorithm off on a TCP socket (anyio's streams send at once).
+
+    Not checked first (``sock.family`` / ``sock.type`` build enum members, which
+    costs more than the call): a socket that has no such option refuses it.
+    """
+    with suppress(OSError):  # not TCP, or a socket whose peer already left
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def set_reuse_port(sock: socket.socket) -> None:

@@ -93,10 +93,17 @@ async def connect_tcp(
         ```
     """
     host = str(remote_host)
-    local_address = await _local_address(local_host, local_port)
-    family = local_address[0] if local_address else socket.AF_UNSPEC
-    results = await resolve(host, remote_port, family=family, type=socket.SOCK_STREAM)
-    targets = _interleave([(info[0], info[4]) for info in results])
+    local_address = None
+    if local_host is None and _is_ipv4_address(host, remote_port):
+        # Nothing to resolve: no name lookup, no worker thread, no extra yield (the
+        # connection's wait is the checkpoint), but no connection attempt if cancelled.
+        await checkpoint_if_cancelled()
+        targets: list[_Target] = [(socket.AF_INET, (host, remote_port))]
+    else:
+        local_address = await _local_address(local_host, local_port)
+        family = local_address[0] if local_address else socket.AF_UNSPEC
+        results = await resolve(host, remote_port, family=family, type=socket.SOCK_STREAM)
+        targets = _interleave([(info[0], info[4]) for info in results])
     if len(targets) == 1:  # nothing to race: no task group needed
         sock = await _connect_only(targets[0], local_address, local_port)
     else:
@@ -128,6 +135,17 @@ async def _start_tls(
 
         await aclose_forcefully(stream)
         raise
+
+
+def _is_ipv4_address(host: str, port: object) -> bool:
+    """Tell whether ``host``, ``port`` is a plain IPv4 address and port (nothing to resolve)."""
+    if type(port) is not int or not 0 <= port <= 65535:
+        return False
+    try:
+        socket.inet_pton(socket.AF_INET, host)
+    except OSError:
+        return False
+    return True
 
 
 async def _local_address(

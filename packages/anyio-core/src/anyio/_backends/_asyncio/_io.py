@@ -59,7 +59,7 @@ from __future__ import annotations
 from contextlib import suppress
 from threading import get_ident
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary, ref
+from weakref import finalize, ref
 
 from ..._core._exceptions import BusyResourceError, ClosedResourceError
 from ..._core._io import fileno_of
@@ -87,14 +87,18 @@ class _Waiters:
         self.watches: dict[int, FDWatch] = {}
 
 
-_waiters: WeakKeyDictionary[AbstractEventLoop, _Waiters] = WeakKeyDictionary()
+#: The waiters of each live loop, by ``id(loop)``: cheaper to look up than a
+#: WeakKeyDictionary (which makes a weak reference per lookup), and as safe, since
+#: a finalizer removes the entry when the loop dies, before its id can be reused.
+_waiters: dict[int, _Waiters] = {}
 
 
 def _waiters_of(loop: AbstractEventLoop) -> _Waiters:
     try:
-        return _waiters[loop]
+        return _waiters[id(loop)]
     except KeyError:
-        waiters = _waiters[loop] = _Waiters()
+        waiters = _waiters[id(loop)] = _Waiters()
+        finalize(loop, _waiters.pop, id(loop), None)
         return waiters
 
 
@@ -160,7 +164,7 @@ def notify_closing(obj: FileDescriptorLike) -> None:
     """Wake the waiters on ``obj`` with `ClosedResourceError`; call it before closing ``obj``."""
     fd = fileno_of(obj)
     loop = fast_running_loop()
-    waiters = _waiters.get(loop)
+    waiters = _waiters.get(id(loop))
     if waiters is None:
         return
     watch = waiters.watches.get(fd)
