@@ -153,6 +153,7 @@ async def tcp_connect_anyio(n: int) -> None:
     multi = await anyio.create_tcp_listener(local_host=LOCALHOST)
     port = multi.extra(anyio.abc.SocketAttribute.local_port)
     listener = multi.listeners[0]
+    assert isinstance(listener, anyio.abc.SocketListener)  # what create_tcp_listener() makes
     async with multi, anyio.create_task_group() as tg:
 
         async def accept_all() -> None:
