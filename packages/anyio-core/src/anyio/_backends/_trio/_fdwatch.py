@@ -9,29 +9,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import trio
+
+from ..._core._exceptions import BusyResourceError, ClosedResourceError
 from ..._core._io import fileno_of
 from . import _io
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
-    from typing import Any
-
     from ..._core._io import FileDescriptorLike
 
 
 class FDWatch:
-    """Waits on one descriptor; ``close()`` is `notify_closing`."""
+    """Waits on one descriptor; ``close()`` is `notify_closing`.
+
+    The waits call Trio's primitives directly (the descriptor number is
+    already known), translating Trio's exceptions as `_io` does.
+    """
 
     __slots__ = ("_fd",)
 
     def __init__(self, obj: FileDescriptorLike) -> None:
         self._fd = fileno_of(obj)
 
-    def wait_readable(self) -> Coroutine[Any, Any, None]:
-        return _io.wait_readable(self._fd)
+    async def wait_readable(self) -> None:
+        try:
+            await trio.lowlevel.wait_readable(self._fd)
+        except trio.BusyResourceError:
+            raise BusyResourceError("reading from") from None
+        except trio.ClosedResourceError:
+            raise ClosedResourceError from None
 
-    def wait_writable(self) -> Coroutine[Any, Any, None]:
-        return _io.wait_writable(self._fd)
+    async def wait_writable(self) -> None:
+        try:
+            await trio.lowlevel.wait_writable(self._fd)
+        except trio.BusyResourceError:
+            raise BusyResourceError("writing to") from None
+        except trio.ClosedResourceError:
+            raise ClosedResourceError from None
 
     def close(self) -> None:
         _io.notify_closing(self._fd)
