@@ -29,6 +29,18 @@ class TestWatchChild:
         finally:
             watcher.close()
 
+    async def test_waiting_for_a_reaped_child_is_a_checkpoint(self, exit_method: str) -> None:
+        popen = subprocess.Popen(["true"])  # noqa: ASYNC220 - as above
+        popen.wait()
+        watcher = _exit.watch_child(popen.pid)
+        try:
+            with anyio.CancelScope() as scope:
+                scope.cancel()
+                await watcher.wait_exited()
+            assert scope.cancelled_caught
+        finally:
+            watcher.close()
+
     async def test_a_running_child_is_waited_for(self, exit_method: str) -> None:
         popen = subprocess.Popen(["cat"], stdin=subprocess.PIPE)  # noqa: ASYNC220 - as above
         watcher = _exit.watch_child(popen.pid)

@@ -49,7 +49,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from anyio import Event, Lock, RunFinishedError, notify_closing, wait_readable
-from anyio.lowlevel import current_token
+from anyio.lowlevel import checkpoint, current_token
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -163,10 +163,11 @@ else:
 
 
 class _ExitedWatcher(ExitWatcher):
-    """For a child that had already exited when watching began."""
+    """For a child that had already exited (or been reaped) when watching began."""
 
     async def wait_exited(self) -> None:
-        return
+        # Still a checkpoint, as every other way of waiting is (Process.wait() relies on it).
+        await checkpoint()
 
 
 class _ThreadWatcher(ExitWatcher):
