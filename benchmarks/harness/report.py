@@ -36,6 +36,9 @@ class Cell:
     backend: str
     n: int
     rounds: dict[str, dict[int, float]] = field(default_factory=dict)
+    #: Each process's fastest call, whatever `stat` is (kept for the JSON: on a loaded
+    #: machine the minima are the steadier figures).
+    minima: dict[str, dict[int, float]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     env: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -53,6 +56,8 @@ class Cell:
         self.rounds.setdefault(slot, {})[round_no] = (
             value if value is not None else result["value"]
         )
+        if result.get("min") is not None:
+            self.minima.setdefault(slot, {})[round_no] = result["min"]
         self.env[slot] = result.get("env", {})
 
     def figure(self, slot: str, stat: str) -> float | None:
@@ -100,6 +105,9 @@ class Cell:
             "comparisons": {f"{a}/{b}": self.ratio(a, stat, b) for a, b in compares or []},
             "rounds": {
                 s: [self.rounds.get(s, {}).get(r) for r in range(max_round(self))] for s in slots
+            },
+            "round_minima": {
+                s: [self.minima.get(s, {}).get(r) for r in range(max_round(self))] for s in slots
             },
             "errors": self.errors,
             "env": self.env,
