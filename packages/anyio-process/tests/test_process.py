@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -357,3 +358,45 @@ class TestDroppedWithoutClosing:
         gc.collect()
         popen.wait()
         assert open_fds() == fds
+
+
+class TestExitSeenThroughReturncode:
+    """Programs that poll `returncode` and close the pipes, never calling wait() or aclose()."""
+
+    async def test_the_watcher_descriptor_closes_once_the_exit_is_seen(
+        self, exit_method: str
+    ) -> None:
+        # MCP's stdio client works this way and checks that it leaks no descriptor.
+        fds = open_fds()
+        process = await anyio.open_process(["true"], stdin=DEVNULL, stdout=DEVNULL, stderr=DEVNULL)
+        with anyio.fail_after(10):
+            await anyio.to_thread.run_sync(_wait_unreaped, process.pid)
+        assert process.returncode == 0
+        assert open_fds() == fds
+
+    async def test_a_task_waiting_meanwhile_still_gets_the_exit_code(
+        self, exit_method: str
+    ) -> None:
+        fds = open_fds()
+        process = await anyio.open_process(["cat"], stdout=DEVNULL, stderr=DEVNULL)
+        assert process.stdin is not None
+        codes: list[int] = []
+
+        async def wait() -> None:
+            codes.append(await process.wait())
+
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(wait)
+                await anyio.wait_all_tasks_blocked()
+                await process.stdin.aclose()
+                await anyio.to_thread.run_sync(_wait_unreaped, process.pid)
+                assert process.returncode == 0
+        assert codes == [0]
+        assert open_fds() == fds
+
+
+def _wait_unreaped(pid: int) -> None:
+    """Block until the child ``pid`` has exited, leaving it to be reaped (a worker thread)."""
+    with contextlib.suppress(ChildProcessError):  # a waiting task reaped it first
+        os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)

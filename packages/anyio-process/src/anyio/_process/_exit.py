@@ -48,7 +48,14 @@ import threading
 from contextlib import suppress
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from anyio import Event, Lock, RunFinishedError, notify_closing, wait_readable
+from anyio import (
+    Event,
+    Lock,
+    NoEventLoopError,
+    RunFinishedError,
+    notify_closing,
+    wait_readable,
+)
 from anyio.lowlevel import checkpoint, current_token
 
 if TYPE_CHECKING:
@@ -89,6 +96,14 @@ class ExitWatcher:
     def close(self) -> None:
         """Release the watcher's descriptor, if any (idempotent)."""
 
+    def release(self) -> None:
+        """Release what the watcher holds early, once the child is known to be reaped.
+
+        Unlike `close()`, this leaves a watcher that a task is waiting on alone
+        (that wait ends with the child's exit, and `Process.wait()` closes it),
+        and it may be called outside the event loop.
+        """
+
 
 class _FdWatcher(ExitWatcher):
     """A descriptor that becomes readable when the child exits (pidfd, kqueue)."""
@@ -115,6 +130,15 @@ class _FdWatcher(ExitWatcher):
                 notify_closing(fd)
             finally:
                 self._close(fd)
+
+    def release(self) -> None:
+        if self._fd < 0 or self._lock.locked():
+            return
+        # Nobody waits on the descriptor. Outside the loop there is no backend
+        # to tell, and no task that could be waiting: close() has closed it
+        # before notify_closing() failed.
+        with suppress(NoEventLoopError):
+            self.close()
 
     def __del__(self) -> None:
         # Dropped without close() (a process never waited for): no waiter is left.

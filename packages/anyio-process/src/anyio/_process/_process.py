@@ -122,7 +122,14 @@ class Process(AbstractProcess):
     @property
     def returncode(self) -> int | None:
         """The exit code, or None while the process runs (reaps it if it has exited)."""
-        return self._popen.poll()
+        returncode = self._popen.poll()
+        if returncode is not None:
+            # Reaped: the exit watcher has nothing more to tell, so its descriptor
+            # (a pidfd) goes now. Programs that poll this and close the pipes never
+            # call wait() or aclose() (MCP's stdio client), and AnyIO holds nothing
+            # for a child whose exit it has seen.
+            self._watcher.release()
+        return returncode
 
     @property
     def stdin(self) -> ByteSendStream | None:
