@@ -5,8 +5,9 @@ Run through `python3 scripts/dev.py release` (it supplies uv and the environment
 
 1. Use the wheels and sdists in `dist/` (built by `scripts/check_dists.py`; built here if
    `dist/` lacks any of them).
-2. Versions: the umbrella `anyio` is version 4.16.0 (the AnyIO API level it provides), it
-   requires every part, and each of its pins (also those of the `[trio]` extra) is met by
+2. Versions: the umbrella `anyio` wheel has the version its pyproject.toml sets (the AnyIO
+   API level it provides, 4.16.0), it requires every part (`scripts/_workspace.py` reads
+   both from `packages/anyio/pyproject.toml`), and each of its pins (also those of the `[trio]` extra) is met by
    the version of the part's wheel. Read from the wheels' METADATA.
 3. Umbrella install: a fresh venv gets the third-party dependencies (trio, ...) from the
    package index, then `anyio[trio]` from `dist/` with `--no-index`, so our names can only
@@ -33,23 +34,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import check_dists  # a sibling script, not a package
+import _workspace  # sibling scripts, not a package
+import check_dists
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 ROOT = check_dists.ROOT
 DIST = check_dists.DIST
-UMBRELLA_VERSION = "4.16.0"
-PARTS = (
-    "anyio-core",
-    "anyio-streams",
-    "anyio-threads",
-    "anyio-path",
-    "anyio-testing",
-    "anyio-net",
-    "anyio-process",
-)
+#: What the wheels must say, read from packages/anyio/pyproject.toml (scripts/_workspace.py).
+UMBRELLA_VERSION = _workspace.umbrella_version()
+PARTS = _workspace.parts()
 
 QUICKSTART = """
 import sys, time

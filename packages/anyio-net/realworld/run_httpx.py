@@ -6,7 +6,8 @@ installed into the project's own environments: pip would bring in the original
 AnyIO from the index. Here, in a virtualenv of its own:
 
 1. our distributions, built from this checkout and installed non-editable, the
-   umbrella ``anyio`` 4.16.0 among them;
+   umbrella ``anyio`` among them (at the version ``packages/anyio/pyproject.toml``
+   sets);
 2. ``httpx`` and ``httpcore`` with ``--no-deps`` (their ``anyio`` requirement is
    met by ours, and pip never looks for another);
 3. what they and the test need that does not depend on anyio (``h11``,
@@ -31,41 +32,18 @@ import time
 import venv
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
+import _workspace  # scripts/_workspace.py: the parts and the umbrella version
+from _workspace import step
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[2]
-OUR_DISTS = [
-    "anyio-core[trio]",
-    "anyio-streams",
-    "anyio-threads",
-    "anyio-path",
-    "anyio-testing",
-    "anyio-net",
-    "anyio-process",
-    "anyio",
-]
 #: Installed with --no-deps: they require anyio, which ours provides.
 ANYIO_USERS = ["httpx", "httpcore"]
 #: Their other requirements and the test's; none of them depends on anyio.
 OTHERS = ["h11", "certifi", "idna", "sniffio", "trustme", "pytest"]
-CHECK_OURS = (
-    "import importlib.metadata as m, anyio, anyio._net, httpx; "
-    "assert m.version('anyio') == '4.16.0', m.version('anyio'); "
-    "m.version('anyio-net'); "
-    "print('anyio', m.version('anyio'), 'from', anyio.__file__, '| httpx', httpx.__version__)"
+CHECK_OURS = _workspace.check_umbrella_code("anyio._net", "httpx") + (
+    "; print('anyio-net', m.version('anyio-net'), '| httpx', httpx.__version__)"
 )
-
-
-def step(title: str, *cmd: str | Path, cwd: Path | None = None) -> None:
-    print(f"\n==> {title}", flush=True)
-    started = time.monotonic()
-    subprocess.run([str(part) for part in cmd], check=True, cwd=cwd)
-    print(f"    ({time.monotonic() - started:.1f} s)", flush=True)
-
-
-def _local(requirement: str) -> str:
-    """``anyio-core[trio]`` -> ``/path/to/packages/anyio-core[trio]``."""
-    name, bracket, extras = requirement.partition("[")
-    return f"{ROOT / 'packages' / name}{bracket}{extras}"
 
 
 def main(argv: list[str]) -> int:
@@ -82,7 +60,7 @@ def main(argv: list[str]) -> int:
     python = env_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
     pip = (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
 
-    step("install our distributions (non-editable)", *pip, *[_local(d) for d in OUR_DISTS])
+    step("install our distributions (non-editable)", *pip, *_workspace.local_install_targets())
     step("install httpx and httpcore without dependencies", *pip, "--no-deps", *ANYIO_USERS)
     step("install their other requirements and the test's", *pip, *OTHERS)
     step("check that anyio is ours", python, "-c", CHECK_OURS)

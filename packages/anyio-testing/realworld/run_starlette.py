@@ -9,8 +9,9 @@ check that the plugin works for real users.
 Everything happens in a throwaway virtualenv (never the dev environment):
 
 1. our distributions, built from this checkout and installed non-editable, the
-   umbrella ``anyio`` 4.16.0 among them, so that Starlette's ``anyio`` requirement
-   is met by ours and pip never fetches the original AnyIO;
+   umbrella ``anyio`` among them (at the version ``packages/anyio/pyproject.toml``
+   sets), so that Starlette's ``anyio`` requirement is met by ours and pip never
+   fetches the original AnyIO;
 2. Starlette's sdist (it ships its tests), installed with ``--no-deps``;
 3. Starlette's runtime and test requirements (without ``anyio``);
 4. a check that ``anyio`` is ours, then pytest on Starlette's ``tests/``.
@@ -38,17 +39,10 @@ import time
 import venv
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-OUR_DISTS = [
-    "anyio-core[trio]",
-    "anyio-streams",
-    "anyio-threads",
-    "anyio-path",
-    "anyio-testing",
-    # The umbrella requires these too: installed from here, never looked up on the index.
-    "anyio-net",
-    "anyio-process",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
+import _workspace  # scripts/_workspace.py: the parts and the umbrella version
+from _workspace import step
+
 # Starlette's [full] extra and the test tools of its dev group that its tests import
 # (anyio left out: ours provides it). Linters, coverage and docs tools are not needed.
 STARLETTE_REQUIREMENTS = [
@@ -66,24 +60,9 @@ STARLETTE_REQUIREMENTS = [
     "pytest>=8.4",
     "trio>=0.32",
 ]
-CHECK_OURS = (
-    "import importlib.metadata as m, anyio, anyio._core, anyio.pytest_plugin as p; "
-    "assert m.version('anyio') == '4.16.0', m.version('anyio'); "
-    "print('anyio', m.version('anyio'), 'anyio-core', m.version('anyio-core'), p.__file__)"
+CHECK_OURS = _workspace.check_umbrella_code("anyio._core", "anyio.pytest_plugin as p") + (
+    "; print('pytest plugin', p.__file__)"
 )
-
-
-def step(title: str, *cmd: str | Path, cwd: Path | None = None) -> None:
-    print(f"\n==> {title}", flush=True)
-    started = time.monotonic()
-    subprocess.run([str(part) for part in cmd], check=True, cwd=cwd)
-    print(f"    ({time.monotonic() - started:.1f} s)", flush=True)
-
-
-def _local(requirement: str) -> str:
-    """``anyio-core[trio]`` -> ``/path/to/packages/anyio-core[trio]``."""
-    name, bracket, extras = requirement.partition("[")
-    return f"{ROOT / 'packages' / name}{bracket}{extras}"
 
 
 def fetch_sdist(python: Path, version: str | None, into: Path) -> Path:
@@ -117,8 +96,8 @@ def main(argv: list[str]) -> int:
     if args.reference:
         step("install AnyIO 4.13.0 from PyPI (reference run)", *pip, "anyio[trio]==4.13.0")
     else:
-        ours = [_local(name) for name in OUR_DISTS]
-        step("install our distributions (non-editable)", *pip, *ours, _local("anyio"))
+        ours = _workspace.local_install_targets()
+        step("install our distributions (non-editable)", *pip, *ours)
     source = fetch_sdist(python, args.starlette, workdir)
     step("install Starlette without dependencies", *pip, "--no-deps", source)
     requirements = STARLETTE_REQUIREMENTS
