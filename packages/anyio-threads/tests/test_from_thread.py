@@ -474,3 +474,36 @@ class TestFromAnotherLoopThread:
         # Not a worker thread and no token: there is nothing to call into.
         with pytest.raises(RuntimeError):
             self._run_in_own_loop(library, lambda: from_thread.run_sync(pow, 1, 2))
+
+
+class TestToThreadInsideFromThread:
+    """`to_thread.run_sync()` called by a `from_thread.run()` call (asyncer nests this way)."""
+
+    async def test_the_nested_call_runs(self) -> None:
+        async def sub_work() -> str:
+            return await to_thread.run_sync(str.upper, "deep")
+
+        def work() -> str:
+            return from_thread.run(sub_work)
+
+        assert await to_thread.run_sync(work) == "DEEP"
+        assert to_thread.current_default_thread_limiter().borrowed_tokens == 0
+
+    async def test_the_nested_call_takes_a_token_of_its_own(self) -> None:
+        limiter = anyio.CapacityLimiter(2)
+
+        async def sub_work() -> float:
+            return await to_thread.run_sync(lambda: limiter.borrowed_tokens, limiter=limiter)
+
+        def work() -> float:
+            return from_thread.run(sub_work)
+
+        assert await to_thread.run_sync(work, limiter=limiter) == 2
+        assert limiter.borrowed_tokens == 0
+
+    async def test_a_task_holding_the_limiter_itself_is_still_refused(self) -> None:
+        # Only the host's own token is taken into account, not the caller's: as in AnyIO.
+        limiter = anyio.CapacityLimiter(2)
+        async with limiter:
+            with pytest.raises(RuntimeError, match="already holding"):
+                await to_thread.run_sync(str, limiter=limiter)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import types
 import warnings
-from contextvars import copy_context
+from contextvars import ContextVar, copy_context
 from functools import partial
 from inspect import iscoroutine, iscoroutinefunction
 from typing import TYPE_CHECKING, TypeVar
@@ -89,17 +89,21 @@ async def run_sync(
     # taken without the extra yield of `async with limiter`; a cancelled caller
     # still never starts the function.
     await backend.checkpoint_if_cancelled()
+    held = _limiters_held.get()
+    borrower = _NestedCall() if limiter in held else None
+    await _acquire(limiter, borrower)
     try:
-        limiter.acquire_nowait()
-    except WouldBlock:
-        await limiter.acquire()
-    try:
-        job = Job(backend, _check_sync(func), args, copy_context(), not abandon_on_cancel)
+        context = copy_context()
+        context.run(_limiters_held.set, (*held, limiter))
+        job = Job(backend, _check_sync(func), args, context, not abandon_on_cancel)
         current_pool(backend).submit(job)
         with clock_busy():  # a virtual clock does not jump while the thread works
             ok, value = await job.serve()
     finally:
-        limiter.release()
+        if borrower is None:
+            limiter.release()
+        else:
+            limiter.release_on_behalf_of(borrower)
     if ok:
         result: T_Retval = value
         return result
@@ -107,6 +111,37 @@ async def run_sync(
         raise value
     finally:
         del value
+
+
+# A `from_thread.run()` call runs in the task that waits for the thread (the
+# host, see `._threads._job`), not in a task of its own as in AnyIO. When it calls
+# `run_sync()` again (asyncer's `syncify()`/`asyncify()` nest this way), the host
+# already borrows a token of the same limiter, and borrowing as the current task
+# would fail with "already holding". Such a nested call borrows as a `_NestedCall`
+# of its own instead, as AnyIO's separate task would. A worker's context (what
+# from_thread calls run in) records the limiters its host holds.
+_limiters_held: ContextVar[tuple[CapacityLimiter, ...]] = ContextVar(
+    "anyio to_thread limiters held by the host", default=()
+)
+
+
+class _NestedCall:
+    """The borrower of a `run_sync()` called from a `from_thread` call."""
+
+    __slots__ = ()
+
+
+async def _acquire(limiter: CapacityLimiter, borrower: _NestedCall | None) -> None:
+    if borrower is None:
+        try:
+            limiter.acquire_nowait()
+        except WouldBlock:
+            await limiter.acquire()
+        return
+    try:
+        limiter.acquire_on_behalf_of_nowait(borrower)
+    except WouldBlock:
+        await limiter.acquire_on_behalf_of(borrower)
 
 
 def _async_function_message(func: object) -> str:
