@@ -120,3 +120,20 @@ class TestDatagrams:
                     while len(received) < 2:  # the two datagrams
                         received.append((await peer.receive())[0])
                 assert received == [b"1", b"2"]
+
+
+class TestDatagramWaitFirst:
+    async def test_queued_datagrams_arrive_after_a_receive_that_waited(self) -> None:
+        """After a receive that found nothing, the next ones wait first: queued data wakes them."""
+        async with await create_udp_socket(local_host=LOCALHOST) as peer:
+            port = peer.extra(SocketAttribute.local_port)
+            async with await create_connected_udp_socket(LOCALHOST, port) as sock:
+                async with guarded_group() as tg:
+                    tg.start_soon(peer.receive)  # finds nothing, then waits
+                    await wait_all_tasks_blocked()
+                    await sock.send(b"0")
+                for index in range(1, 12):
+                    await sock.send(str(index).encode())
+                with fail_after(5):
+                    received = [(await peer.receive())[0] for _ in range(1, 12)]
+                assert received == [str(index).encode() for index in range(1, 12)]

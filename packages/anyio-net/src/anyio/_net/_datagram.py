@@ -21,7 +21,11 @@ follows the read, and if that checkpoint raises (a cancellation), the datagram
 is kept (`_DatagramIO._kept`) for the next `receive()`, so that none is lost.
 That order saves a yield per datagram against checking first, and a cancel
 scope per datagram against a cancel-shielded yield after the read, which is
-what the echo of a request/response exchange would otherwise pay.
+what the echo of a request/response exchange would otherwise pay. Once a read
+found nothing, the next few receives (`_WAITS_FIRST`) wait for readiness before
+they read, which saves a request/response exchange the read that would fail
+(a system call and an exception); then one reads first again, since a datagram
+socket has no "full buffer" signal to tell that datagrams are queued.
 
 Closing: `aclose()` marks the object closed, tells the loop the socket is
 going away (it closes the backend's readiness watch, or calls
@@ -93,6 +97,10 @@ AnyIPAddressFamily: TypeAlias = Literal[
 MAX_DATAGRAM_SIZE = 65536
 
 _T = TypeVar("_T")
+#: After a read that found nothing, this many receives wait before they read;
+#: then one reads first again, to notice when datagrams are queued (a datagram
+#: socket has no "full buffer" signal, as a stream has).
+_WAITS_FIRST = 7
 
 
 class _State(enum.Enum):
@@ -118,6 +126,8 @@ class _DatagramIO:
         #: A datagram read by a `receive()` that was cancelled at its checkpoint
         #: afterwards: the next `receive()` returns it (nothing is lost).
         self._kept: Any = None
+        #: How many more receives wait for readiness before they read (see `_WAITS_FIRST`).
+        self._waits_first = 0
         #: The backend's readiness watch, from the first wait until `aclose()`.
         self._watch: FDWatch | None = None
         #: The running backend, looked up at the first operation.
@@ -186,6 +196,10 @@ class _DatagramIO:
                 kept: _T = await self._receive_kept()
                 return kept
             waited = False
+            if self._waits_first:
+                self._waits_first -= 1
+                await self._wait_readable()
+                waited = True
             while True:
                 if self._state is _State.CLOSED:
                     raise ClosedResourceError
@@ -197,6 +211,8 @@ class _DatagramIO:
                     raise self._error(exc) from exc
                 if result is not None:
                     break
+                if not waited:
+                    self._waits_first = _WAITS_FIRST
                 # A cancellation raised here leaves nothing done: nothing was read.
                 await self._wait_readable()
                 waited = True

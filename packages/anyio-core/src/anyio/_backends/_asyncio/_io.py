@@ -320,13 +320,14 @@ class FDWatch:
         cancelled scope pays for the coroutine that raises.
         """
         task = fast_current_task()
-        state = task_states.get(task) if task is not None else None
-        if state is not None and cancelled_origin(state.scope) is not None:
-            await checkpoint_if_cancelled()
-        loop = fast_running_loop()
-        if loop is not self._loop:  # the owner moved to another loop: wait one-shot there
+        if task is None or task.get_loop() is not self._loop:
+            # The owner moved to another loop (or runs outside a task): wait one-shot there.
             await _wait(self.fd, direction is self.writer)
             return
+        state = task_states.get(task)
+        if state is not None and cancelled_origin(state.scope) is not None:
+            await checkpoint_if_cancelled()
+        loop = self._loop
         if direction.waiter is not None or self.fd in direction.one_shot:
             raise BusyResourceError(direction.busy)
         if self._dropped:  # closed meanwhile
