@@ -21,10 +21,17 @@ thread-local for exactly as long as the loop runs (`running_here()`). No other
 asyncio loop can run in this thread meanwhile (asyncio refuses to nest loops),
 so the record is right whenever it is set. A Trio run (guest or nested) may
 start inside it: that is why Trio's probe is asked first.
+
+A process forked while a loop runs (``multiprocessing``'s default start method
+on Linux before 3.14, used by test suites to run a server in a child) inherits
+both the record and the hook, yet no loop runs in the child until it starts
+one of its own (asyncio's lookup knows that: it checks the process id or
+resets itself at fork). So the child forgets what this module remembered.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from asyncio import _get_running_loop
@@ -133,3 +140,18 @@ def bind_loop(loop: object) -> Backend:
     # Any real loop type: when its bound method is the hook, that loop runs.
     loop_types.add(type(loop))
     return backend
+
+
+def _forget_in_forked_child() -> None:
+    """Drop the parent's loops: none of them runs in a forked child."""
+    global _last
+    _running_here.backend = None
+    _running_here.loop = None
+    _last = (object(), None)  # type: ignore[assignment]  # as at import
+    # An inherited hook still names the parent's loop: with no known loop type,
+    # the probe asks asyncio, until the child's own loop is seen running.
+    loop_types.clear()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_forget_in_forked_child)
