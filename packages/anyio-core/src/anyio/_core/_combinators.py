@@ -19,6 +19,7 @@ look at each result in turn.
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ._handles import TaskHandle, not_a_coroutine
@@ -176,7 +177,8 @@ async def as_completed(
 
 def _check_coroutines(coros: tuple[object, ...]) -> None:
     for coro in coros:
-        if not hasattr(coro, "cr_frame"):
+        # The type first: reading cr_frame makes a frame object.
+        if type(coro) is not CoroutineType and not hasattr(coro, "cr_frame"):
             for other in coros:
                 close = getattr(other, "close", None)
                 if close is not None and hasattr(other, "cr_frame"):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import enum
 from functools import partial
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._exceptions import TaskCancelled, TaskFailed, TaskNotFinished
@@ -208,12 +209,35 @@ def callable_name(func: Callable[..., Any]) -> str:
 def coroutine_name(coro: object) -> str:
     """Return ``module.qualname`` of the function that made the coroutine ``coro``.
 
-    The same name `start_soon()` gives the task of that function.
+    The same name `start_soon()` gives the task of that function. `create_task()`
+    and `gather()` ask for it once per coroutine, and reading the module off the
+    coroutine's frame makes a frame object and a string each time: the names are
+    remembered by qualname (whose hash a string caches; a code object's is
+    computed anew each time), for the code object they were made for.
     """
-    qualname = getattr(coro, "__qualname__", None) or type(coro).__qualname__
+    if type(coro) is CoroutineType:
+        qualname: object = coro.__qualname__
+        code: object = coro.cr_code
+    else:
+        qualname = getattr(coro, "__qualname__", None) or type(coro).__qualname__
+        code = getattr(coro, "cr_code", None)
+    known = _coroutine_names.get(qualname)
+    if known is not None and known[0] is code:
+        return known[1]
     frame = getattr(coro, "cr_frame", None)
     module = frame.f_globals.get("__name__") if frame is not None else None
-    return f"{module}.{qualname}" if module else str(qualname)
+    name = f"{module}.{qualname}" if module else str(qualname)
+    if code is not None and frame is not None:
+        if len(_coroutine_names) >= _NAMES_KEPT:
+            _coroutine_names.clear()  # code compiled at run time must not pile up
+        _coroutine_names[qualname] = (code, name)
+    return name
+
+
+#: `coroutine_name()`'s memory: qualname -> (code object, name). Functions of
+#: one qualname in two modules take turns (correct, just not remembered).
+_coroutine_names: dict[object, tuple[object, str]] = {}
+_NAMES_KEPT = 1024
 
 
 def not_a_coroutine(what: object, value: object) -> TypeError:

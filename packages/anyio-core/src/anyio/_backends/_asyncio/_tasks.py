@@ -133,7 +133,9 @@ class AsyncioTaskHandle(TaskState, TaskHandle[T]):
     _start_value: Any = None
 
     def __init__(self, parent_id: int | None, scope: CancelScope) -> None:
-        # TaskState's fields, set here rather than through its __init__ (spawn path).
+        # TaskState's fields, set here rather than through its __init__ (spawn
+        # path). TaskGroup.start_soon() makes a handle without this method: keep
+        # the two in step.
         self.parent_id = parent_id
         self.scope = scope
         self.cancels = 0
@@ -162,6 +164,14 @@ class AsyncioTaskHandle(TaskState, TaskHandle[T]):
 
     def _get_start_value(self) -> Any:
         return self._start_value
+
+    @property
+    def return_value(self) -> T:
+        # The base class's rules in one frame: gather() reads it for every task.
+        task = self._task
+        if task.done() and not task.cancelled() and task.exception() is None:
+            return task.result()
+        raise self._not_a_value(self._get_status())
 
     @property
     def name(self) -> str:
@@ -226,6 +236,10 @@ class AsyncioTaskHandle(TaskState, TaskHandle[T]):
             own._host = None
             own._tasks.clear()
             self._root._children.discard(own)
+
+
+#: Makes an instance without calling its __init__ (see TaskGroup.start_soon).
+_new_object = object.__new__
 
 
 def _wake_waiter(waiter: Future[None], _task: object) -> None:
@@ -305,24 +319,36 @@ class TaskGroup(AbstractTaskGroup):
         *args: Unpack[PosArgsT],
         name: object = None,
     ) -> AsyncioTaskHandle[T]:
-        # _spawn() inlined: spawning is the hottest path of a task group. Keep
-        # the two in step.
+        # _spawn() inlined, and so are AsyncioTaskHandle.__init__, callable_name()
+        # for a plain function and the first step of cancelled_origin(): spawning
+        # is the hottest path of a task group, and each call is a frame per
+        # child (benchmarks/handles_ab.py). Keep them in step.
         if not self._active:
             raise _inactive_group()
         coro = func(*args)
         if type(coro) is not types.CoroutineType and not iscoroutine(coro):
             raise _not_a_coroutine(func, coro)
+        if name is None:
+            if type(func) is types.FunctionType:
+                name = f"{func.__module__}.{func.__qualname__}"
+            else:
+                name = callable_name(func)
+        task = self._make_task(coro, name=name if type(name) is str else str(name))
         scope = self.cancel_scope
         # The handle is the child's TaskState: no extra record per task.
-        handle: AsyncioTaskHandle[T] = AsyncioTaskHandle(self._host_id, scope)
-        task = handle._task = self._make_task(
-            coro, name=callable_name(func) if name is None else str(name)
-        )
+        handle: AsyncioTaskHandle[T] = _new_object(AsyncioTaskHandle)
+        handle.parent_id = self._host_id
+        handle.scope = handle._root = scope
+        handle.cancels = 0
+        handle.poke_pending = False
+        handle._task = task
         task_states[task] = handle
         scope._tasks.add(task)
         self._num_tasks += 1
         task.add_done_callback(self._on_done)
-        if cancelled_origin(scope) is not None:
+        if scope._cancel_called or (
+            not scope._shield and scope._parent is not None and cancelled_origin(scope._parent)
+        ):
             deliver(task)  # it will see the cancellation at its first checkpoint
         return handle
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-import outcome
 import trio
+from outcome import Value
+
+from trio._core._run import GLOBAL_RUN_CONTEXT  # Trio internals, read only (Waiter)
+from trio.lowlevel import Abort, wait_task_rescheduled
 
 _WAITING, _WOKEN, _ABANDONED = 0, 1, 2
 
@@ -18,19 +21,22 @@ class Waiter:
     __slots__ = ("_state", "_task", "_value")
 
     def __init__(self) -> None:
-        self._task = trio.lowlevel.current_task()
+        # What trio.lowlevel.current_task() returns, less its wrapper frame (a
+        # waiter is only made inside a Trio task).
+        self._task: trio.lowlevel.Task = GLOBAL_RUN_CONTEXT.task
         self._state = _WAITING
         self._value: object = None
 
-    def _abort(self, raise_cancel: Any) -> trio.lowlevel.Abort:
+    def _abort(self, raise_cancel: Any) -> Abort:
         self._state = _ABANDONED
-        return trio.lowlevel.Abort.SUCCEEDED
+        return Abort.SUCCEEDED
 
 
 # Module functions rather than methods: the backend exposes them directly, so
-# a wait or a wake costs no bound-method object and no wrapper coroutine.
+# a wait or a wake costs no bound-method object and no wrapper coroutine. The
+# Trio functions they call are module globals here (no trio.lowlevel lookups).
 def wait(waiter: Waiter) -> Any:
-    return trio.lowlevel.wait_task_rescheduled(waiter._abort)  # noqa: ASYNC105 - awaited by the caller
+    return wait_task_rescheduled(waiter._abort)  # noqa: ASYNC105 - awaited by the caller
 
 
 def wake(waiter: Waiter, value: object = None) -> bool:
@@ -38,7 +44,10 @@ def wake(waiter: Waiter, value: object = None) -> bool:
         return False
     waiter._state = _WOKEN
     waiter._value = value
-    trio.lowlevel.reschedule(waiter._task, outcome.Value(value))
+    # The task's own run, as trio.lowlevel.reschedule() finds it in a
+    # thread-local (this runs in the waiter's thread: see SyncBackend.wake).
+    task = waiter._task
+    task._runner.reschedule(task, Value(value))
     return True
 
 

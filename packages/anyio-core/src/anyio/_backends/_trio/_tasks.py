@@ -8,8 +8,11 @@ from types import CoroutineType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import trio
+from outcome import Outcome, Value
 
-# Trio internals, used only by TaskHandle.cancel() (see TrioTaskHandle._cancel_now).
+# Trio internals: the run's spawn (what Nursery.start_soon calls) and, for
+# TaskHandle.cancel() only, CancelStatus (see TrioTaskHandle._cancel_now).
+from trio._core._run import GLOBAL_RUN_CONTEXT
 from trio._core._run import CancelStatus as _CancelStatus
 
 from ..._core._backend import get_backend
@@ -50,15 +53,19 @@ _CANCELLED = TaskStatusEnum.CANCELLED
 
 
 class TrioTaskHandle(TaskHandle[T]):
-    """A child's `TaskHandle` on Trio: `_run_child()` writes the outcome into it.
+    """A child's `TaskHandle` on Trio: the group's ``_child_finished`` records the outcome.
 
-    A Trio nursery keeps no outcome of its children, so each child runs inside
-    `_run_child()`, a one-frame wrapper coroutine. Spawning pays for two attribute
-    stores here; the rest are class-level defaults, replaced on the instance only
-    when used (no ``__slots__``: the base class has a ``__dict__`` anyway).
-    Cancelling one task must not cost every task a cancel scope (entering a Trio
-    scope costs more than spawning), so `cancel()` makes one only when called:
-    see `_cancel_now()`.
+    A Trio nursery keeps no outcome of its children. Rather than run each child
+    in a wrapper coroutine that records it (a frame on every step of every
+    task), the task group puts its own ``_child_finished`` on the nursery: Trio
+    calls it with the task and its outcome when the task exits, and it files
+    the outcome into the handle before Trio's own method sees it (see
+    `_outcome_recorder`). Spawning pays for the handle (one store) and one entry
+    in the group's task-to-handle table; the other fields are class-level
+    defaults, replaced on the instance only when used (no ``__slots__``: the
+    base class has a ``__dict__`` anyway). Cancelling one task must not cost
+    every task a cancel scope (entering a Trio scope costs more than spawning),
+    so `cancel()` makes one only when called: see `_cancel_now()`.
     """
 
     _status = _PENDING
@@ -67,12 +74,10 @@ class TrioTaskHandle(TaskHandle[T]):
     _start_value: Any = None
     _done: trio.Event | None = None  # made by the first wait()
     _own_status: Any = None  # the Trio CancelStatus that cancel() spliced in
+    _coro: Any = None  # the task's coroutine when it is not task.coro (start())
 
-    def __init__(self, coro: Coroutine[Any, Any, T], name: object) -> None:
-        self._coro = coro
-        # A string, or the function whose "module.qualname" is the name (made when
-        # first asked for: spawning does not format it twice, Trio does it too).
-        self._name = name
+    def __init__(self, task: trio.lowlevel.Task) -> None:
+        self._task = task
 
     def _get_status(self) -> TaskStatusEnum:
         return self._status
@@ -88,15 +93,20 @@ class TrioTaskHandle(TaskHandle[T]):
         return self._start_value
 
     @property
+    def return_value(self) -> T:
+        # The base class's rules in one frame: gather() reads it for every task.
+        if self._status is _FINISHED:
+            return self._value  # type: ignore[no-any-return]  # set with FINISHED
+        raise self._not_a_value(self._status)
+
+    @property
     def name(self) -> str:
-        name = self._name
-        if not isinstance(name, str):
-            name = self._name = callable_name(name)  # type: ignore[arg-type]  # a function
-        return name
+        return self._task.name
 
     @property
     def coro(self) -> Coroutine[Any, Any, T]:
-        return self._coro
+        coro = self._coro
+        return coro if coro is not None else self._task.coro
 
     async def wait(self) -> None:
         if self._status is not _PENDING:
@@ -107,30 +117,8 @@ class TrioTaskHandle(TaskHandle[T]):
         await self._done.wait()
 
     def cancel(self) -> None:
-        if self._status is not _PENDING or self._own_status is not None:
-            return
-        task = self._find_task()
-        if task is not None:
-            self._cancel_now(task)
-
-    def _find_task(self) -> trio.lowlevel.Task | None:
-        """Find the Trio task running this handle's wrapper (a walk of the task tree).
-
-        Rare (only `cancel()` needs it), so spawning does not pay to record it.
-        """
-        pending = [trio.lowlevel.current_root_task()]
-        while pending:
-            task = pending.pop()
-            if task is None:
-                continue
-            coro: Any = task.coro
-            if getattr(coro, "cr_code", None) in _WRAPPER_CODES:
-                frame = coro.cr_frame
-                if frame is not None and frame.f_locals.get("handle") is self:
-                    return task
-            for nursery in task.child_nurseries:
-                pending.extend(nursery.child_tasks)
-        return None
+        if self._status is _PENDING and self._own_status is None:
+            self._cancel_now(self._task)
 
     def _cancel_now(self, task: trio.lowlevel.Task) -> None:
         """Cancel ``task`` alone, level-triggered, with a scope spliced in now.
@@ -160,27 +148,64 @@ class TrioTaskHandle(TaskHandle[T]):
         scope.cancel()
 
 
-async def _run_child(handle: TrioTaskHandle[Any], coro: Coroutine[Any, Any, Any]) -> None:
-    """Run ``coro`` as the body of a child task, recording its outcome in ``handle``."""
-    try:
-        handle._value = await coro
-        handle._status = _FINISHED
-    except trio.Cancelled:
-        handle._status = _CANCELLED
-        own = handle._own_status
-        if own is None or (own.parent is not None and own.parent.effectively_cancelled):
-            raise  # the group's (or an outer) cancellation: the nursery takes it
-        # Cancelled through the handle alone: the task ends here, quietly.
-    except BaseException as exc:
+def _outcome_recorder(
+    handles: dict[trio.lowlevel.Task, TrioTaskHandle[Any]],
+) -> Callable[[trio.lowlevel.Task, Outcome[Any]], None]:
+    """Return what stands in for a nursery's ``_child_finished``: it fills the handles.
+
+    Trio's run loop calls it (outside any task) when a child exits: it records
+    the outcome in the child's handle, then hands Trio's own method the outcome,
+    or ``Value(None)`` for a child that ended by a cancellation of its handle
+    alone (which is no error of the group's). It closes over the group's table,
+    not the group: the nursery holds it, and must not hold the group.
+    """
+    pop = handles.pop
+
+    def child_finished(task: trio.lowlevel.Task, result: Outcome[Any]) -> None:
+        handle = pop(task, None)
+        if handle is not None:
+            if type(result) is Value:
+                handle._value = result.value
+                handle._status = _FINISHED
+            else:
+                result = _record_error(handle, result)
+            if handle._own_status is not None:
+                handle._own_status.parent = None
+            if handle._done is not None:
+                handle._done.set()
+        # The nursery this recorder stands in for (an exiting child has one).
+        _nursery_child_finished(task._parent_nursery, task, result)  # type: ignore[arg-type]
+
+    return child_finished
+
+
+def _record_error(handle: TrioTaskHandle[Any], result: Outcome[Any]) -> Outcome[Any]:
+    """Record a child's error in ``handle``; return what its nursery should get."""
+    exc: BaseException = result.error  # type: ignore[attr-defined]  # an Error
+    if not isinstance(exc, trio.Cancelled):
         handle._exc = exc
         handle._status = _FAILED
-        raise
-    finally:
-        if handle._own_status is not None:
-            handle._own_status.parent = None
-        if handle._done is not None:
-            handle._done.set()
-        del handle, coro  # a traceback holds this frame: no cycle through the handle
+        return result
+    handle._status = _CANCELLED
+    own = handle._own_status
+    if own is None or (own.parent is not None and own.parent.effectively_cancelled):
+        return result  # the group's (or an outer) cancellation: the nursery takes it
+    return _NOTHING  # cancelled through the handle alone: the task ends quietly
+
+
+_nursery_child_finished = trio.Nursery._child_finished
+#: Makes an instance without calling its __init__ (see TaskGroup.start_soon).
+_new_object = object.__new__
+_NOTHING: Value[None] = Value(None)
+
+
+def _identity(coro: Coroutine[Any, Any, T]) -> Coroutine[Any, Any, T]:
+    """What Trio calls to "make" the coroutine of `create_task()`: it exists already."""
+    return coro
+
+
+#: How Trio's spawn begins the errors for a function that made no coroutine.
+_TRIO_SPAWN_ERRORS = ("Trio expected", "Trio got", "Trio was expecting", "start_soon expected")
 
 
 class TaskGroup(AbstractTaskGroup):
@@ -192,6 +217,9 @@ class TaskGroup(AbstractTaskGroup):
         self._manager = trio.open_nursery(strict_exception_groups=True)
         self._nursery: trio.Nursery | None = None
         self._token: trio.lowlevel.TrioToken | None = None
+        # Invariant: holds the handle of each child that has not exited yet
+        # (spawned here, or start()-ed and past its handle's creation).
+        self._handles: dict[trio.lowlevel.Task, TrioTaskHandle[Any]] = {}
         self.cancel_scope: CancelScope = None  # type: ignore[assignment]  # set on entry
 
     def __repr__(self) -> str:
@@ -205,6 +233,11 @@ class TaskGroup(AbstractTaskGroup):
         self._nursery = nursery = await self._manager.__aenter__()
         # Where start() called from another thread's loop sends the child.
         self._token = trio.lowlevel.current_trio_token()
+        # What nursery.start_soon() calls, less a frame and a lookup per child.
+        self._spawn = GLOBAL_RUN_CONTEXT.runner.spawn_impl
+        # Shadows Trio's method on this nursery (see TrioTaskHandle).
+        # (mypy: an attribute that shadows a method on purpose.)
+        nursery._child_finished = _outcome_recorder(self._handles)  # type: ignore[method-assign,assignment]
         self.cancel_scope = CancelScope(original=nursery.cancel_scope)
         self._active = True
         return self
@@ -253,18 +286,21 @@ class TaskGroup(AbstractTaskGroup):
         *args: Unpack[PosArgsT],
         name: object = None,
     ) -> TrioTaskHandle[T]:
-        nursery = self._nursery
-        if not self._active or nursery is None:
-            nursery = self._check_active()  # raises
-        coro = func(*args)
-        if type(coro) is not CoroutineType and not hasattr(coro, "cr_frame"):
-            raise not_a_coroutine(f"{callable_name(func)}()'s return value", coro)
-        if name is None:
-            name = func  # Trio formats "module.qualname" from it (partials unwrapped)
-        elif not isinstance(name, str):
+        if not self._active:
+            self._check_active()  # raises
+        if name is not None and not isinstance(name, str):
             name = str(name)
-        handle: TrioTaskHandle[T] = TrioTaskHandle(coro, name)
-        nursery.start_soon(_run_child, handle, coro, name=name)
+        # With no name, Trio formats "module.qualname" of func (partials unwrapped).
+        try:
+            task = self._spawn(func, args, self._nursery, name)
+        except TypeError as exc:
+            if str(exc).startswith(_TRIO_SPAWN_ERRORS):
+                raise not_a_coroutine(f"{callable_name(func)}()'s return value", exc) from exc
+            raise
+        # TrioTaskHandle(task), less its __init__ frame (spawning's hottest path).
+        handle: TrioTaskHandle[T] = _new_object(TrioTaskHandle)
+        handle._task = task
+        self._handles[task] = handle
         return handle
 
     def create_task(
@@ -274,19 +310,16 @@ class TaskGroup(AbstractTaskGroup):
         name: object = None,
         context: Context | None = None,
     ) -> TrioTaskHandle[T]:
-        if not hasattr(coro, "cr_frame"):
+        if type(coro) is not CoroutineType and not hasattr(coro, "cr_frame"):
             raise not_a_coroutine("create_task()'s argument", coro)
-        try:
-            nursery = self._check_active()
-        except RuntimeError:
+        if not self._active:
             coro.close()  # never awaited: no "was never awaited" warning on top
-            raise
+            self._check_active()  # raises
         task_name = coroutine_name(coro) if name is None else str(name)
-        handle: TrioTaskHandle[T] = TrioTaskHandle(coro, task_name)
-        if context is None:
-            nursery.start_soon(_run_child, handle, coro, name=task_name)
-        else:
-            _spawn_in_context(nursery, handle, coro, task_name, context)
+        task = self._spawn(_identity, (coro,), self._nursery, task_name, context=context)
+        handle: TrioTaskHandle[T] = _new_object(TrioTaskHandle)
+        handle._task = task
+        self._handles[task] = handle
         return handle
 
     # The typed overloads live on the abstract `TaskGroup`, which is what
@@ -312,11 +345,14 @@ class TaskGroup(AbstractTaskGroup):
         holder: list[TrioTaskHandle[Any]] = []
         try:
             value = await nursery.start(
-                _run_started, holder, func, args, task_name, name=task_name
+                _run_started, self._handles, holder, func, args, name=task_name
             )
         except BaseException:
-            # The error's traceback holds Trio's frame, which holds the holder;
-            # the handle holds the error: empty the holder, or that is a cycle.
+            # The child is gone (it failed, or was cancelled, before started()).
+            # The error's traceback holds Trio's frame, which holds the holder,
+            # and the handle may come to hold the error: empty both, no cycle.
+            for handle in holder:
+                self._handles.pop(handle._task, None)
             holder.clear()
             raise
         handle = holder.pop()
@@ -325,36 +361,30 @@ class TaskGroup(AbstractTaskGroup):
 
 
 async def _run_started(
+    handles: dict[trio.lowlevel.Task, TrioTaskHandle[Any]],
     holder: list[TrioTaskHandle[Any]],
     func: Callable[..., Coroutine[Any, Any, Any]],
     args: tuple[Any, ...],
-    name: str,
     *,
     task_status: trio.TaskStatus[Any],
-) -> None:
-    """The body of a `start()`-ed child: make its coroutine and handle, then run it."""
+) -> Any:
+    """The body of a `start()`-ed child: make its coroutine and handle, then run it.
+
+    Trio's ``start()`` spawns the task itself, so this is where the handle
+    learns its task; the group's ``_child_finished`` records the outcome once
+    ``started()`` has moved the task into the group's nursery.
+    """
     coro = func(*args, task_status=task_status)
     if not hasattr(coro, "cr_frame"):
         raise not_a_coroutine(f"{callable_name(func)}()'s return value", coro)
-    handle: TrioTaskHandle[Any] = TrioTaskHandle(coro, name)
+    task = trio.lowlevel.current_task()
+    handle: TrioTaskHandle[Any] = TrioTaskHandle(task)
+    handle._coro = coro
+    handles[task] = handle
     holder.append(handle)
-    del holder
-    try:
-        await _run_child(handle, coro)
-    finally:
-        del handle  # an error's traceback holds this frame; the handle holds the error
-
-
-def _spawn_in_context(
-    nursery: trio.Nursery,
-    handle: TrioTaskHandle[Any],
-    coro: Coroutine[Any, Any, Any],
-    name: str,
-    context: Context,
-) -> None:
-    """Spawn the child in ``context`` (Trio's start_soon has no such argument)."""
-    runner = trio._core._run.GLOBAL_RUN_CONTEXT.runner
-    runner.spawn_impl(_run_child, (handle, coro), nursery, name, context=context)
+    # An error's traceback holds this frame, and the handle will hold the error.
+    del holder, handles, handle
+    return await coro
 
 
 def _cancel_for(nursery: trio.Nursery, exc: BaseException) -> None:
@@ -408,7 +438,7 @@ class TrioTaskInfo(TaskInfo):
 
 
 def _user_coro(coro: Any) -> Any:
-    """Return the coroutine a child runs, not `_run_child()` (or `_run_started()`) around it."""
+    """Return the coroutine a child runs, not `_run_started()` around it."""
     while getattr(coro, "cr_code", None) in _WRAPPER_CODES:
         frame = coro.cr_frame
         inner = frame.f_locals.get("coro") if frame is not None else None
@@ -418,7 +448,7 @@ def _user_coro(coro: Any) -> Any:
     return coro
 
 
-_WRAPPER_CODES = (_run_child.__code__, _run_started.__code__)
+_WRAPPER_CODES = (_run_started.__code__,)
 
 
 def get_current_task() -> TaskInfo:
