@@ -7,7 +7,6 @@ from typing import Any
 
 import trio
 from outcome import Value
-
 from trio._core._run import GLOBAL_RUN_CONTEXT  # Trio internals, read only (Waiter)
 from trio.lowlevel import Abort, wait_task_rescheduled
 
