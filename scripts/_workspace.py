@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -31,11 +32,12 @@ _NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 def _project_table(root: Path) -> dict[str, object]:
     """The `[project]` table of the umbrella's pyproject.toml (`version`, `dependencies`)."""
     text = (root / "packages" / UMBRELLA / "pyproject.toml").read_text(encoding="utf-8")
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        return _project_table_by_lines(text)
-    project: dict[str, object] = tomllib.loads(text)["project"]
+
+        project: dict[str, object] = tomllib.loads(text)["project"]
+    else:
+        project = _project_table_by_lines(text)
     return project
 
 
