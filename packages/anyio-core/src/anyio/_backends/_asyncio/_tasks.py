@@ -252,14 +252,13 @@ class TaskStatus:
 
     __slots__ = ("_future", "_group", "_handle")
 
-    def __init__(
-        self, future: Future[Any], group: TaskGroup, handle: AsyncioTaskHandle[Any]
-    ) -> None:
+    def __init__(self, future: Future[Any], group: TaskGroup) -> None:
         # None once the task has finished (see TaskGroup._on_child_done).
         self._future: Future[Any] | None = future
         self._group = group
-        # None once the task has finished (see TaskGroup._on_child_done).
-        self._handle: AsyncioTaskHandle[Any] | None = handle
+        # Set once the task is spawned; None again once it has finished (see
+        # TaskGroup._on_child_done).
+        self._handle: AsyncioTaskHandle[Any] | None = None
 
     def started(self, value: object = None) -> None:
         future = self._future
@@ -290,6 +289,7 @@ class TaskGroup(AbstractTaskGroup):
         # Invariant: the number of children that have not finished yet.
         self._num_tasks = 0
         self._make_task: Callable[..., Task[Any]] = Task
+        self._plain_loop: AbstractEventLoop | None = None
         # Children started with start() whose started() was not called yet.
         self._starting: dict[Task[Any], TaskStatus] = {}
         self._errors: list[BaseException] = []
@@ -309,7 +309,11 @@ class TaskGroup(AbstractTaskGroup):
         self.cancel_scope.__enter__()
         self._host = fast_current_task()
         self._host_id = id(self._host)
-        self._make_task = _task_maker(fast_running_loop())
+        loop = fast_running_loop()
+        self._make_task = _task_maker(loop)
+        # Without a task factory of the application's, spawning calls Task itself
+        # (a partial's call merges its keywords into a new dict every time).
+        self._plain_loop = loop if isinstance(self._make_task, partial) else None
         self._active = True
         return self
 
@@ -333,7 +337,13 @@ class TaskGroup(AbstractTaskGroup):
                 name = f"{func.__module__}.{func.__qualname__}"
             else:
                 name = callable_name(func)
-        task = self._make_task(coro, name=name if type(name) is str else str(name))
+        if type(name) is not str:
+            name = str(name)
+        loop = self._plain_loop
+        if loop is not None:
+            task = Task(coro, loop=loop, name=name)
+        else:
+            task = self._make_task(coro, name=name)
         scope = self.cancel_scope
         # The handle is the child's TaskState: no extra record per task.
         handle: AsyncioTaskHandle[T] = _new_object(AsyncioTaskHandle)
@@ -364,32 +374,45 @@ class TaskGroup(AbstractTaskGroup):
         if not self._active:
             coro.close()  # never awaited: no "was never awaited" warning on top
             raise _inactive_group()
-        handle: AsyncioTaskHandle[T] = AsyncioTaskHandle(self._host_id, self.cancel_scope)
-        self._spawn(handle, coro, coroutine_name(coro) if name is None else str(name), context)
-        return handle
+        return self._spawn(
+            coro, coroutine_name(coro) if name is None else str(name), context, self._host_id
+        )
 
     def _spawn(
         self,
-        handle: AsyncioTaskHandle[Any],
-        coro: Coroutine[Any, Any, Any],
+        coro: Coroutine[Any, Any, T],
         name: str,
-        context: Context | None = None,
-    ) -> Task[Any]:
+        context: Context | None,
+        parent_id: int,
+    ) -> AsyncioTaskHandle[T]:
+        """Spawn ``coro`` as a child task; return its handle (start_soon() inlines this)."""
         if context is None:
-            task = self._make_task(coro, name=name)
+            loop = self._plain_loop
+            if loop is not None:
+                task = Task(coro, loop=loop, name=name)
+            else:
+                task = self._make_task(coro, name=name)
         elif sys.version_info >= (3, 11):
             task = self._make_task(coro, name=name, context=context)
         else:  # pragma: no cover - Python 3.10's Task copies the current context
             task = context.run(self._make_task, coro, name=name)
-        handle._task = task
         scope = self.cancel_scope
+        # AsyncioTaskHandle(parent_id, scope), less its __init__ frame.
+        handle: AsyncioTaskHandle[T] = _new_object(AsyncioTaskHandle)
+        handle.parent_id = parent_id
+        handle.scope = handle._root = scope
+        handle.cancels = 0
+        handle.poke_pending = False
+        handle._task = task
         task_states[task] = handle
         scope._tasks.add(task)
         self._num_tasks += 1
         task.add_done_callback(self._on_done)
-        if cancelled_origin(scope) is not None:
+        if scope._cancel_called or (
+            not scope._shield and scope._parent is not None and cancelled_origin(scope._parent)
+        ):
             deliver(task)  # it will see the cancellation at its first checkpoint
-        return task
+        return handle
 
     # The typed overloads live on the abstract `TaskGroup`, which is what
     # `create_task_group()` returns; this is the one implementation.
@@ -442,15 +465,19 @@ class TaskGroup(AbstractTaskGroup):
         """Spawn ``func(*args, task_status=...)`` for `start()`, reporting to ``status``."""
         if not self._active:
             raise _inactive_group()
-        # Until started() moves it, the child belongs to the task calling start().
-        handle: AsyncioTaskHandle[Any] = AsyncioTaskHandle(
-            id(fast_current_task()), self.cancel_scope
-        )
-        task_status = TaskStatus(status, self, handle)
+        task_status = TaskStatus(status, self)
         coro = func(*args, task_status=task_status)
         if type(coro) is not types.CoroutineType and not iscoroutine(coro):
             raise _not_a_coroutine(func, coro)
-        task = self._spawn(handle, coro, callable_name(func) if name is None else str(name))
+        # Until started() moves it, the child belongs to the task calling start().
+        handle = self._spawn(
+            coro,
+            callable_name(func) if name is None else str(name),
+            None,
+            id(fast_current_task()),
+        )
+        task_status._handle = handle
+        task = handle._task
         self._starting[task] = task_status
         return handle, task
 
