@@ -7,6 +7,7 @@ Every async test runs on every backend variant.
 
 from __future__ import annotations
 
+import functools
 import sys
 from contextvars import ContextVar, copy_context
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,10 @@ var: ContextVar[str] = ContextVar("var", default="unset")
 async def double(value: int) -> int:
     await checkpoint()
     return value * 2
+
+
+async def negate(value: int) -> int:
+    return -value
 
 
 async def fail() -> None:
@@ -109,6 +114,12 @@ class TestOutcome:
             handle.exception  # noqa: B018
         assert issubclass(TaskCancelled, TaskFailed)
 
+    async def test_started_task_coro_is_its_own(self) -> None:
+        async with create_task_group() as tg:
+            handle = await tg.start(report, return_handle=True)
+            assert handle.coro.cr_code is report.__code__  # type: ignore[attr-defined]
+        assert handle.return_value == 7
+
     async def test_coro_and_repr(self) -> None:
         async with create_task_group() as tg:
             coro = double(1)
@@ -117,7 +128,42 @@ class TestOutcome:
             assert repr(handle) == "<TaskHandle name='doubler' status=PENDING>"
 
 
+def renamed(func: Any) -> Any:
+    """Wrap ``func`` as decorators do: every wrapper shares one code object."""
+
+    @functools.wraps(func)
+    async def wrapper(*args: Any) -> Any:
+        return await func(*args)
+
+    return wrapper
+
+
 class TestNames:
+    async def test_wrappers_sharing_a_code_object_keep_their_names(self) -> None:
+        first, second = renamed(double), renamed(negate)
+        assert first.__code__ is second.__code__
+        async with create_task_group() as tg:
+            for _ in range(2):  # the second round reads the names remembered
+                assert tg.create_task(first(1)).name == qualified(double)
+                assert tg.create_task(second(1)).name == qualified(negate)
+
+    async def test_one_qualname_in_two_modules(self) -> None:
+        namespace: dict[str, Any] = {"__name__": "elsewhere"}
+        exec("async def double(value):\n    return value", namespace)
+        async with create_task_group() as tg:
+            for _ in range(2):
+                assert tg.create_task(double(1)).name == qualified(double)
+                assert tg.create_task(namespace["double"](1)).name == "elsewhere.double"
+
+    async def test_default_name_of_a_partial_and_a_method(self) -> None:
+        class Worker:
+            async def work(self) -> None:
+                await checkpoint()
+
+        async with create_task_group() as tg:
+            assert tg.start_soon(functools.partial(double, 1)).name == qualified(double)
+            assert tg.start_soon(Worker().work).name == qualified(Worker.work)
+
     async def test_default_names_agree(self) -> None:
         async with create_task_group() as tg:
             soon = tg.start_soon(double, 1)

@@ -141,8 +141,16 @@ class TestStartSoon:
             pass
 
         async with create_task_group() as tg:
-            with pytest.raises(TypeError):
+            with pytest.raises(TypeError, match="coroutine"):
                 tg.start_soon(not_async)  # type: ignore[arg-type]
+
+    async def test_type_error_of_the_call_itself_passes_through(self) -> None:
+        async def takes_one(value: int) -> None:
+            pass
+
+        async with create_task_group() as tg:
+            with pytest.raises(TypeError, match="missing 1 required positional argument"):
+                tg.start_soon(takes_one)  # type: ignore[call-arg]
 
     async def test_children_run_concurrently(self) -> None:
         order: list[str] = []
