@@ -113,6 +113,7 @@ CONTRACT_SOURCES = {
     "anyio._core._clock",
     "anyio._core._eventloop",
     "anyio._core._lazy",
+    "anyio._core._taskinfo",
 }
 
 

@@ -313,3 +313,19 @@ class TestWaitAllTasksBlocked:
                 await wait_all_tasks_blocked()
                 assert target.called
                 tg.cancel_scope.cancel()
+
+
+@pytest.mark.anyio
+class TestHandoffChecks:
+    async def test_waits_while_a_registered_check_says_work_was_handed_over(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # What anyio-threads registers for a job no worker thread has taken yet.
+        from anyio._core import _taskinfo
+        from anyio._core.contract import register_handoff_check
+
+        monkeypatch.setattr(_taskinfo, "_handoff_checks", [])
+        answers = [True, True, True, False]
+        register_handoff_check(lambda: answers.pop(0))
+        await wait_all_tasks_blocked()
+        assert answers == []

@@ -316,3 +316,15 @@ class TestNoReferencesLeft:
         assert [ref for ref in gc.get_referrers(in_context) if ref is not this_frame] == []
         assert [ref for ref in gc.get_referrers(argument) if ref is not this_frame] == []
         assert [ref for ref in gc.get_referrers(func) if ref is not this_frame] == []
+
+
+class TestWaitAllTasksBlocked:
+    async def test_waits_until_a_worker_has_taken_the_job(self) -> None:
+        # Handed to a worker that waits for the GIL, the job is work in progress,
+        # though its host task looks blocked (the MCP SDK's tests rely on this).
+        for _ in range(20):
+            started = threading.Event()
+            async with create_task_group() as tg:
+                tg.start_soon(to_thread.run_sync, started.set)
+                await anyio.wait_all_tasks_blocked()
+                assert started.is_set()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ._backend import current_backend
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Generator
+    from collections.abc import Awaitable, Callable, Generator
 
 
 class TaskInfo:
@@ -69,10 +69,33 @@ def get_running_tasks() -> list[TaskInfo]:
     return current_backend().get_running_tasks()
 
 
+#: Checks registered by other distributions (`register_handoff_check()`).
+_handoff_checks: list[Callable[[], bool]] = []
+
+
+def register_handoff_check(check: Callable[[], bool]) -> None:
+    """Make `wait_all_tasks_blocked()` wait while ``check()`` returns true.
+
+    For work handed to another thread that has not taken it yet: the task
+    waiting for that work looks blocked, but a wake-up is on its way. The check
+    runs in the event loop's thread, inside a running loop; it must be cheap.
+    """
+    _handoff_checks.append(check)
+
+
 async def wait_all_tasks_blocked() -> None:
     """Wait until every other task of the event loop is blocked waiting for something.
 
     Meant for tests: after it returns, the other tasks have run as far as they
-    can without outside input.
+    can without outside input. A task waiting for a worker thread counts as
+    blocked once the thread has taken the job (not before: a job handed over
+    but not yet taken, say while the thread waits for the GIL, is work in
+    progress).
     """
-    await current_backend().wait_all_tasks_blocked()
+    backend = current_backend()
+    await backend.wait_all_tasks_blocked()
+    # The loop turns inside each wait, which lets the other thread take the GIL
+    # and its job; then the tasks it wakes must settle again. (AnyIO polls with
+    # sleeps of 0.1 s, which hid this case: the MCP SDK's tests relied on it.)
+    while any(check() for check in _handoff_checks):
+        await backend.wait_all_tasks_blocked()

@@ -26,7 +26,9 @@ This module names no backend and imports neither asyncio nor Trio.
   * `threadlocals`: core's per-thread record, where a worker thread notes the
     `EventLoopToken` of the loop that started it (``anyio.from_thread`` reads it);
   * `clock_busy()`: a context manager that keeps a virtual clock from jumping
-    while work outside the loop (a worker thread) is in progress.
+    while work outside the loop (a worker thread) is in progress;
+  * `register_handoff_check()`: makes ``wait_all_tasks_blocked()`` wait while
+    work handed to another thread has not been taken by it yet.
 
 Every name but ``LazyExports`` loads on first use (and is then cached here),
 so importing this module costs next to nothing.
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
     )
     from ._clock import clock_busy
     from ._eventloop import threadlocals
+    from ._taskinfo import register_handoff_check
 
 #: Names loaded on first use, so that importing this module (which
 #: ``anyio.streams`` does for `LazyExports`) imports none of their modules:
@@ -88,6 +91,7 @@ _ON_FIRST_USE = {
     ),
     "clock_busy": "._clock",
     "threadlocals": "._eventloop",
+    "register_handoff_check": "._taskinfo",
 }
 
 __all__ = [
@@ -107,6 +111,7 @@ __all__ = [
     "current_backend",
     "get_backend",
     "register_backend",
+    "register_handoff_check",
     "threadlocals",
     "unregister_backend",
 ]

@@ -32,7 +32,7 @@ from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from .. import RunFinishedError
-from .._core.contract import threadlocals
+from .._core.contract import register_handoff_check, threadlocals
 from ..lowlevel import EventLoopToken, RunVar
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ class Worker:
         backend, token = self.pool.backend, self.pool.native_token
         threadlocals.current_token = EventLoopToken(type(backend), token)  # AnyIO's record
         while (job := self._next_job()) is not None:
+            self.pool.handed.discard(job)
             thread_state.job = job
             outcome = job.run()
             thread_state.job = None
@@ -115,8 +116,13 @@ class Pool:
         # Invariant: workers waiting for a job, the most recently used last.
         self.idle: list[Worker] = []
         self.closed = False
+        # Jobs given to a worker that has not taken them from its queue yet (it
+        # may be waiting for the GIL): `wait_all_tasks_blocked()` waits for them.
+        # Added on the loop thread, removed by the worker (atomic set operations).
+        self.handed: set[Job] = set()
 
     def submit(self, job: Job) -> None:
+        self.handed.add(job)
         with self.lock:
             if self.idle:
                 # Put the job in while holding the lock: the worker then
@@ -148,6 +154,15 @@ class Pool:
 
 
 _pools: RunVar[Pool] = RunVar("anyio worker thread pool")
+
+
+def _jobs_not_taken() -> bool:
+    """Tell whether this loop's pool handed a job that no worker has taken yet."""
+    pool = _pools.get(None)
+    return pool is not None and bool(pool.handed)
+
+
+register_handoff_check(_jobs_not_taken)
 
 
 def current_pool(backend: Backend) -> Pool:
