@@ -101,11 +101,6 @@ KNOWN_FAILURES = {
     # waiters are woken from the wrong thread; the caller's loop sleeps forever.
     "tests/issues/test_1363_race_condition_streamable_http.py::"
     "test_race_condition_message_router_async_for": "cross-loop streams",
-    # Open, flaky (about half the runs): wait_all_tasks_blocked() returns while a worker
-    # thread has been handed a to_thread job but has not started it yet (it waits for the
-    # GIL); the host task looks blocked. AnyIO's 0.1 s polling sleep hides this.
-    "tests/docs_src/test_subscriptions.py::"
-    "test_follow_board_prints_the_refetched_board_and_the_new_tool_list": "threads",
 }
 CHECK_OURS = _workspace.check_umbrella_code("anyio._process", "mcp") + (
     "; print('anyio-process', m.version('anyio-process'), '| mcp', m.version('mcp'))"
