@@ -501,6 +501,23 @@ class TestToThreadInsideFromThread:
         assert await to_thread.run_sync(work, limiter=limiter) == 2
         assert limiter.borrowed_tokens == 0
 
+    async def test_nested_twice(self) -> None:
+        # Each level's host holds a token of the same limiter: the innermost call
+        # borrows a third one, as three separate tasks would in AnyIO.
+        limiter = anyio.CapacityLimiter(3)
+
+        async def innermost() -> float:
+            return await to_thread.run_sync(lambda: limiter.borrowed_tokens, limiter=limiter)
+
+        async def middle() -> float:
+            return await to_thread.run_sync(from_thread.run, innermost, limiter=limiter)
+
+        def outer() -> float:
+            return from_thread.run(middle)
+
+        assert await to_thread.run_sync(outer, limiter=limiter) == 3
+        assert limiter.borrowed_tokens == 0
+
     async def test_a_task_holding_the_limiter_itself_is_still_refused(self) -> None:
         # Only the host's own token is taken into account, not the caller's: as in AnyIO.
         limiter = anyio.CapacityLimiter(2)

@@ -289,6 +289,26 @@ class TestBadArguments:
         with pytest.raises(TypeError, match="expects a synchronous function"):
             await to_thread.run_sync(AsyncCallable())
 
+    async def test_bound_async_method(self) -> None:
+        class Service:
+            async def fetch(self) -> None:
+                pass
+
+        with pytest.raises(TypeError, match="expects a synchronous function"):
+            await to_thread.run_sync(Service().fetch)  # type: ignore[arg-type]  # the point
+
+    @pytest.mark.skipif(sys.version_info < (3, 12), reason="markcoroutinefunction() is 3.12+")
+    async def test_function_marked_as_a_coroutine_function(self) -> None:
+        # The quick check of plain functions must still honour inspect's marker.
+        import inspect
+
+        def looks_sync() -> None:
+            pass
+
+        inspect.markcoroutinefunction(looks_sync)
+        with pytest.raises(TypeError, match="expects a synchronous function"):
+            await to_thread.run_sync(looks_sync)
+
     async def test_limiter_of_the_wrong_type(self) -> None:
         with pytest.raises(TypeError, match="limiter"):
             await to_thread.run_sync(pow, 2, 2, limiter="x")  # type: ignore[arg-type]  # the point

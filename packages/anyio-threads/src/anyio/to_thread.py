@@ -5,14 +5,14 @@ from __future__ import annotations
 import sys
 import types
 import warnings
-from contextvars import ContextVar, copy_context
+from contextvars import copy_context
 from functools import partial
-from inspect import iscoroutine, iscoroutinefunction
+from inspect import CO_COROUTINE, iscoroutine, iscoroutinefunction
 from typing import TYPE_CHECKING, TypeVar
 
 from . import WouldBlock
 from ._core.contract import clock_busy, current_backend
-from ._threads._job import Job
+from ._threads._job import Job, limiters_held
 from ._threads._pool import current_pool
 from .lowlevel import RunVar
 
@@ -74,12 +74,13 @@ async def run_sync(
             stacklevel=2,
         )
         abandon_on_cancel = cancellable
-    if iscoroutinefunction(func):
-        raise TypeError(_async_function_message(func))
-
+    call = _checked(func)
     backend = current_backend()
+    pool = current_pool(backend)
     if limiter is None:
-        limiter = current_default_thread_limiter()
+        limiter = pool.default_limiter
+        if limiter is None:  # the run's first call (one RunVar lookup less after it)
+            limiter = pool.default_limiter = current_default_thread_limiter()
     elif not callable(getattr(limiter, "acquire_nowait", None)):
         raise TypeError(
             f"The limiter argument must be a CapacityLimiter (or None for the default "
@@ -89,16 +90,20 @@ async def run_sync(
     # taken without the extra yield of `async with limiter`; a cancelled caller
     # still never starts the function.
     await backend.checkpoint_if_cancelled()
-    held = _limiters_held.get()
+    held = limiters_held.get()
     borrower = _NestedCall() if limiter in held else None
-    await _acquire(limiter, borrower)
+    if borrower is None:
+        try:
+            limiter.acquire_nowait()
+        except WouldBlock:
+            await limiter.acquire()
+    else:
+        await _acquire_nested(limiter, borrower)
     try:
-        context = copy_context()
-        context.run(_limiters_held.set, (*held, limiter))
-        job = Job(backend, _check_sync(func), args, context, not abandon_on_cancel)
-        current_pool(backend).submit(job)
+        job = Job(backend, pool.native_token, call, args, copy_context(), not abandon_on_cancel)
+        job.limiters = held, limiter
         with clock_busy():  # a virtual clock does not jump while the thread works
-            ok, value = await job.serve()
+            ok, value = await job.serve(pool.submit)
     finally:
         if borrower is None:
             limiter.release()
@@ -118,11 +123,8 @@ async def run_sync(
 # `run_sync()` again (asyncer's `syncify()`/`asyncify()` nest this way), the host
 # already borrows a token of the same limiter, and borrowing as the current task
 # would fail with "already holding". Such a nested call borrows as a `_NestedCall`
-# of its own instead, as AnyIO's separate task would. A worker's context (what
-# from_thread calls run in) records the limiters its host holds.
-_limiters_held: ContextVar[tuple[CapacityLimiter, ...]] = ContextVar(
-    "anyio to_thread limiters held by the host", default=()
-)
+# of its own instead, as AnyIO's separate task would. The context a host runs a
+# `from_thread` call in records the limiters it holds (`limiters_held`).
 
 
 class _NestedCall:
@@ -131,13 +133,7 @@ class _NestedCall:
     __slots__ = ()
 
 
-async def _acquire(limiter: CapacityLimiter, borrower: _NestedCall | None) -> None:
-    if borrower is None:
-        try:
-            limiter.acquire_nowait()
-        except WouldBlock:
-            await limiter.acquire()
-        return
+async def _acquire_nested(limiter: CapacityLimiter, borrower: _NestedCall) -> None:
     try:
         limiter.acquire_on_behalf_of_nowait(borrower)
     except WouldBlock:
@@ -152,9 +148,25 @@ def _async_function_message(func: object) -> str:
     )
 
 
-def _check_sync(func: Callable[..., T_Retval]) -> Callable[..., T_Retval]:
-    """Wrap ``func`` only if it might hide an async function (a callable object)."""
-    if isinstance(func, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+def _checked(func: Callable[..., T_Retval]) -> Callable[..., T_Retval]:
+    """Refuse an async function; wrap ``func`` if it might hide one (a callable object).
+
+    `inspect.iscoroutinefunction()` in short for the usual kinds of callable
+    (it costs several calls per `run_sync()`): a builtin (a file's bound
+    ``read``) is never async, and a plain function or method is async if its
+    code is a coroutine's, unless `inspect.markcoroutinefunction()` marked it.
+    """
+    kind = type(func)
+    if kind is types.BuiltinFunctionType:
+        return func
+    plain = func.__func__ if isinstance(func, types.MethodType) else func
+    if type(plain) is types.FunctionType and not hasattr(plain, "_is_coroutine_marker"):
+        if plain.__code__.co_flags & CO_COROUTINE:
+            raise TypeError(_async_function_message(func))
+        return func
+    if iscoroutinefunction(func):
+        raise TypeError(_async_function_message(func))
+    if kind is types.FunctionType or kind is types.MethodType:
         return func
     return partial(_call_sync, func)
 

@@ -15,7 +15,6 @@ like AnyIO 4.16, it does not raise the cancellation itself.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, TypeVar, overload
 
 from anyio import CancelScope, CapacityLimiter, to_thread
@@ -294,8 +293,12 @@ async def open_file(
         ```
     """
     limiter = check_limiter(limiter)
-    func = partial(open, file, mode, buffering, encoding, errors, newline, closefd, opener)
-    return AsyncFile(await to_thread.run_sync(func, limiter=limiter), limiter=limiter)
+    # The builtin itself, not a partial of it: run_sync() checks a builtin for
+    # nothing (a partial may hide an async function, and costs a wrapper).
+    fp = await to_thread.run_sync(
+        open, file, mode, buffering, encoding, errors, newline, closefd, opener, limiter=limiter
+    )
+    return AsyncFile(fp, limiter=limiter)
 
 
 def wrap_file(file: IO[AnyStr], *, limiter: CapacityLimiter | None = None) -> AsyncFile[AnyStr]:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import types
 from concurrent.futures import Future
+from contextvars import ContextVar
 from inspect import iscoroutine
 from typing import TYPE_CHECKING, Any
 
@@ -54,8 +55,15 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Generator
     from contextvars import Context
 
-    from .. import CancelScope
+    from .. import CancelScope, CapacityLimiter
     from .._core.contract import Backend
+
+#: The capacity limiters whose tokens the current task holds as the host of a
+#: worker thread, set in the context of each `from_thread` call that the host
+#: runs (see `anyio.to_thread`: a nested `run_sync()` borrows as a call of its own).
+limiters_held: ContextVar[tuple[CapacityLimiter, ...]] = ContextVar(
+    "anyio to_thread limiters held by the host", default=()
+)
 
 
 class Job:
@@ -68,6 +76,7 @@ class Job:
         "context",
         "func",
         "host_gone",
+        "limiters",
         "native_token",
         "scope",
         "shield",
@@ -77,13 +86,14 @@ class Job:
     def __init__(
         self,
         backend: Backend,
+        native_token: object,
         func: Callable[..., Any],
         args: tuple[Any, ...],
         context: Context,
         shield: bool,
     ) -> None:
         self.backend = backend
-        self.native_token = backend.current_native_token()
+        self.native_token = native_token
         # Thread side: dropped by `run()` once the function has returned.
         self.func: Callable[..., Any] | None = func
         self.args: tuple[Any, ...] = args
@@ -95,6 +105,8 @@ class Job:
         self.host_gone = False
         #: The host left because it was cancelled.
         self.cancelled = False
+        #: The limiters the host held before this call, and the one it holds for it.
+        self.limiters: tuple[tuple[CapacityLimiter, ...], CapacityLimiter] | None = None
 
     # -- the thread side
     def run(self) -> tuple[bool, Any]:
@@ -121,8 +133,11 @@ class Job:
         waiter, self.waiter = self.waiter, None
         self.backend.wake(waiter, message)
 
-    async def serve(self) -> tuple[bool, Any]:
-        """Wait for the thread as its host, serving its requests; return its outcome."""
+    async def serve(self, submit: Callable[[Job], None]) -> tuple[bool, Any]:
+        """Hand the job to a worker with ``submit``, then host it; return its outcome.
+
+        The host serves the thread's requests while it waits.
+        """
         backend = self.backend
         # One scope for the whole call, never cancelled itself, so it lets every
         # exception through. It shields the waits (unless abandon_on_cancel);
@@ -130,29 +145,33 @@ class Job:
         # shield is much cheaper than a scope per request.
         with backend.cancel_scope_class(shield=self.shield) as scope:
             self.scope = scope
+            # Submitted as late as possible, just before parking: the woken
+            # worker needs the GIL, which the loop thread holds until it parks
+            # (any work here after the hand-off delays the thread's start).
+            self.waiter = waiter = backend.create_waiter()
+            submit(self)
             while True:
-                message = await self._next_message()
+                # No await between creating the waiter and parking on it: a
+                # message is delivered on the loop thread, so it finds the host
+                # parked.
+                try:
+                    message: tuple[bool, Any] | Request = await backend.wait(waiter)
+                except BaseException as exc:
+                    self._leave(waiter, exc)
+                    raise
                 if not isinstance(message, Request):
                     return message
+                if self.limiters is not None:
+                    held, limiter = self.limiters
+                    message.context.run(limiters_held.set, (*held, limiter))
                 scope.shield = False
                 try:
                     await message.run_in_host(backend)
                 finally:
                     scope.shield = self.shield
                 del message
+                self.waiter = waiter = backend.create_waiter()
         raise AssertionError("unreachable: the scope above swallows nothing")
-
-    async def _next_message(self) -> tuple[bool, Any] | Request:
-        backend = self.backend
-        # No await between creating the waiter and parking on it: a message is
-        # delivered on the loop thread, so it finds the host parked.
-        self.waiter = waiter = backend.create_waiter()
-        try:
-            message: tuple[bool, Any] | Request = await backend.wait(waiter)
-        except BaseException as exc:
-            self._leave(waiter, exc)
-            raise
-        return message
 
     def _leave(self, waiter: Any, exc: BaseException) -> None:
         backend = self.backend

@@ -36,6 +36,7 @@ from .._core.contract import register_handoff_check, threadlocals
 from ..lowlevel import EventLoopToken, RunVar
 
 if TYPE_CHECKING:
+    from .. import CapacityLimiter
     from .._core.contract import Backend
     from ._job import Job
 
@@ -116,6 +117,8 @@ class Pool:
         # Invariant: workers waiting for a job, the most recently used last.
         self.idle: list[Worker] = []
         self.closed = False
+        #: `to_thread.current_default_thread_limiter()` of this run, once looked up.
+        self.default_limiter: CapacityLimiter | None = None
         # Jobs given to a worker that has not taken them from its queue yet (it
         # may be waiting for the GIL): `wait_all_tasks_blocked()` waits for them.
         # Added on the loop thread, removed by the worker (atomic set operations).
