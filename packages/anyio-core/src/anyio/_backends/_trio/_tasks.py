@@ -60,24 +60,30 @@ class TrioTaskHandle(TaskHandle[T]):
     task), the task group puts its own ``_child_finished`` on the nursery: Trio
     calls it with the task and its outcome when the task exits, and it files
     the outcome into the handle before Trio's own method sees it (see
-    `_outcome_recorder`). Spawning pays for the handle (one store) and one entry
-    in the group's task-to-handle table; the other fields are class-level
-    defaults, replaced on the instance only when used (no ``__slots__``: the
-    base class has a ``__dict__`` anyway). Cancelling one task must not cost
-    every task a cancel scope (entering a Trio scope costs more than spawning),
-    so `cancel()` makes one only when called: see `_cancel_now()`.
+    `_outcome_recorder`). Spawning pays for the handle (five slot stores) and one
+    entry in the group's task-to-handle table; the rarely used fields are
+    class-level defaults, replaced on the instance only when used. Cancelling
+    one task must not cost every task a cancel scope (entering a Trio scope
+    costs more than spawning), so `cancel()` makes one only when called: see
+    `_cancel_now()`.
     """
 
-    _status = _PENDING
-    _value: Any = None
+    # Slots for the fields the recorder reads for every child (a slot is read
+    # faster than a class-level default behind an instance dict).
+    __slots__ = ("_done", "_own_status", "_status", "_task", "_value")
+
     _exc: BaseException | None = None
     _start_value: Any = None
-    _done: trio.Event | None = None  # made by the first wait()
-    _own_status: Any = None  # the Trio CancelStatus that cancel() spliced in
     _coro: Any = None  # the task's coroutine when it is not task.coro (start())
 
     def __init__(self, task: trio.lowlevel.Task) -> None:
+        # TaskGroup.start_soon() and create_task() set these without this
+        # method (spawning's hottest path): keep the three in step.
         self._task = task
+        self._status = _PENDING
+        self._value: Any = None
+        self._done: trio.Event | None = None  # made by the first wait()
+        self._own_status: Any = None  # the Trio CancelStatus that cancel() spliced in
 
     def _get_status(self) -> TaskStatusEnum:
         return self._status
@@ -300,6 +306,8 @@ class TaskGroup(AbstractTaskGroup):
         # TrioTaskHandle(task), less its __init__ frame (spawning's hottest path).
         handle: TrioTaskHandle[T] = _new_object(TrioTaskHandle)
         handle._task = task
+        handle._status = _PENDING
+        handle._value = handle._done = handle._own_status = None
         self._handles[task] = handle
         return handle
 
@@ -319,6 +327,8 @@ class TaskGroup(AbstractTaskGroup):
         task = self._spawn(_identity, (coro,), self._nursery, task_name, context=context)
         handle: TrioTaskHandle[T] = _new_object(TrioTaskHandle)
         handle._task = task
+        handle._status = _PENDING
+        handle._value = handle._done = handle._own_status = None
         self._handles[task] = handle
         return handle
 
