@@ -11,6 +11,9 @@ development environment's interpreter, from the repository root::
 
     .hatch/data/env/virtual/test.py3.11/bin/python benchmarks/handles_ab.py --rounds 8
 
+``--workloads spawn,tg_cancel,start,gather`` and ``--backends asyncio,trio,uvloop`` pick
+others (``gather``: 1000 coroutines through ``anyio.gather()``, for checkouts that have it).
+
 A ``--before`` or ``--after`` that is a git revision is checked out into a temporary
 worktree first (and removed afterwards).
 """
@@ -30,6 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "5431e6e"  # the commit before the task handles
 WORKLOADS = ("spawn", "tg_cancel", "start")
 BACKENDS = ("asyncio", "trio")
+#: Also accepted by --workloads / --backends (gather needs a checkout that has it).
+ALL_WORKLOADS = (*WORKLOADS, "gather")
+ALL_BACKENDS = (*BACKENDS, "uvloop")
 
 # The body each measuring process runs (standard library and the selected anyio only).
 BODY = """
@@ -64,9 +70,16 @@ async def start(n):
         for _ in range(n):
             await tg.start(starter)
 
-body, n = {"spawn": (spawn, 1000), "tg_cancel": (tg_cancel, 1000), "start": (start, 300)}[
-    sys.argv[1]
-]
+async def value(number):
+    return number
+
+async def gather(n):
+    await anyio.gather(*[value(i) for i in range(n)])
+
+body, n = {
+    "spawn": (spawn, 1000), "tg_cancel": (tg_cancel, 1000), "start": (start, 300),
+    "gather": (gather, 1000),
+}[sys.argv[1]]
 
 async def measure():
     for _ in range(3):
@@ -81,7 +94,10 @@ async def measure():
     times.sort()
     return times[0] / n, times[len(times) // 2] / n
 
-low, mid = anyio.run(measure, backend=sys.argv[2])
+if sys.argv[2] == "uvloop":
+    low, mid = anyio.run(measure, backend="asyncio", backend_options={"use_uvloop": True})
+else:
+    low, mid = anyio.run(measure, backend=sys.argv[2])
 print(json.dumps({"min": low, "median": mid, "file": anyio.__file__}))
 """
 
@@ -116,7 +132,11 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE)
     parser.add_argument("--after", default=str(ROOT))
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--workloads", default=",".join(WORKLOADS), help=", ".join(ALL_WORKLOADS))
+    parser.add_argument("--backends", default=",".join(BACKENDS), help=", ".join(ALL_BACKENDS))
     args = parser.parse_args()
+    workloads = [name for name in args.workloads.split(",") if name in ALL_WORKLOADS]
+    backends = [name for name in args.backends.split(",") if name in ALL_BACKENDS]
     with tempfile.TemporaryDirectory() as scratch:
         trees = {
             "before": _tree(args.before, Path(scratch)),
@@ -126,8 +146,8 @@ def main() -> None:
             results: dict[tuple[str, str, str], list[dict[str, float]]] = {}
             for round_ in range(args.rounds):
                 order = ["before", "after"] if round_ % 2 == 0 else ["after", "before"]
-                for workload in WORKLOADS:
-                    for backend in BACKENDS:
+                for workload in workloads:
+                    for backend in backends:
                         for label in order:
                             figures = _measure(trees[label], workload, backend)
                             results.setdefault((workload, backend, label), []).append(figures)
@@ -138,8 +158,8 @@ def main() -> None:
                         ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)],
                         check=False,
                     )
-    for workload in WORKLOADS:
-        for backend in BACKENDS:
+    for workload in workloads:
+        for backend in backends:
             before = results[(workload, backend, "before")]
             after = results[(workload, backend, "after")]
             low_b = min(f["min"] for f in before)
