@@ -49,10 +49,13 @@ class _StreamIO:
 
     ``receive()`` and ``send()`` are the hot path of every stream, so they
     are written flat (one coroutine each on the fast path, the busy guards
-    as two flags) and take the fast path's checkpoint *before* the system
-    call: a cancellation there leaves nothing done, where a yield after a
-    successful call would have to be cancel-shielded (a cancel scope entered
-    and left per call) so as not to lose the bytes.
+    as two flags, the backend looked up once per socket) and follow the
+    protocol of ``_common.py`` without its helpers: check for cancellation,
+    make the system call, then yield cancel-shielded if it succeeded at once
+    (the backend's cheap shielded yield). Yielding *after* the call, not
+    before, lets the peer's wake-up share the loop iteration of our yield;
+    measured against a plain checkpoint before the call, it was faster on
+    every backend (see the performance page).
     """
 
     def __init__(self, sock: socket.socket) -> None:
