@@ -89,13 +89,6 @@ IGNORED = ["tests/docs"]
 KNOWN_FAILURES = {
     # The machine's: the suite runs as root here, and root may read a mode-000 file.
     "tests/server/mcpserver/resources/test_file_resources.py::test_permission_error": "root",
-    # A documented difference: on ours a send() that raised the cancellation exception
-    # did not deliver its item; these two pin AnyIO's behaviour (a cancelled but not yet
-    # resumed sender's item can still be taken by receive_nowait()).
-    "tests/shared/test_jsonrpc_dispatcher.py::"
-    "test_caller_cancel_during_delivered_request_write_sends_courtesy_cancellation": "send",
-    "tests/shared/test_jsonrpc_dispatcher.py::"
-    "test_shutdown_cancel_during_delivered_result_write_writes_no_second_answer": "send",
     # Open: a task group opened in another thread's loop runs a start()ed child in that
     # loop, and the child then shares memory object streams with the caller's loop, whose
     # waiters are woken from the wrong thread; the caller's loop sleeps forever.

@@ -645,6 +645,32 @@ class TestCancellation:
             with pytest.raises(WouldBlock):
                 receive.receive_nowait()
 
+    async def test_cancelled_sender_not_yet_resumed_still_delivers(self) -> None:
+        """AnyIO's race, which programs rely on: the item goes, the send raises anyway.
+
+        A parked sender whose scope was just cancelled stays in the queue until it
+        runs again; a receive_nowait() in between takes its item (the MCP SDK then
+        sends a courtesy cancellation for the request it delivered).
+        """
+        send, receive = create_memory_object_stream[str]()
+        outcome: list[str] = []
+        scope = CancelScope()
+
+        async def sender() -> None:
+            with scope:
+                await send.send("request")
+                outcome.append("returned")
+            outcome.append("cancelled" if scope.cancelled_caught else "not cancelled")
+
+        with send, receive:
+            async with create_task_group() as tg:
+                tg.start_soon(sender)
+                await wait_all_tasks_blocked()
+                scope.cancel()
+                assert receive.receive_nowait() == "request"  # before the sender resumes
+            assert outcome == ["cancelled"]
+            assert send.statistics().tasks_waiting_send == 0
+
     @pytest.mark.parametrize("via", ["receive", "anext"])
     async def test_item_handed_to_a_receiver_cancelled_at_once_is_not_lost(self, via: str) -> None:
         # The receiver is woken with the item and its scope is cancelled in the same
@@ -740,9 +766,10 @@ def _uncancel(task: Any) -> None:
 
 
 class _Ledger:
-    """What the hammer test's tasks did: items delivered and received."""
+    """What the hammer test's tasks did: items sent (or tried), delivered and received."""
 
     def __init__(self) -> None:
+        self.tried: list[int] = []
         self.delivered: list[int] = []
         self.received: list[int] = []
         self.scopes: list[CancelScope] = []
@@ -768,6 +795,7 @@ class TestHammer:
                 for item in range(first, first + items_per_sender):
                     with CancelScope() as scope:
                         ledger.scopes.append(scope)
+                        ledger.tried.append(item)
                         await stream.send(item)
                         ledger.delivered.append(item)
                     ledger.scopes.remove(scope)
@@ -808,7 +836,10 @@ class TestHammer:
 
         assert ledger.cancellations > 50
         assert len(ledger.received) == len(set(ledger.received)), "an item was doubled"
-        assert sorted(ledger.received) == sorted(ledger.delivered), "an item was lost"
+        assert set(ledger.delivered) <= set(ledger.received), "an item was lost"
+        # A send() cancelled while parked may still have delivered (as in AnyIO):
+        # what was received is what was sent or tried, nothing else.
+        assert set(ledger.received) <= set(ledger.tried)
 
     async def test_native_cancellations_never_double_an_item(
         self, anyio_backend_name: str

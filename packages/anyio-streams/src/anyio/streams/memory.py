@@ -18,6 +18,11 @@ task that wakes it:
 * a sender is parked with its item, a receiver takes it, and the sender is
   cancelled before it runs again.
 
+(AnyIO keeps the second case open on purpose, and so do we: a receiver takes
+the item of a parked sender even when that sender's cancellation is already
+pending, and that ``send()`` raises the cancellation although its item was
+delivered. Receivers are never handed an item once cancelled.)
+
 Building on ``Event`` (wake the other task, let it look at shared state) leaves
 a window in both cases. We build instead on core's parking API
 (`SyncBackend`): ``wake(waiter)`` either succeeds - the task is woken and
@@ -214,16 +219,20 @@ class _MemoryObjectStreamState(Generic[T_Item]):
         return False
 
     def take_from_sender(self) -> T_Item:
-        """Take the item of the first parked sender still waiting (or `_NOTHING`)."""
+        """Take the item of the first parked sender (or `_NOTHING`).
+
+        A sender whose cancellation is pending (cancelled, not yet resumed)
+        still delivers, as in AnyIO: its ``send()`` then raises the
+        cancellation although the item was taken. Programs rely on that race
+        (the MCP SDK sends a courtesy cancellation for such a request).
+        """
         senders = self.waiting_senders
-        if senders:
-            assert self.backend is not None
-            wake = self.backend.wake
-            while senders:
-                waiter, (_, item) = senders.popitem(last=False)
-                if wake(waiter):
-                    return item
-        return _NOTHING  # type: ignore[no-any-return]  # the sentinel is Any
+        if not senders:
+            return _NOTHING  # type: ignore[no-any-return]  # the sentinel is Any
+        assert self.backend is not None
+        waiter, (_, item) = senders.popitem(last=False)
+        self.backend.wake(waiter)  # False if its cancellation is pending: delivered anyway
+        return item
 
     def give_back(self, item: T_Item) -> None:
         """Return an item that a cancelled receiver held but did not deliver.
@@ -531,9 +540,10 @@ class MemoryObjectSendStream(ObjectSendStream[T_contra], Generic[T_contra]):
     async def send(self, item: T_contra) -> None:
         """Send an item, waiting for room in the buffer or for a receiver.
 
-        This is a checkpoint. If it raises the cancellation exception, the item
-        was not delivered (unless a native asyncio ``Task.cancel()``, rather
-        than a cancel scope, hits the task just after a receiver took the item).
+        This is a checkpoint. If it raises the cancellation exception while it
+        waited for a receiver, the item may have been delivered all the same:
+        a receiver may take it between the cancellation and this task's
+        resumption (as in AnyIO).
 
         Args:
             item: the item to send.
