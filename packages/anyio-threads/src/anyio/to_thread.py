@@ -157,18 +157,21 @@ def _checked(func: Callable[..., T_Retval]) -> Callable[..., T_Retval]:
     code is a coroutine's, unless `inspect.markcoroutinefunction()` marked it.
     """
     kind = type(func)
-    if kind is types.BuiltinFunctionType:
+    if kind is _BUILTIN:
         return func
-    plain = func.__func__ if isinstance(func, types.MethodType) else func
-    if type(plain) is types.FunctionType and not hasattr(plain, "_is_coroutine_marker"):
+    plain = func.__func__ if kind is _METHOD else func  # type: ignore[attr-defined]  # a method
+    if type(plain) is _FUNCTION and not hasattr(plain, "_is_coroutine_marker"):
         if plain.__code__.co_flags & CO_COROUTINE:
             raise TypeError(_async_function_message(func))
         return func
     if iscoroutinefunction(func):
         raise TypeError(_async_function_message(func))
-    if kind is types.FunctionType or kind is types.MethodType:
+    if kind is _FUNCTION or kind is _METHOD:
         return func
     return partial(_call_sync, func)
+
+
+_BUILTIN, _FUNCTION, _METHOD = types.BuiltinFunctionType, types.FunctionType, types.MethodType
 
 
 def _call_sync(func: Callable[..., T_Retval], *args: object) -> T_Retval:

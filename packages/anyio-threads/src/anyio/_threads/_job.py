@@ -118,11 +118,17 @@ class Job:
         try:
             return True, context.run(func, *args)
         except BaseException as exc:
-            return False, exc
-        finally:
+            # The traceback keeps this frame: drop what the caller passed.
             del func, args, context
+            return False, exc
 
     # -- the loop side
+    def deliver_outcome(self, outcome: tuple[bool, Any]) -> None:
+        """Hand the function's outcome to the host (`deliver()` for an outcome)."""
+        if not self.host_gone:  # else an abandoned call's outcome: nobody wants it
+            waiter, self.waiter = self.waiter, None
+            self.backend.wake(waiter, outcome)
+
     def deliver(self, message: object) -> None:
         """Hand a message from the thread to the host (runs on the loop thread)."""
         if isinstance(message, Request) and (self.host_gone or not self.shield):

@@ -136,7 +136,7 @@ class Pool:
 
     def finish(self, worker: Worker, job: Job, outcome: tuple[bool, Any]) -> None:
         """Deliver a job's outcome; runs on the loop thread."""
-        job.deliver(outcome)
+        job.deliver_outcome(outcome)
         with self.lock:
             if self.closed:
                 worker.retired = True
