@@ -246,3 +246,52 @@ def test_event_set_from_another_thread_wakes_the_waiter(backend: str, setter: st
     finally:
         parked.set()
         setter_thread.join(10)
+
+
+# -- a memory object stream shared by two asyncio loops --------------------------------
+
+
+@pytest.mark.timeout(30, method="thread")  # without the fix a loop could sleep for good
+@pytest.mark.parametrize("parked", ["receiver", "sender"])
+def test_stream_shared_by_two_loops_wakes_the_parked_side(parked: str) -> None:
+    """The MCP SDK's pattern: a child started from one loop's task group runs in another
+    thread's loop and shares memory object streams with the first loop's tasks.
+
+    The side that parks first is woken from the other thread: its loop must be woken
+    through its token (as AnyIO's Event-based streams are, by luck, when a timer fires).
+    """
+    send, receive = anyio.create_memory_object_stream[str]()
+    in_other_loop = threading.Event()
+    got: list[str] = []
+
+    async def other_side() -> None:
+        if parked == "receiver":
+            await send.send("from the other loop")
+        else:
+            got.append(await receive.receive())
+
+    def run_other_loop() -> None:
+        assert in_other_loop.wait(10)
+        anyio.run(other_side)
+
+    async def main() -> None:
+        thread = threading.Thread(target=run_other_loop)
+        thread.start()
+        with send, receive:
+            # Park first, and only then let the other loop act: no timer in this
+            # loop could wake it (an idle worker thread joins at the end).
+            async with create_task_group() as tg:
+                if parked == "receiver":
+
+                    async def receive_one() -> None:
+                        got.append(await receive.receive())
+
+                    tg.start_soon(receive_one)
+                else:
+                    tg.start_soon(send.send, "from this loop")
+                await wait_all_tasks_blocked()
+                in_other_loop.set()
+        await anyio.to_thread.run_sync(thread.join)
+
+    anyio.run(main)
+    assert got == ["from the other loop" if parked == "receiver" else "from this loop"]

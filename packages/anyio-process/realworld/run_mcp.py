@@ -89,11 +89,6 @@ IGNORED = ["tests/docs"]
 KNOWN_FAILURES = {
     # The machine's: the suite runs as root here, and root may read a mode-000 file.
     "tests/server/mcpserver/resources/test_file_resources.py::test_permission_error": "root",
-    # Open: a task group opened in another thread's loop runs a start()ed child in that
-    # loop, and the child then shares memory object streams with the caller's loop, whose
-    # waiters are woken from the wrong thread; the caller's loop sleeps forever.
-    "tests/issues/test_1363_race_condition_streamable_http.py::"
-    "test_race_condition_message_router_async_for": "cross-loop streams",
 }
 CHECK_OURS = _workspace.check_umbrella_code("anyio._process", "mcp") + (
     "; print('anyio-process', m.version('anyio-process'), '| mcp', m.version('mcp'))"

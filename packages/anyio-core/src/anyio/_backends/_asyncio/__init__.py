@@ -12,6 +12,7 @@ import asyncio
 import asyncio.tasks
 import math
 from asyncio import CancelledError
+from asyncio.events import _get_running_loop
 from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -117,6 +118,14 @@ class AsyncioBackend:
     def wake(self, waiter: asyncio.Future[Any], value: object = None) -> bool:
         if waiter.done():
             return False
+        loop = waiter.get_loop()
+        if loop is not _get_running_loop():
+            # Woken from another thread (a stream or lock shared by two loops, as
+            # when a task group is used from another thread's loop): only the
+            # waiter's own loop may complete it, and it must be woken to see it.
+            with suppress(RuntimeError):  # that loop is closed: nobody waits
+                loop.call_soon_threadsafe(_complete, waiter, value)
+            return True
         waiter.set_result(value)
         return True
 
@@ -202,3 +211,9 @@ def _bind(loop: object) -> Backend:
 
 _detect.set_binder(_bind, backend)
 register_backend("asyncio", backend, _detect.probe)
+
+
+def _complete(waiter: asyncio.Future[Any], value: object) -> None:
+    """Complete ``waiter`` in its own loop, unless it was cancelled meanwhile."""
+    if not waiter.done():
+        waiter.set_result(value)
