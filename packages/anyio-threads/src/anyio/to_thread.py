@@ -159,7 +159,7 @@ def _checked(func: Callable[..., T_Retval]) -> Callable[..., T_Retval]:
     kind = type(func)
     if kind is _BUILTIN:
         return func
-    plain = func.__func__ if kind is _METHOD else func  # type: ignore[attr-defined]  # a method
+    plain = func.__func__ if kind is _METHOD else func  # type: ignore[attr-defined]  # a bound method here
     if type(plain) is _FUNCTION and not hasattr(plain, "_is_coroutine_marker"):
         if plain.__code__.co_flags & CO_COROUTINE:
             raise TypeError(_async_function_message(func))
