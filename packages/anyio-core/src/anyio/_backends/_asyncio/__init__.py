@@ -27,6 +27,7 @@ from ._cancel import (
     current_effective_deadline,
     fast_current_task,
 )
+from ._detect import _running_here
 from ._tasks import TaskGroup as TaskGroup  # at AnyIO's path: asyncer subclasses it
 
 if TYPE_CHECKING:
@@ -119,7 +120,9 @@ class AsyncioBackend:
         if waiter.done():
             return False
         loop = waiter.get_loop()
-        if loop is not _get_running_loop():
+        # The cheap check first (anyio's runner's record of its loop in this
+        # thread): before 3.12 asyncio's own one costs a getpid().
+        if loop is not _running_here.loop and loop is not _get_running_loop():
             # Woken from another thread (a stream or lock shared by two loops, as
             # when a task group is used from another thread's loop): only the
             # waiter's own loop may complete it, and it must be woken to see it.
