@@ -251,7 +251,7 @@ def test_event_set_from_another_thread_wakes_the_waiter(backend: str, setter: st
 # -- a memory object stream shared by two asyncio loops --------------------------------
 
 
-@pytest.mark.timeout(30, method="thread")  # without the fix a loop could sleep for good
+@pytest.mark.timeout(60, method="thread")  # without the fix a loop could sleep for good
 @pytest.mark.parametrize("parked", ["receiver", "sender"])
 def test_stream_shared_by_two_loops_wakes_the_parked_side(parked: str) -> None:
     """The MCP SDK's pattern: a child started from one loop's task group runs in another
@@ -271,26 +271,29 @@ def test_stream_shared_by_two_loops_wakes_the_parked_side(parked: str) -> None:
             got.append(await receive.receive())
 
     def run_other_loop() -> None:
-        assert in_other_loop.wait(10)
+        in_other_loop.wait()  # set by main() once its side is parked (or it failed)
         anyio.run(other_side)
 
     async def main() -> None:
         thread = threading.Thread(target=run_other_loop)
         thread.start()
-        with send, receive:
-            # Park first, and only then let the other loop act: no timer in this
-            # loop could wake it (an idle worker thread joins at the end).
-            async with create_task_group() as tg:
-                if parked == "receiver":
+        try:
+            with send, receive:
+                # Park first, and only then let the other loop act: no timer in this
+                # loop could wake it (an idle worker thread joins at the end).
+                async with create_task_group() as tg:
+                    if parked == "receiver":
 
-                    async def receive_one() -> None:
-                        got.append(await receive.receive())
+                        async def receive_one() -> None:
+                            got.append(await receive.receive())
 
-                    tg.start_soon(receive_one)
-                else:
-                    tg.start_soon(send.send, "from this loop")
-                await wait_all_tasks_blocked()
-                in_other_loop.set()
+                        tg.start_soon(receive_one)
+                    else:
+                        tg.start_soon(send.send, "from this loop")
+                    await wait_all_tasks_blocked()
+                    in_other_loop.set()
+        finally:
+            in_other_loop.set()
         await anyio.to_thread.run_sync(thread.join)
 
     anyio.run(main)

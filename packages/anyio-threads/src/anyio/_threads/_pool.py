@@ -132,7 +132,14 @@ class Pool:
                 # cannot decide to retire with an empty queue.
                 self.idle.pop().jobs.put(job)
                 return
-        Worker(self).jobs.put(job)
+        try:
+            worker = Worker(self)
+        except BaseException:
+            # No thread could be started (RuntimeError: can't start new thread):
+            # nobody will take the job, so wait_all_tasks_blocked() must not wait for it.
+            self.handed.discard(job)
+            raise
+        worker.jobs.put(job)
 
     def finish(self, worker: Worker, job: Job, outcome: tuple[bool, Any]) -> None:
         """Deliver a job's outcome; runs on the loop thread."""
