@@ -16,6 +16,10 @@ Commands:
 * `starlette`: Starlette's own test suite with our packages as its anyio (also a `test` stage).
 * `httpx`: httpx's `AsyncClient` against a local server, on asyncio and Trio, with and without
   TLS, with our packages as its anyio (also a `test` stage).
+* `mcp`: the MCP Python SDK's own test suite (stdio over `open_process`, memory streams, task
+  groups, its HTTP transports) with our packages as its anyio (also a `test` stage).
+* `asyncer`: asyncer's own test suite (`asyncify`/`syncify` nesting worker threads and
+  `from_thread`) with our packages as its anyio (also a `test` stage).
 * `bench [ARGS]`: run `benchmarks/run.py` (e.g. `bench --quick`); it builds its own venvs.
 * `lint`, `fix`, `types`: the single checks (`fix` rewrites files with ruff).
 * `pytest [ARGS]`: pytest on Python 3.11 with your arguments; `pytest-all [ARGS]` runs it on
@@ -286,6 +290,18 @@ def httpx() -> None:
     run([sys.executable, str(script)], timeout=600)
 
 
+def mcp() -> None:
+    """The MCP Python SDK's own suite on our packages, in a throwaway venv (mcp depends on anyio)."""
+    script = ROOT / "packages" / "anyio-process" / "realworld" / "run_mcp.py"
+    run([sys.executable, str(script)], timeout=900)
+
+
+def asyncer() -> None:
+    """asyncer's own suite on our packages, in a throwaway venv (asyncer depends on anyio)."""
+    script = ROOT / "packages" / "anyio-threads" / "realworld" / "run_asyncer.py"
+    run([sys.executable, str(script)], timeout=600)
+
+
 def demo() -> None:
     demo_file = ROOT / "examples" / "demo.py"
     if not demo_file.is_file():
@@ -334,6 +350,8 @@ def test_all() -> int:
         ("docs: mkdocs build --strict + site check", functools.partial(docs, "build", ())),
         (f"starlette {STARLETTE_VERSION} test suite on our anyio", starlette),
         ("httpx AsyncClient on our anyio", httpx),
+        ("MCP Python SDK test suite on our anyio", mcp),
+        ("asyncer test suite on our anyio", asyncer),
     ]
     stages += [
         (f"pytest on Python {v}", functools.partial(pytest, v, timeout=PYTEST_STAGE_TIMEOUT))
@@ -378,6 +396,8 @@ def main(argv: Sequence[str]) -> int:
         "release": release,
         "starlette": starlette,
         "httpx": httpx,
+        "mcp": mcp,
+        "asyncer": asyncer,
         "demo": demo,
         "clean": clean,
     }
