@@ -92,7 +92,9 @@ class Instrument(trio.abc.Instrument):
     def confirm(self) -> None:
         """Report a suspicion that has lasted `GRACE`, if the outside is still quiet."""
         since = self.suspected_at
-        if since is None or self.reported or time.monotonic() - since < GRACE:
+        if since is None or self.reported or not self._watch.enabled:
+            return
+        if time.monotonic() - since < GRACE:
             return
         if not self._watch.quiet_outside():
             return
