@@ -6,9 +6,9 @@ Starlette's or httpx's `anyio` requirement is checked against), and its `depende
 every part. Nothing here repeats either; a version bump or a new part is one edit of
 `packages/anyio/pyproject.toml`.
 
-Used by `scripts/check_release.py` (a sibling) and by
-`packages/anyio-testing/realworld/run_starlette.py` and
-`packages/anyio-net/realworld/run_httpx.py` (which put `scripts/` on `sys.path`).
+Used by `scripts/check_release.py` (a sibling) and by the real-world runners
+(`packages/*/realworld/run_*.py`, which put `scripts/` on `sys.path`): they also share
+the throwaway venv, the sdist download and the timed pytest run below.
 Standard library only; Python 3.10+ (without `tomllib` the two fields are read line by line).
 """
 
@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tarfile
 import time
+import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,3 +116,33 @@ def step(title: str, *cmd: str | Path, cwd: Path | None = None) -> None:
     started = time.monotonic()
     subprocess.run([str(part) for part in cmd], check=True, cwd=cwd)
     print(f"    ({time.monotonic() - started:.1f} s)", flush=True)
+
+
+def make_venv(workdir: Path) -> tuple[Path, tuple[str | Path, ...]]:
+    """Create a fresh virtualenv in ``workdir/venv``; return its python and its pip install."""
+    env_dir = workdir / "venv"
+    print(f"==> virtualenv in {env_dir}", flush=True)
+    venv.create(env_dir, with_pip=True, clear=True)
+    python = env_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    return python, (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
+
+
+def fetch_sdist(python: Path, name: str, version: str | None, into: Path) -> Path:
+    """Download and unpack the sdist of ``name`` (``version``, or the newest); return its tree."""
+    spec = f"{name}=={version}" if version else name
+    pip_download = ("-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:")
+    step(f"download the {spec} sdist (its tests)", python, *pip_download, "-d", into, spec)
+    (archive,) = into.glob(f"{name}-{version or '*'}.tar.gz")
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    return into / archive.name.removesuffix(".tar.gz")
+
+
+def run_suite(title: str, command: list[str | Path], cwd: Path, started: float) -> int:
+    """Run a test suite's pytest ``command`` in ``cwd``; print its and the whole run's time."""
+    print(f"\n==> {title}", flush=True)
+    test_started = time.monotonic()
+    status = subprocess.run([str(part) for part in command], cwd=cwd).returncode
+    print(f"\n    pytest: exit status {status}, {time.monotonic() - test_started:.1f} s")
+    print(f"    total: {time.monotonic() - started:.1f} s (work dir: {cwd.parent})")
+    return status

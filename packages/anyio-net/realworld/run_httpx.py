@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import venv
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
@@ -54,11 +53,7 @@ def main(argv: list[str]) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
 
-    env_dir = workdir / "venv"
-    print(f"==> virtualenv in {env_dir}", flush=True)
-    venv.create(env_dir, with_pip=True, clear=True)
-    python = env_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    pip = (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
+    python, pip = _workspace.make_venv(workdir)
 
     step("install our distributions (non-editable)", *pip, *_workspace.local_install_targets())
     step("install httpx and httpcore without dependencies", *pip, "--no-deps", *ANYIO_USERS)

@@ -34,12 +34,9 @@ Exits with pytest's exit status; prints how long each step took.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-import venv
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
@@ -95,18 +92,8 @@ CHECK_OURS = _workspace.check_umbrella_code("anyio._process", "mcp") + (
 )
 
 
-def fetch_sdist(python: Path, version: str, into: Path) -> Path:
-    spec = f"mcp=={version}"
-    pip_download = ("-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:")
-    step(f"download the {spec} sdist (its tests)", python, *pip_download, "-d", into, spec)
-    (archive,) = into.glob(f"mcp-{version}.tar.gz")
-    with tarfile.open(archive) as tar:
-        tar.extractall(into, filter="data")
-    return into / archive.name.removesuffix(".tar.gz")
-
-
-def pytest_command(python: Path, run_all: bool, pytest_args: list[str]) -> list[str]:
-    command = [str(python), "-m", "pytest", "tests", "-p", "no:cacheprovider", "-q"]
+def pytest_command(python: Path, run_all: bool, pytest_args: list[str]) -> list[str | Path]:
+    command: list[str | Path] = [python, "-m", "pytest", "tests", "-p", "no:cacheprovider", "-q"]
     command += ["--timeout=120", "-o", "log_cli=false"]
     command += [f"--ignore={path}" for path in IGNORED]
     if not run_all:
@@ -124,27 +111,18 @@ def main(argv: list[str]) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
 
-    env_dir = workdir / "venv"
-    print(f"==> virtualenv in {env_dir}", flush=True)
-    venv.create(env_dir, with_pip=True, clear=True)
-    python = env_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    pip = (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
+    python, pip = _workspace.make_venv(workdir)
 
     step("install our distributions (non-editable)", *pip, *_workspace.local_install_targets())
-    source = fetch_sdist(python, args.mcp, workdir)
+    source = _workspace.fetch_sdist(python, "mcp", args.mcp, workdir)
     pinned = [f"{name}=={args.mcp}" for name in MCP_DISTRIBUTIONS]
     step("install mcp and mcp-types without dependencies", *pip, "--no-deps", *pinned)
     step("install MCP's requirements and test tools (anyio excluded)", *pip, *MCP_REQUIREMENTS)
     step("install MCP's examples package (stories)", *pip, "--no-deps", source / "examples")
     step("check that anyio is ours", python, "-c", CHECK_OURS)
 
-    print("\n==> MCP's test suite", flush=True)
-    test_started = time.monotonic()
     command = pytest_command(python, args.all, pytest_args)
-    status = subprocess.run(command, cwd=source).returncode
-    print(f"\n    pytest: exit status {status}, {time.monotonic() - test_started:.1f} s")
-    print(f"    total: {time.monotonic() - started:.1f} s (work dir: {workdir})")
-    return status
+    return _workspace.run_suite("MCP's test suite", command, source, started)
 
 
 if __name__ == "__main__":

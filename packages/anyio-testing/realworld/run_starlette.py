@@ -31,12 +31,9 @@ Exits with pytest's exit status; prints how long each step took.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-import venv
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
@@ -65,16 +62,6 @@ CHECK_OURS = _workspace.check_umbrella_code("anyio._core", "anyio.pytest_plugin 
 )
 
 
-def fetch_sdist(python: Path, version: str | None, into: Path) -> Path:
-    spec = f"starlette=={version}" if version else "starlette"
-    pip_download = ("-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:")
-    step(f"download the {spec} sdist", python, *pip_download, "-d", into, spec)
-    (archive,) = into.glob("starlette-*.tar.gz")
-    with tarfile.open(archive) as tar:
-        tar.extractall(into, filter="data")
-    return into / archive.name.removesuffix(".tar.gz")
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--starlette", help="Starlette version (default: the newest)")
@@ -87,18 +74,14 @@ def main(argv: list[str]) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
 
-    env_dir = workdir / "venv"
-    print(f"==> virtualenv in {env_dir}", flush=True)
-    venv.create(env_dir, with_pip=True, clear=True)
-    python = env_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    pip = (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
+    python, pip = _workspace.make_venv(workdir)
 
     if args.reference:
         step("install AnyIO 4.13.0 from PyPI (reference run)", *pip, "anyio[trio]==4.13.0")
     else:
         ours = _workspace.local_install_targets()
         step("install our distributions (non-editable)", *pip, *ours)
-    source = fetch_sdist(python, args.starlette, workdir)
+    source = _workspace.fetch_sdist(python, "starlette", args.starlette, workdir)
     step("install Starlette without dependencies", *pip, "--no-deps", source)
     requirements = STARLETTE_REQUIREMENTS
     if args.reference:
@@ -109,13 +92,9 @@ def main(argv: list[str]) -> int:
     if not args.reference:
         step("check that anyio is ours", python, "-c", CHECK_OURS)
 
-    print("\n==> Starlette's test suite", flush=True)
-    test_started = time.monotonic()
-    command = [python, "-m", "pytest", "tests", "-p", "no:cacheprovider", "-q", *pytest_args]
-    status = subprocess.run([str(part) for part in command], cwd=source).returncode
-    print(f"\n    pytest: exit status {status}, {time.monotonic() - test_started:.1f} s")
-    print(f"    total: {time.monotonic() - started:.1f} s (work dir: {workdir})")
-    return status
+    command: list[str | Path] = [python, "-m", "pytest", "tests", "-p", "no:cacheprovider", "-q"]
+    command += pytest_args
+    return _workspace.run_suite("Starlette's test suite", command, source, started)
 
 
 if __name__ == "__main__":

@@ -29,12 +29,9 @@ Exits with pytest's exit status.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-import venv
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
@@ -50,16 +47,6 @@ CHECK_OURS = _workspace.check_umbrella_code("anyio._threads", "asyncer") + (
 )
 
 
-def fetch_sdist(python: Path, version: str, into: Path) -> Path:
-    spec = f"asyncer=={version}"
-    pip_download = ("-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:")
-    step(f"download the {spec} sdist (its tests)", python, *pip_download, "-d", into, spec)
-    (archive,) = into.glob(f"asyncer-{version}.tar.gz")
-    with tarfile.open(archive) as tar:
-        tar.extractall(into, filter="data")
-    return into / archive.name.removesuffix(".tar.gz")
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--asyncer", default=DEFAULT_ASYNCER, help="asyncer version")
@@ -69,25 +56,17 @@ def main(argv: list[str]) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
 
-    env_dir = workdir / "venv"
-    print(f"==> virtualenv in {env_dir}", flush=True)
-    venv.create(env_dir, with_pip=True, clear=True)
-    python = env_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    pip = (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
+    python, pip = _workspace.make_venv(workdir)
 
     step("install our distributions (non-editable)", *pip, *_workspace.local_install_targets())
-    source = fetch_sdist(python, args.asyncer, workdir)
+    source = _workspace.fetch_sdist(python, "asyncer", args.asyncer, workdir)
     step("install asyncer without dependencies", *pip, "--no-deps", source)
     step("install its other requirements and the tests' (anyio excluded)", *pip, *REQUIREMENTS)
     step("check that anyio is ours", python, "-c", CHECK_OURS)
 
-    print("\n==> asyncer's test suite", flush=True)
-    test_started = time.monotonic()
-    command = [python, "-m", "pytest", "tests", "-p", "no:cacheprovider", "-q", *pytest_args]
-    status = subprocess.run([str(part) for part in command], cwd=source).returncode
-    print(f"\n    pytest: exit status {status}, {time.monotonic() - test_started:.1f} s")
-    print(f"    total: {time.monotonic() - started:.1f} s (work dir: {workdir})")
-    return status
+    command: list[str | Path] = [python, "-m", "pytest", "tests", "-p", "no:cacheprovider", "-q"]
+    command += pytest_args
+    return _workspace.run_suite("asyncer's test suite", command, source, started)
 
 
 if __name__ == "__main__":

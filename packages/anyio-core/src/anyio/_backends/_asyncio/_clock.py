@@ -31,12 +31,11 @@ import selectors
 from typing import TYPE_CHECKING, Any
 
 from ..._core._clock import VirtualClock
-from ._deadlock import real_world_pending
+from ._deadlock import WrappedSelector, real_world_pending
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from ..._core._io import FileDescriptorLike
 
 _ATTR = "_anyio_virtual_clock"
 
@@ -104,7 +103,7 @@ def current_virtual_clock() -> VirtualClock | None:
     return clock
 
 
-class _VirtualSelector(selectors.BaseSelector):
+class _VirtualSelector(WrappedSelector):
     """A selector whose ``select(timeout)`` takes ``timeout`` in virtual seconds."""
 
     def __init__(
@@ -113,7 +112,7 @@ class _VirtualSelector(selectors.BaseSelector):
         loop: asyncio.AbstractEventLoop,
         clock: VirtualClock,
     ) -> None:
-        self._selector = selector
+        super().__init__(selector)
         self._loop = loop
         self._clock = clock
 
@@ -142,26 +141,6 @@ class _VirtualSelector(selectors.BaseSelector):
         live = (handle.when() for handle in scheduled if not handle.cancelled())
         return min(live, default=self._clock.current_time())
 
-    # -- everything else is the wrapped selector's
-    def register(
-        self, fileobj: FileDescriptorLike, events: int, data: Any = None
-    ) -> selectors.SelectorKey:
-        return self._selector.register(fileobj, events, data)
-
-    def unregister(self, fileobj: FileDescriptorLike) -> selectors.SelectorKey:
-        return self._selector.unregister(fileobj)
-
-    def modify(
-        self, fileobj: FileDescriptorLike, events: int, data: Any = None
-    ) -> selectors.SelectorKey:
-        return self._selector.modify(fileobj, events, data)
-
-    def get_key(self, fileobj: FileDescriptorLike) -> selectors.SelectorKey:
-        return self._selector.get_key(fileobj)
-
-    def get_map(self) -> Any:
-        return self._selector.get_map()
-
     def close(self) -> None:
         self._clock._wakeup = None
-        self._selector.close()
+        super().close()

@@ -60,34 +60,15 @@ def real_world_pending(loop: asyncio.AbstractEventLoop, selector: selectors.Base
     return bool(getattr(loop, "_signal_handlers", None))
 
 
-class _WatchingSelector(selectors.BaseSelector):
-    """A selector that reports, instead of sleeping forever, when nothing can wake the loop."""
+class WrappedSelector(selectors.BaseSelector):
+    """A selector that hands everything to the one it wraps; subclasses change ``select``."""
 
-    def __init__(
-        self,
-        selector: selectors.BaseSelector,
-        loop: asyncio.AbstractEventLoop,
-        watch: DeadlockWatch,
-        on_deadlock: Callable[[], object],
-    ) -> None:
+    def __init__(self, selector: selectors.BaseSelector) -> None:
         self._selector = selector
-        self._loop = loop
-        self._watch = watch
-        self._on_deadlock = on_deadlock
-
-    def _quiet(self) -> bool:
-        return not real_world_pending(self._loop, self._selector) and self._watch.quiet_outside()
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
-        if timeout is not None or not self._watch.enabled or not self._quiet():
-            return self._selector.select(timeout)
-        # Seen once: give a thread caught between two checks a moment to show up.
-        events = self._selector.select(GRACE)
-        if not events and self._quiet():
-            self._loop.call_soon(self._on_deadlock)
-        return events
+        return self._selector.select(timeout)
 
-    # -- everything else is the wrapped selector's
     def register(
         self, fileobj: FileDescriptorLike, events: int, data: Any = None
     ) -> selectors.SelectorKey:
@@ -109,3 +90,31 @@ class _WatchingSelector(selectors.BaseSelector):
 
     def close(self) -> None:
         self._selector.close()
+
+
+class _WatchingSelector(WrappedSelector):
+    """A selector that reports, instead of sleeping forever, when nothing can wake the loop."""
+
+    def __init__(
+        self,
+        selector: selectors.BaseSelector,
+        loop: asyncio.AbstractEventLoop,
+        watch: DeadlockWatch,
+        on_deadlock: Callable[[], object],
+    ) -> None:
+        super().__init__(selector)
+        self._loop = loop
+        self._watch = watch
+        self._on_deadlock = on_deadlock
+
+    def _quiet(self) -> bool:
+        return not real_world_pending(self._loop, self._selector) and self._watch.quiet_outside()
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        if timeout is not None or not self._watch.enabled or not self._quiet():
+            return self._selector.select(timeout)
+        # Seen once: give a thread caught between two checks a moment to show up.
+        events = self._selector.select(GRACE)
+        if not events and self._quiet():
+            self._loop.call_soon(self._on_deadlock)
+        return events
