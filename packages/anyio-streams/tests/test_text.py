@@ -70,6 +70,9 @@ class TestTextReceiveStream:
             assert await stream.receive() == "ab"
             with pytest.raises(UnicodeDecodeError):
                 await stream.receive()
+            # Reported once: after it the stream has ended.
+            with pytest.raises(EndOfStream):
+                await stream.receive()
 
     async def test_typed_attributes_pass_through(
         self, byte_pair: Any, pipe_attribute: Any

@@ -31,7 +31,8 @@ class TextReceiveStream(ObjectReceiveStream[str]):
     Each `receive()` returns the text decoded from one or more chunks of the
     byte stream (never an empty string). At the end of the byte stream, bytes
     of an unfinished character are handled by ``errors``: ``"strict"`` raises
-    `UnicodeDecodeError`, ``"replace"`` gives ``"\\ufffd"``, and so on.
+    `UnicodeDecodeError` (once: the following `receive()` raises
+    `anyio.EndOfStream`), ``"replace"`` gives ``"\\ufffd"``, and so on.
 
     Args:
         transport_stream: the byte stream to read; typed attributes pass
@@ -73,7 +74,13 @@ class TextReceiveStream(ObjectReceiveStream[str]):
             try:
                 chunk = await self.transport_stream.receive()
             except EndOfStream:
-                text: str = self._decoder.decode(b"", True)
+                try:
+                    text: str = self._decoder.decode(b"", True)
+                except UnicodeDecodeError:
+                    # The unfinished character is reported once; the next
+                    # receive() finds an empty decoder and ends the stream.
+                    self._decoder.reset()
+                    raise
                 if text:
                     return text
                 raise
