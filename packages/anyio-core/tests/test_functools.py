@@ -332,8 +332,13 @@ class TestLRUCache:
             afunctools.lru_cache(**settings)
 
     def test_not_a_function(self) -> None:
-        with pytest.raises(TypeError, match="decorates a function"):
+        with pytest.raises(TypeError, match="the first argument must be callable"):
             afunctools.lru_cache(maxsize=3)(42)  # type: ignore[call-overload]
+
+    def test_positional_maxsize_is_refused(self) -> None:
+        # functools.lru_cache(10) means maxsize=10; ours takes settings by keyword only.
+        with pytest.raises(TypeError, match="the first argument must be callable"):
+            afunctools.lru_cache(10)  # type: ignore[call-overload]
 
 
 async def call_into(func: AsyncLRUCacheWrapper[..., Any], results: list[Any]) -> None:
@@ -384,8 +389,12 @@ class TestReduce:
     @pytest.mark.parametrize("source", ["list", "async"])
     async def test_empty_without_initial(self, source: str) -> None:
         items = [] if source == "list" else arange(0)
-        with pytest.raises(TypeError, match="empty iterable with no initial value"):
+        with pytest.raises(TypeError, match=r"reduce\(\) of empty sequence with no initial value"):
             await afunctools.reduce(add, items)
+
+    async def test_not_iterable(self) -> None:
+        with pytest.raises(TypeError, match="argument 2 must be an iterable or async iterable"):
+            await afunctools.reduce(add, 5)  # type: ignore[call-overload]
 
     async def test_order_of_arguments(self) -> None:
         async def concat(acc: str, item: int) -> str:

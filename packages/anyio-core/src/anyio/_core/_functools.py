@@ -237,7 +237,10 @@ class _LRUCacheWrapper:
 
     def __call__(self, func: Callable[..., Any], /) -> Any:
         if not callable(func):
-            raise TypeError(f"lru_cache() decorates a function, not {func!r}")
+            raise TypeError(
+                f"the first argument must be callable (got {func!r}); "
+                "lru_cache() decorates a function, or takes only keyword arguments"
+            )
         if inspect.iscoroutinefunction(func):
             return AsyncLRUCacheWrapper(
                 func, self._maxsize, self._typed, self._always_checkpoint, self._ttl
@@ -404,14 +407,20 @@ async def reduce(
         ```
     """
     await checkpoint()
-    items = aiter_any(iterable)
+    try:
+        items = aiter_any(iterable)
+    except TypeError:
+        raise TypeError(
+            "reduce() argument 2 must be an iterable or async iterable, "
+            f"got {type(iterable).__name__}"
+        ) from None
     value: Any = initial
     if value is _INITIAL_MISSING:
         try:
             value = await items.__anext__()
         except StopAsyncIteration:
             raise TypeError(
-                "reduce() of an empty iterable with no initial value; pass initial="
+                "reduce() of empty sequence with no initial value; pass initial="
             ) from None
     async for item in items:
         value = await function(value, item)
