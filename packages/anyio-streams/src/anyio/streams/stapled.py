@@ -141,8 +141,9 @@ class StapledObjectStream(ObjectStream[T_Item], Generic[T_Item]):
         send_nowait = getattr(self.send_stream, "send_nowait", None)
         if send_nowait is None:
             raise NotImplementedError(
-                f"the send half of this stapled stream ({type(self.send_stream).__name__}) "
-                f"has no send_nowait() method; use 'await send()' instead"
+                f"'send_nowait' method not implemented in {type(self.send_stream)!r}: "
+                f"the send half of this stapled stream cannot send without waiting; "
+                f"use 'await send()' instead"
             )
         send_nowait(item)
 
