@@ -33,7 +33,7 @@ import socket
 import stat
 import sys
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, cast
 
 from .. import BrokenResourceError, ClosedResourceError, notify_closing
 from .._core.contract import current_backend
@@ -57,7 +57,7 @@ class SocketHolder:
     Invariant: ``closed`` is True exactly when ``sock`` has been closed by us.
     """
 
-    __slots__ = ("_backend", "closed", "sock", "watch")
+    __slots__ = ("_backend", "_read_then", "_write", "closed", "sock", "watch")
 
     def __init__(self, sock: socket.socket) -> None:
         sock.setblocking(False)
@@ -67,6 +67,10 @@ class SocketHolder:
         self.watch: FDWatch | None = None
         #: The running backend, looked up at the first operation.
         self._backend: Backend | None = None
+        #: The watch's ``wait_readable_then`` (or our fallback), with the watch.
+        self._read_then: Callable[[Callable[[], object]], Awaitable[None]] | None = None
+        #: The watch's ``write`` (or our fallback), with the watch.
+        self._write: Callable[..., Awaitable[Any]] | None = None
 
     @property
     def backend(self) -> Backend:
@@ -82,6 +86,30 @@ class SocketHolder:
         if watch is None:
             watch = self.watch = current_backend().watch_fd(self.sock)
         return watch.wait_readable()
+
+    def wait_readable_then(self, call: Callable[[], object]) -> Awaitable[None]:
+        """Wait until the socket is readable, then run ``call()`` (see `read_then`)."""
+        read_then = self._read_then
+        if read_then is None:
+            watch = self.watch
+            if watch is None:
+                watch = self.watch = current_backend().watch_fd(self.sock)
+            read_then = self._read_then = read_then_of(watch)
+        return read_then(call)
+
+    def write(self, call: Callable[..., T], *args: Any) -> Awaitable[T]:
+        """Run ``call(*args)`` when the socket is writable, Trio's way (see `write_of`).
+
+        A closed socket makes ``call`` raise `OSError` (a bad descriptor),
+        which `error` turns into `ClosedResourceError`.
+        """
+        write = self._write
+        if write is None:
+            watch = self.watch
+            if watch is None:
+                watch = self.watch = current_backend().watch_fd(self.sock)
+            write = self._write = write_of(watch)
+        return write(call, *args)
 
     def wait_writable(self) -> Awaitable[None]:
         """Wait until the socket is writable (a checkpoint; `ClosedResourceError` on close)."""
@@ -111,6 +139,74 @@ class SocketHolder:
     def check_open(self) -> None:
         if self.closed:
             raise ClosedResourceError
+
+
+class ReadingWatch(Protocol):
+    """An `FDWatch` that can read for its waiter (an optional member of the contract).
+
+    ``wait_readable_then(call)`` waits until the descriptor is readable and
+    runs ``call()`` before the waiter wakes; on asyncio that happens inside the
+    loop's readiness callback (see ``_backends/_asyncio/_io.py``). ``call``
+    raising `BlockingIOError` means "not ready after all" (the wait goes on);
+    another exception is raised by the wait. A wait cancelled after ``call()``
+    ran still raises the cancellation, so ``call`` keeps what it read where
+    the next operation finds it.
+    """
+
+    def wait_readable_then(self, call: Callable[[], object]) -> Awaitable[None]: ...
+
+
+def read_then_of(watch: FDWatch) -> Callable[[Callable[[], object]], Awaitable[None]]:
+    """Return ``watch.wait_readable_then``, or the same built on ``wait_readable()``."""
+    if hasattr(watch, "wait_readable_then"):  # optional: not every backend's watch has it
+        return cast("ReadingWatch", watch).wait_readable_then
+
+    async def wait_readable_then(call: Callable[[], object]) -> None:
+        while True:
+            await watch.wait_readable()
+            try:
+                call()
+            except BlockingIOError:  # a spurious wake-up
+                continue
+            return
+
+    return wait_readable_then
+
+
+class WritingWatch(Protocol):
+    """An `FDWatch` with a fast ``write(call, *args)`` (an optional member of the contract).
+
+    ``write`` runs a call that needs the descriptor writable the way
+    `call_with_retry` does (cancellation check, call, wait-and-retry on
+    `BlockingIOError`, cancel-shielded yield after an immediate success),
+    in one coroutine with the backend's checks inlined.
+    """
+
+    def write(self, call: Callable[..., T], *args: Any) -> Awaitable[T]: ...
+
+
+def write_of(watch: FDWatch) -> Callable[..., Awaitable[Any]]:
+    """Return ``watch.write``, or the same built on the backend's checkpoints."""
+    if hasattr(watch, "write"):  # optional: not every backend's watch has it
+        return cast("WritingWatch", watch).write
+
+    async def write(call: Callable[..., T], *args: Any) -> T:
+        await checkpoint_if_cancelled()
+        try:
+            result = call(*args)
+        except BlockingIOError:
+            pass
+        else:
+            await cancel_shielded_checkpoint()
+            return result
+        while True:
+            await watch.wait_writable()
+            try:
+                return call(*args)
+            except BlockingIOError:  # a spurious wake-up
+                continue
+
+    return write
 
 
 async def call_with_retry(

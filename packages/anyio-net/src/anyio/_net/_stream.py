@@ -15,6 +15,12 @@ particular to streams:
 * Once a ``receive()`` found no data, the next ones wait for readiness before
   reading (the wait is their checkpoint), until a read fills the buffer: on a
   request/response stream the read that would only say "would block" is saved.
+* A ``receive()`` that waits has the read done for it when the socket turns
+  readable (``SocketHolder.wait_readable_then``): on asyncio inside the loop's
+  readiness callback, one chunk of at most ``max_bytes``, only while the
+  receive still waits. The chunk goes to ``_chunk``; if the receive is
+  cancelled after that read (a native ``Task.cancel()``), the next
+  ``receive()`` returns it first, so nothing read is lost.
 * The peer's FIN makes ``receive()`` raise `EndOfStream` (every time); a
   reset makes it raise `BrokenResourceError`.
 """
@@ -68,6 +74,12 @@ class _StreamIO:
         #: request/response stream then saves the read that would fail (a system
         #: call and an exception) before each wait.
         self._wait_first = False
+        #: A chunk read for a `receive()` (by the readiness callback, on asyncio)
+        #: and not returned yet: the wait was cancelled after the read. The next
+        #: `receive()` returns it first, so nothing read is lost.
+        self._chunk: bytes | None = None
+        #: The ``max_bytes`` of the receive that waits (what `_fill` reads).
+        self._want = 65536
 
     def __repr__(self) -> str:
         state = "closed" if self._holder.closed else "open"
@@ -94,9 +106,10 @@ class _StreamIO:
         self._receiving = True
         try:
             holder = self._holder
-            if self._wait_first:
-                await holder.wait_readable()  # the checkpoint
-            else:
+            kept = self._chunk  # (a local: mypy must not think `_chunk` None below)
+            if kept is not None:
+                return _received(await self._receive_kept(max_bytes))
+            if not self._wait_first:
                 backend = holder.backend
                 await backend.checkpoint_if_cancelled()
                 data = self._recv_now(max_bytes)
@@ -105,15 +118,40 @@ class _StreamIO:
                     await backend.cancel_shielded_checkpoint()
                     return _received(data)
                 # Nothing there: an interactive stream, which waits first from now on.
-                self._wait_first = True
-                await holder.wait_readable()  # the checkpoint
-            while (data := self._recv_now(max_bytes)) is None:
-                await holder.wait_readable()  # a spurious wake-up
+            # Wait, and read when readable: on asyncio the readiness callback reads
+            # (`_fill`), so the woken task finds the chunk in `_chunk`.
+            self._want = max_bytes
+            try:
+                await holder.wait_readable_then(self._fill)  # the checkpoint
+            except OSError as exc:
+                raise holder.error(exc) from exc
+            data = self._chunk
+            assert data is not None
+            self._chunk = None
             # A full buffer: more is likely queued, so read first next time.
             self._wait_first = len(data) < max_bytes
         finally:
             self._receiving = False
         return _received(data)
+
+    def _fill(self) -> None:
+        """Read one chunk of at most ``_want`` bytes into ``_chunk`` (once readable).
+
+        `BlockingIOError` and other `OSError`s propagate (see `wait_readable_then`).
+        """
+        self._chunk = self._holder.sock.recv(self._want)
+
+    async def _receive_kept(self, max_bytes: int) -> bytes:
+        """Return (part of) the chunk a cancelled `receive()` read (a checkpoint)."""
+        await checkpoint()  # a cancellation here keeps the chunk for the next receive
+        self._holder.check_open()
+        chunk = self._chunk
+        assert chunk is not None
+        if len(chunk) > max_bytes:
+            self._chunk = chunk[max_bytes:]
+            return chunk[:max_bytes]
+        self._chunk = None
+        return chunk
 
     def _recv_now(self, max_bytes: int) -> bytes | None:
         """Read what the OS has, or return None if it would block."""
@@ -142,21 +180,12 @@ class _StreamIO:
             if type(item) is not bytes:
                 item = memoryview(item).cast("B")  # type: ignore[assignment]  # len() in bytes
             holder = self._holder
-            backend = holder.backend
-            await backend.checkpoint_if_cancelled()
-            if holder.closed:
-                raise ClosedResourceError
             try:
-                sent = holder.sock.send(item)
-            except BlockingIOError:
-                sent = 0
+                sent = await holder.write(holder.sock.send, item)  # the checkpoint
             except OSError as exc:
                 raise holder.error(exc) from exc
             if sent < len(item):
                 await self._send_rest(memoryview(item)[sent:])  # its waits checkpoint
-            else:
-                # Sent: yield, shielded (a cancellation here would hide that it was sent).
-                await backend.cancel_shielded_checkpoint()
         finally:
             self._sending = False
 

@@ -52,25 +52,59 @@ read again and again registers once. What makes that safe:
 * A cancelled (or failed) wait removes the registration, exactly as a
   one-shot wait does. Writers stay one-shot: a socket is writable nearly
   always, so a kept writer would only fire idle calls.
+
+The socket fast path (optional watch members; anyio-net looks them up)
+----------------------------------------------------------------------
+* ``wait_readable_then(call)``: the readiness callback runs ``call()`` (the
+  socket's read) before it completes the waiter's future, so the woken task
+  finds its chunk already read. That saves the task's own ``recv()`` call
+  and, on asyncio's selector loop, the idle callback of the next poll (which
+  would still see the unread data). Nothing is read ahead: ``call`` runs only
+  for a waiter that is still waiting, once. If that waiter is then cancelled
+  by a native ``Task.cancel()`` before it resumes (anyio's own delivery
+  spares a task whose wait completed), the caller keeps the chunk for its
+  next read (anyio-net's stream does: ``_StreamIO._chunk``).
+* ``write(call, *args)``: Trio's protocol for a call that needs the
+  descriptor writable (cancellation check, the call, a wait and retry on
+  `BlockingIOError`, a cancel-shielded yield after an immediate success) as
+  one coroutine, with the task looked up from the watch's loop, and the
+  shielded yield made with a done future that the watch keeps (`_yield_done`).
+* ``wait_readable`` / ``wait_writable`` / ``wait_readable_then`` are `wait`
+  bound with `functools.partial` in ``__init__`` (no Python frame on top of
+  `wait`); `drop` rebinds them, which ends the reference cycle they make.
 """
 
 from __future__ import annotations
 
+import sys
+from asyncio import current_task
 from contextlib import suppress
+from functools import partial
 from threading import get_ident
-from typing import TYPE_CHECKING, Any
+from types import coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import finalize, ref
 
 from ..._core._exceptions import BusyResourceError, ClosedResourceError
 from ..._core._io import fileno_of
-from ._cancel import cancelled_origin, fast_current_task, fast_running_loop, task_states
-from ._tasks import checkpoint_if_cancelled
+from ._cancel import cancelled_origin, fast_running_loop, task_states
+from ._tasks import cancel_shielded_checkpoint, checkpoint_if_cancelled
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop, Future
-    from collections.abc import Callable, Coroutine
+    from collections.abc import Callable, Coroutine, Generator
 
     from ..._core._io import FileDescriptorLike
+
+T = TypeVar("T")
+
+if sys.version_info >= (3, 12):
+    #: The task running in a loop (None if none): with the loop given, one lookup.
+    task_of = current_task
+else:  # asyncio.current_task() is Python code here: look the task up ourselves
+    import asyncio.tasks
+
+    task_of = asyncio.tasks._current_tasks.get  # type: ignore[attr-defined]
 
 
 class _Waiters:
@@ -200,7 +234,18 @@ _IDLE_CALLS_TO_STOP = 2
 class _Direction:
     """One direction of an `FDWatch`: its registration and the future of its waiter."""
 
-    __slots__ = ("add", "busy", "fd", "idle", "keep", "one_shot", "registered", "remove", "waiter")
+    __slots__ = (
+        "add",
+        "busy",
+        "call",
+        "fd",
+        "idle",
+        "keep",
+        "one_shot",
+        "registered",
+        "remove",
+        "waiter",
+    )
 
     def __init__(
         self,
@@ -223,6 +268,9 @@ class _Direction:
         # Invariant: True exactly while `fire` is registered with the loop for `fd`.
         self.registered = False
         self.waiter: Future[None] | None = None
+        #: What the waiter asked to run when the descriptor is ready, before it
+        #: wakes (`FDWatch.wait_readable_then`), or None.
+        self.call: Callable[[], object] | None = None
         #: Calls of `fire` in a row with nobody waiting.
         self.idle = 0
 
@@ -236,6 +284,15 @@ class _Direction:
         else:
             self.idle = 0
             if not waiter.done():
+                call = self.call
+                if call is not None:
+                    try:
+                        call()
+                    except BlockingIOError:
+                        return  # not ready after all: keep waiting
+                    except Exception as exc:  # the waiter raises it
+                        waiter.set_exception(exc)
+                        return
                 waiter.set_result(None)
 
     def register(self, loop: AbstractEventLoop) -> None:
@@ -253,7 +310,7 @@ class _Direction:
 
     def fail(self) -> None:
         """Remove the registration; the waiter (if any) gets `ClosedResourceError`."""
-        waiter, self.waiter = self.waiter, None
+        waiter, self.waiter, self.call = self.waiter, None, None
         self.unregister()
         if waiter is not None:
             _fail_closed(waiter)
@@ -268,6 +325,7 @@ class FDWatch:
 
     __slots__ = (
         "__weakref__",
+        "_done",
         "_dropped",
         "_loop",
         "_owner",
@@ -275,6 +333,9 @@ class FDWatch:
         "_waiters",
         "fd",
         "reader",
+        "wait_readable",
+        "wait_readable_then",
+        "wait_writable",
         "writer",
     )
 
@@ -285,6 +346,10 @@ class FDWatch:
         self._thread = get_ident()
         # Invariant: True once `drop()` ran (the watch left the loop's table for good).
         self._dropped = False
+        #: A future that is already done: yielding it is the cheap cancel-shielded
+        #: yield of `write` (see there); one per watch, yielded again and again.
+        self._done: Future[None] = loop.create_future()
+        self._done.set_result(None)
         self.reader = _Direction(
             fd,
             loop.add_reader,
@@ -302,32 +367,55 @@ class FDWatch:
         if previous is not None:  # its file was closed behind its back, or is wrapped twice
             previous.drop()
         waiters.watches[fd] = self
+        # Bound once: a wait is then one coroutine, with no Python frame on top.
+        self.wait_readable = partial(self.wait, self.reader)
+        self.wait_writable = partial(self.wait, self.writer)
+        self.wait_readable_then = partial(self.wait, self.reader)
 
     def __repr__(self) -> str:
         return f"<FDWatch fd={self.fd} reading={self.reader.registered}>"
 
-    def wait_readable(self) -> Coroutine[Any, Any, None]:
-        return self.wait(self.reader)
+    #: ``wait_readable()``, ``wait_writable()``: `wait` bound to a direction (in ``__init__``).
+    wait_readable: Callable[[], Coroutine[Any, Any, None]]
+    wait_writable: Callable[[], Coroutine[Any, Any, None]]
+    #: ``wait_readable_then(call)``: wait until readable, then run ``call()``
+    #: before waking (a checkpoint); `wait` bound to the reader (in ``__init__``).
+    #:
+    #: ``call`` runs inside the loop's readiness callback, so the woken task
+    #: finds its data already read: no second system call, and the loop's next
+    #: poll does not see the descriptor ready again (no idle call of a kept
+    #: reader). ``call`` raising `BlockingIOError` means "not ready after all":
+    #: the wait goes on. Any other exception is raised by the wait. If the wait
+    #: is cancelled after ``call()`` ran (only a native ``Task.cancel()`` can land
+    #: there: anyio's delivery spares a task whose wait completed), the
+    #: cancellation is raised all the same, so ``call`` must keep what it read
+    #: where the next operation finds it.
+    wait_readable_then: Callable[[Callable[[], object]], Coroutine[Any, Any, None]]
 
-    def wait_writable(self) -> Coroutine[Any, Any, None]:
-        return self.wait(self.writer)
-
-    async def wait(self, direction: _Direction) -> None:
+    async def wait(self, direction: _Direction, call: Callable[[], object] | None = None) -> None:
         """Park until the descriptor is ready in ``direction`` (a checkpoint).
 
         The hot path of every socket operation that waits, so the cancellation
         check of `checkpoint_if_cancelled` is inlined: only a task inside a
         cancelled scope pays for the coroutine that raises.
         """
-        task = fast_current_task()
-        if task is None or task.get_loop() is not self._loop:
+        loop = self._loop
+        task = task_of(loop)
+        if task is None:
             # The owner moved to another loop (or runs outside a task): wait one-shot there.
-            await _wait(self.fd, direction is self.writer)
-            return
+            writing = direction is self.writer
+            while True:
+                await _wait(self.fd, writing)
+                if call is None:
+                    return
+                try:
+                    call()
+                except BlockingIOError:
+                    continue
+                return
         state = task_states.get(task)
         if state is not None and cancelled_origin(state.scope) is not None:
             await checkpoint_if_cancelled()
-        loop = self._loop
         if direction.waiter is not None or self.fd in direction.one_shot:
             raise BusyResourceError(direction.busy)
         if self._dropped:  # closed meanwhile
@@ -336,18 +424,54 @@ class FDWatch:
         if not direction.registered:
             direction.register(loop)
         direction.waiter = future
+        direction.call = call
         try:
             await future
         except BaseException:
-            # Cancelled (or closed: then fail() already cleaned up): leave nothing behind.
+            # Cancelled, closed (then fail() already cleaned up) or call() failed:
+            # leave nothing behind.
             if direction.waiter is future:
-                direction.waiter = None
+                direction.waiter = direction.call = None
                 direction.unregister()
             raise
         if direction.waiter is future:
-            direction.waiter = None
+            direction.waiter = direction.call = None
             if not direction.keep:
                 direction.unregister()
+
+    async def write(self, call: Callable[..., T], *args: Any) -> T:
+        """Run ``call(*args)``, which needs the descriptor writable, Trio's way (a checkpoint).
+
+        Raise if the task's scope is cancelled (nothing done); then call; on
+        `BlockingIOError`, wait until writable and call again (the wait is the
+        checkpoint); if the call succeeded at once, yield cancel-shielded, so
+        that a cancellation cannot hide that it was done. Other exceptions of
+        ``call`` propagate. One coroutine with the checks inlined: a socket's
+        ``send()`` is all this.
+        """
+        task = task_of(self._loop)
+        if task is not None:
+            state = task_states.get(task)
+            if state is not None and cancelled_origin(state.scope) is not None:
+                await checkpoint_if_cancelled()
+        else:  # not in a task of this watch's loop: only the yield's future differs
+            await checkpoint_if_cancelled()
+        try:
+            result = call(*args)
+        except BlockingIOError:
+            pass
+        else:
+            if task is not None:
+                await _yield_done(self._done)
+            else:
+                await cancel_shielded_checkpoint()
+            return result
+        while True:
+            await self.wait(self.writer)
+            try:
+                return call(*args)
+            except BlockingIOError:
+                continue
 
     def orphaned(self) -> bool:
         """Tell whether the owner's descriptor was closed or collected without `close`."""
@@ -362,6 +486,8 @@ class FDWatch:
     def drop(self) -> None:
         """Leave the loop's table, remove the registrations, fail the waiters."""
         self._dropped = True
+        # The bound waits refer to the watch: rebinding them ends that cycle.
+        self.wait_readable = self.wait_writable = self.wait_readable_then = _closed_wait
         if self._waiters.watches.get(self.fd) is self:
             del self._waiters.watches[self.fd]
         self.reader.fail()
@@ -384,6 +510,25 @@ class FDWatch:
         else:  # the collector ran in another thread: the loop's methods are not thread-safe
             with suppress(RuntimeError):  # the loop closed meanwhile
                 self._loop.call_soon_threadsafe(self.drop)
+
+
+async def _closed_wait(*_args: object) -> None:
+    """A wait on a dropped watch (closed meanwhile)."""
+    raise ClosedResourceError
+
+
+@coroutine
+def _yield_done(done: Future[None]) -> Generator[Any, None, None]:
+    """Yield a future that is already done: a turn of the loop where no scope cancellation lands.
+
+    asyncio schedules the task again at once, and the backend's `deliver()`
+    never cancels a task whose wait has completed (the result would be lost),
+    so a scope cancelled meanwhile is seen at the next checkpoint. What
+    ``cancel_shielded_checkpoint()`` does, with the watch's own future instead
+    of a new one (a done future stays done: it can be yielded again and again).
+    """
+    done._asyncio_future_blocking = True
+    yield done
 
 
 def watch_fd(obj: FileDescriptorLike) -> FDWatch:
