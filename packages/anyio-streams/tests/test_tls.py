@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import ssl
+import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -449,6 +450,67 @@ class TestInternationalHostNames:
             await TLSStream.wrap(left, hostname="a\u200db.example", ssl_context=client_context)
         await left.aclose()
         await right.aclose()
+
+
+class _ThreadRecordingContext(ssl.SSLContext):
+    """A context subclass (as truststore's is) that records where wrap_bio() ran."""
+
+    wrap_threads: list[int]
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
+        self.wrap_threads.append(threading.get_ident())
+        return super().wrap_bio(*args, **kwargs)
+
+
+class TestSetupOffTheEventLoop:
+    """What may read files while setting up TLS runs in a worker thread."""
+
+    async def test_context_subclass_wraps_in_a_worker_thread(
+        self, byte_pair: Any, ca: Any, server_context: Any
+    ) -> None:
+        client_context = _ThreadRecordingContext(ssl.PROTOCOL_TLS_CLIENT)
+        client_context.wrap_threads = []
+        ca.configure_trust(client_context)
+        left, right = byte_pair()
+        client, server = await _connect(left, right, client_context, server_context)
+        try:
+            await client.send(b"works")
+            assert await server.receive() == b"works"
+        finally:
+            await _close_both(client, server)
+        assert len(client_context.wrap_threads) == 1
+        assert client_context.wrap_threads[0] != threading.get_ident()
+
+    async def test_default_context_is_made_in_a_worker_thread(
+        self, byte_pair: Any, server_context: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        made: list[tuple[ssl.SSLContext, int]] = []
+        create_default_context = ssl.create_default_context
+
+        def recording_create_default_context(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+            context = create_default_context(*args, **kwargs)
+            # As some Pythons and OpenSSL builds do by default: the stream must undo it.
+            context.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
+            made.append((context, threading.get_ident()))
+            return context
+
+        monkeypatch.setattr(ssl, "create_default_context", recording_create_default_context)
+        left, right = byte_pair()
+
+        async def server() -> None:
+            with pytest.raises((ssl.SSLError, BrokenResourceError)):
+                await TLSStream.wrap(right, server_side=True, ssl_context=server_context)
+
+        async with create_task_group() as tg:
+            tg.start_soon(server)
+            # The system's CAs do not include trustme's.
+            with pytest.raises(ssl.SSLCertVerificationError):
+                await TLSStream.wrap(left, hostname="localhost")
+            await left.aclose()
+        await right.aclose()
+        [(context, thread)] = made
+        assert thread != threading.get_ident()
+        assert not context.options & getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
 
 
 class TestUnwrap:

@@ -36,6 +36,15 @@ operation raises `BrokenResourceError`; `aclose()` then closes the transport
 without a closing handshake. A `send()` in a scope that is already cancelled
 raises the cancellation before it encrypts anything, and breaks nothing.
 
+Setting up off the event loop
+-----------------------------
+Two steps of `TLSStream.wrap()` may read files, for some 20 ms each: creating
+the default context (it loads the system's CA certificates), and
+``wrap_bio()`` of an `ssl.SSLContext` subclass (truststore's loads the
+system's trust store into the context every time). Both run in a worker
+thread. A plain `ssl.SSLContext` wraps in memory only, so that stays on the
+loop.
+
 Host names
 ----------
 A host name that is not ASCII is turned into its ASCII form ("A-label") with
@@ -50,7 +59,7 @@ from __future__ import annotations
 import logging
 import re
 import ssl
-from functools import wraps
+from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from .. import (
@@ -60,6 +69,7 @@ from .. import (
     aclose_forcefully,
     fail_after,
     get_cancelled_exc_class,
+    to_thread,
     typed_attribute,
 )
 from ..abc import ByteStream, ByteStreamConnectable, Listener
@@ -182,7 +192,11 @@ class TLSStream(ByteStream):
                 against its certificate (client side). A name that is not
                 ASCII is encoded with IDNA 2008 (see the module notes).
             ssl_context: the TLS settings; by default
-                `ssl.create_default_context()` for the side in use.
+                `ssl.create_default_context()` for the side in use (created in
+                a worker thread, as it reads the system's CA certificates). The
+                context of a subclass of `ssl.SSLContext` (such as truststore's)
+                makes its `ssl.SSLObject` in a worker thread too, as it may read
+                files then.
             standard_compatible: require the closing handshake (see the
                 module notes).
 
@@ -200,13 +214,24 @@ class TLSStream(ByteStream):
         if server_side is None:
             server_side = not hostname
         if ssl_context is None:
-            ssl_context = _default_context(server_side)
+            # Loading the system's CA certificates reads files (some 20 ms).
+            ssl_context = await to_thread.run_sync(_default_context, server_side)
         if hostname is not None:
             hostname = _ascii_hostname(hostname)
         read_bio, write_bio = ssl.MemoryBIO(), ssl.MemoryBIO()
-        ssl_object = ssl_context.wrap_bio(
-            read_bio, write_bio, server_side=server_side, server_hostname=hostname
+        wrap_bio = partial(
+            ssl_context.wrap_bio,
+            read_bio,
+            write_bio,
+            server_side=server_side,
+            server_hostname=hostname,
         )
+        if type(ssl_context) is ssl.SSLContext:
+            ssl_object = wrap_bio()  # no I/O: only OpenSSL's in-memory setup
+        else:
+            # A subclass may do file I/O here: truststore's loads the system's
+            # trust store into the context on every wrap_bio().
+            ssl_object = await to_thread.run_sync(wrap_bio)
         stream = cls(transport_stream, standard_compatible, ssl_object, read_bio, write_bio)
         await stream._pump(ssl_object.do_handshake)
         return stream
