@@ -579,6 +579,20 @@ class TestTemporaryDirectoryCancellation:
         assert "not cancelled" not in entered
         assert os.listdir(tmp_path) == []
 
+    async def test_cleanup_in_cancelled_scope_removes_then_raises(self, tmp_path: StdPath) -> None:
+        """AnyIO#1316: `cleanup()` in an already cancelled scope removes the directory,
+        and then the pending cancellation reaches its caller."""
+        tempdir = anyio.TemporaryDirectory(dir=str(tmp_path))
+        reached: list[str] = []
+        async with tempdir:
+            with CancelScope() as scope:
+                scope.cancel()
+                await tempdir.cleanup()
+                reached.append("after cleanup()")
+            assert scope.cancelled_caught
+            assert reached == []
+            assert os.listdir(tmp_path) == []
+
     async def test_cleaned_up_when_host_cancelled_at_exit(self, tmp_path: StdPath) -> None:
         """AnyIO#1304/#1316: an exit in an already cancelled scope still removes it."""
         with CancelScope() as scope:
@@ -609,12 +623,8 @@ async def _leave_cancelled(kind: str, scope: CancelScope, tmp: StdPath) -> Calla
             await spooled.write(b"x" * (100 if kind.endswith("rolled") else 5))
             scope.cancel()
         return lambda: spooled.closed and os.listdir(tmp) == []
-    tempdir = anyio.TemporaryDirectory(dir=str(tmp))
-    async with tempdir:
+    async with anyio.TemporaryDirectory(dir=str(tmp)):
         scope.cancel()
-        if kind == "TemporaryDirectory.cleanup":
-            await tempdir.cleanup()
-            assert os.listdir(tmp) == []  # removed, and cleanup() did not raise
     return lambda: os.listdir(tmp) == []
 
 
@@ -632,7 +642,6 @@ class TestLeavingInCancelledScope:
             "SpooledTemporaryFile",
             "SpooledTemporaryFile-rolled",
             "TemporaryDirectory",
-            "TemporaryDirectory.cleanup",
         ],
     )
     async def test_cleaned_up_without_raising(self, kind: str, tmp_path: StdPath) -> None:

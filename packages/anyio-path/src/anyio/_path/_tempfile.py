@@ -4,7 +4,8 @@
 around the `tempfile` objects, created and cleaned up in worker threads. Clean-up is
 shielded from cancellation: leaving the block of a cancelled scope still closes and removes
 what was created, and (as in AnyIO 4.16) does not raise the cancellation there: the next
-checkpoint after the block does. Entering is safe too: a worker creating the file or directory is not
+checkpoint after the block does. `TemporaryDirectory.cleanup()`, called explicitly,
+removes the directory and then raises a pending cancellation. Entering is safe too: a worker creating the file or directory is not
 abandoned, so `async with` gets it even if a cancellation arrives meanwhile (and raises the
 cancellation inside the block, at its first checkpoint).
 
@@ -20,7 +21,7 @@ from functools import partial
 from typing import IO, TYPE_CHECKING, Any, AnyStr, Generic, overload
 
 from anyio import CancelScope, to_thread
-from anyio.lowlevel import cancel_shielded_checkpoint
+from anyio.lowlevel import cancel_shielded_checkpoint, checkpoint_if_cancelled
 
 from ._files import AsyncFile
 
@@ -356,9 +357,9 @@ class TemporaryDirectory(Generic[AnyStr]):
     async def cleanup(self) -> None:
         """Remove the directory and everything in it, now, in a worker thread.
 
-        Removal is shielded from cancellation: it completes, and a cancellation is
-        raised at the caller's next checkpoint, not here (as in AnyIO 4.16). Calling it
-        again after the directory is gone does nothing.
+        Removal is shielded from cancellation: it completes even in a cancelled scope,
+        and then the cancellation is raised (as in AnyIO 4.16). Calling it again after
+        the directory is gone removes nothing.
 
         Raises:
             RuntimeError: if the `async with` block was never entered.
@@ -366,6 +367,9 @@ class TemporaryDirectory(Generic[AnyStr]):
         if self._tempdir is None:
             raise RuntimeError(f"{self!r} was never entered; there is nothing to clean up")
         await self._shielded_cleanup()
+        # Unlike leaving the block, a call of our own: a cancellation that arrived before
+        # or during the removal is delivered here, once the directory is gone.
+        await checkpoint_if_cancelled()
 
     async def _shielded_cleanup(self) -> None:
         if self._tempdir is not None:
