@@ -275,8 +275,13 @@ def test_getfixturevalue_of_async_fixture_in_async_test_is_an_error(
         """,
     )
     result.assert_outcomes(passed=1, failed=1)
+    # AnyIO's words first (users' tests match them), then our advice.
     result.stdout.fnmatch_lines(
-        ["E * RuntimeError: An async fixture cannot be set up while an async test or fixture*"]
+        [
+            "E * RuntimeError: Cannot schedule a coroutine in the test runner while another "
+            "is already running; an async fixture cannot be set up while an async test or "
+            "fixture*request the fixture as an argument*"
+        ]
     )
 
 

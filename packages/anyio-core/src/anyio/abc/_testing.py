@@ -16,9 +16,11 @@ _T = TypeVar("_T")
 
 #: The error of a runner asked to run a job while it runs one: a fixture set up from a
 #: running test (``request.getfixturevalue()``) would wait for the test, which waits for it.
+#: It starts with AnyIO's words, which users' tests may match.
 NESTED_CALL_MESSAGE = (
-    "An async fixture cannot be set up while an async test or fixture runs on the same "
-    "event loop (request.getfixturevalue() was called from async code?); request the "
+    "Cannot schedule a coroutine in the test runner while another is already running; "
+    "an async fixture cannot be set up while an async test or fixture runs on the same "
+    "event loop (request.getfixturevalue() was called from async code?): request the "
     "fixture as an argument of the test or fixture instead"
 )
 
