@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from functools import partial
 from typing import Any
 
@@ -83,6 +84,30 @@ class TestRunSync:
         with anyio.fail_after(30):
             written = await to_process.run_sync(os.write, 2, b"e" * (1 << 20))
         assert written > 0
+
+    async def test_the_loop_thread_does_not_stat_the_main_script(
+        self, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A new worker learns where our __main__ is; a stat() of that file in the
+        # event loop thread would block the loop (the worker checks it instead).
+        script = tmp_path / "fake_main.py"
+        script.write_text("VALUE = 1\n")
+        fake_main = types.ModuleType("__main__")
+        fake_main.__file__ = str(script)
+        monkeypatch.setitem(sys.modules, "__main__", fake_main)
+        monkeypatch.setattr(to_process, "WORKER_MAX_IDLE_TIME", -1.0)  # so a new worker starts
+        loop_thread = threading.get_ident()
+        statted: list[object] = []
+        real_stat = os.stat
+
+        def recording_stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+            if threading.get_ident() == loop_thread and path == str(script):
+                statted.append(path)
+            return real_stat(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "stat", recording_stat)
+        assert await to_process.run_sync(sum, [1, 2]) == 3
+        assert statted == []
 
     async def test_not_cancellable_waits_for_the_result(self) -> None:
         results: list[object] = []

@@ -19,7 +19,9 @@ A function defined in the parent's ``__main__`` is pickled as
 makes it its ``__main__``, as `multiprocessing` does. The script is loaded
 with an explicit source loader, so a console-script entry point without a
 ``.py`` suffix works (anyio#1027), and a path that no longer exists is
-skipped (anyio#696). A main module run with ``-m`` is imported by name.
+skipped (anyio#696). The worker makes that check: the parent, in its event
+loop thread, only sends the path (no blocking ``stat()`` there). A main
+module run with ``-m`` is imported by name.
 
 The pool
 --------
@@ -77,15 +79,20 @@ def pickle_call(func: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
 
 
 def _main_reference() -> tuple[str, str] | None:
-    """Say how the worker can load our ``__main__``: ("module", name), ("path", file) or None."""
+    """Say how the worker can load our ``__main__``: ("module", name), ("path", file) or None.
+
+    Runs in the event loop thread, so it touches no file system: the worker
+    checks that the file exists (and resolves a relative path against the
+    working directory it inherited from us).
+    """
     main = sys.modules.get("__main__")
     spec = getattr(main, "__spec__", None)
     name = getattr(spec, "name", None)
     if name and name != "__main__" and not name.endswith(".__main__"):
         return ("module", name)
     path = getattr(main, "__file__", None)
-    if isinstance(path, str) and os.path.isfile(path):
-        return ("path", os.path.abspath(path))
+    if isinstance(path, str):
+        return ("path", path)
     return None
 
 
@@ -238,11 +245,14 @@ def _load_main(reference: tuple[str, str] | None) -> None:
     if reference is None:
         return
     kind, where = reference
+    if kind == "path" and not os.path.isfile(where):
+        return  # the script is gone (anyio#696), or was never a file (``-c``)
     if kind == "module":
         import importlib
 
         module = importlib.import_module(where)
     else:
+        where = os.path.abspath(where)
         loader = SourceFileLoader("__mp_main__", where)
         spec = spec_from_loader("__mp_main__", loader)
         assert spec is not None
