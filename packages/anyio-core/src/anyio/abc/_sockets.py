@@ -136,7 +136,10 @@ def _socket_from_fd(fd: int) -> socket.socket:
         return socket.socket(fileno=fd)
     except OSError as exc:
         if exc.errno == errno.ENOTSOCK:
-            raise ValueError(f"file descriptor {fd} is not a socket") from exc
+            raise ValueError(
+                f"the file descriptor does not refer to a socket (fd {fd}); pass a socket's "
+                "file descriptor, or the socket object itself"
+            ) from exc
         raise
 
 
@@ -177,8 +180,8 @@ def _adopt_socket(sock_or_fd: socket.socket | int, expected: _Expected) -> socke
         sock = _socket_from_fd(sock_or_fd)
     else:
         raise TypeError(
-            f"expected a socket object or a file descriptor (int), got "
-            f"{type(sock_or_fd).__qualname__} instead"
+            f"expected an int or socket, got {type(sock_or_fd).__qualname__} instead; pass a "
+            "socket.socket object or its file descriptor"
         )
     try:
         _check_socket(sock, expected)
