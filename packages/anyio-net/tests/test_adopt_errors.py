@@ -7,11 +7,14 @@ follows it. The caller's file descriptor is never closed by a refusal.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import anyio.abc
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 pytestmark = pytest.mark.anyio
 
