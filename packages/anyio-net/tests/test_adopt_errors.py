@@ -31,7 +31,7 @@ ADOPTERS = [
 
 @pytest.mark.parametrize("adopt", ADOPTERS, ids=lambda adopt: adopt.__qualname__)
 async def test_neither_socket_nor_int(adopt: object) -> None:
-    with pytest.raises(TypeError, match="^expected an int or socket, got str instead"):
+    with pytest.raises(TypeError, match=r"^expected an int or socket, got str instead"):
         await adopt("not a socket")  # type: ignore[operator]
 
 
@@ -39,7 +39,7 @@ async def test_neither_socket_nor_int(adopt: object) -> None:
 async def test_fd_of_a_regular_file(adopt: object, tmp_path: Path) -> None:
     fd = os.open(tmp_path / "plain-file", os.O_RDWR | os.O_CREAT)
     try:
-        with pytest.raises(ValueError, match="^the file descriptor does not refer to a socket"):
+        with pytest.raises(ValueError, match=r"^the file descriptor does not refer to a socket"):
             await adopt(fd)  # type: ignore[operator]
         os.fstat(fd)  # still open: the refusal left the caller's descriptor alone
     finally:
