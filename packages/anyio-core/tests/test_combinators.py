@@ -11,7 +11,6 @@ import pytest
 
 from anyio import (
     Event,
-    TaskFailed,
     TaskHandle,
     amap,
     as_completed,
@@ -108,7 +107,7 @@ class TestGather:
 
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # no "coroutine was never awaited"
-            with pytest.raises(TypeError, match="coroutine object"):
+            with pytest.raises(TypeError, match="expected a coroutine, got 42"):
                 await gather(record(), 42)  # type: ignore[call-overload]
         await checkpoint()
         assert ran == []
@@ -146,18 +145,27 @@ class TestAsCompleted:
                 seen.extend([handle.return_value async for handle in finished])
         assert seen == ["b", "c", "a"]
 
-    async def test_failure_is_the_outcome(self) -> None:
-        outcomes: dict[str, object] = {}
-        async with as_completed(fail("bad"), double(4)) as finished:
-            async for handle in finished:
-                if handle.status is TaskHandle.Status.FAILED:
-                    outcomes["failed"] = handle.exception
-                    with pytest.raises(TaskFailed):
-                        handle.return_value  # noqa: B018
-                else:
-                    outcomes["ok"] = handle.return_value
-        assert outcomes["ok"] == 8
-        assert isinstance(outcomes["failed"], ValueError)
+    async def test_failure_cancels_the_rest_and_leaves_as_a_group(self) -> None:
+        # As in AnyIO (and as with gather()): no failure goes unnoticed.
+        cancelled: list[bool] = []
+        seen: list[object] = []
+
+        async def sleeper() -> int:
+            try:
+                await sleep_forever()
+            except get_cancelled_exc_class():
+                cancelled.append(True)
+                raise
+            return 0  # pragma: no cover
+
+        with fail_after(GUARD), pytest.raises(ExceptionGroup) as exc_info:  # noqa: PT012
+            async with as_completed(sleeper(), fail("bad")) as finished:
+                seen.extend([handle async for handle in finished])
+                seen.append("the reader was not cancelled")  # pragma: no cover
+        assert [type(exc) for exc in exc_info.value.exceptions] == [ValueError]
+        assert str(exc_info.value.exceptions[0]) == "bad"
+        assert cancelled == [True]
+        assert seen == []
 
     async def test_leaving_early_cancels_the_rest(self) -> None:
         cancelled: list[bool] = []
@@ -176,6 +184,7 @@ class TestAsCompleted:
                 assert handle.return_value == 2
         assert cancelled == [True]
 
-    async def test_nothing(self) -> None:
-        async with as_completed() as finished:
-            assert [handle async for handle in finished] == []
+    async def test_nothing_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="at least one awaitable"):
+            async with as_completed():
+                pass  # pragma: no cover

@@ -70,7 +70,7 @@ class TestHandOver:
     async def test_awaiting_a_failed_future_raises_future_failed_from_the_error(self) -> None:
         error = ValueError("boom")
         future = failed(error)
-        with pytest.raises(FutureFailed) as exc_info:
+        with pytest.raises(FutureFailed, match="the future raised an exception") as exc_info:
             await future
         assert type(exc_info.value) is FutureFailed
         assert exc_info.value.__cause__ is error
@@ -93,11 +93,11 @@ class TestHandOver:
         with fail_after(10):
             async with create_task_group() as tg:
                 tg.start_soon(cancel_soon)
-                with pytest.raises(FutureCancelled):
+                with pytest.raises(FutureCancelled, match="the future was cancelled"):
                     await future
         assert issubclass(FutureCancelled, FutureFailed)
         assert future.status is Future.Status.CANCELLED
-        with pytest.raises(FutureCancelled):
+        with pytest.raises(FutureCancelled, match="the future was cancelled"):
             future.exception  # noqa: B018
         with pytest.raises(FutureCancelled):
             future.return_value  # noqa: B018
@@ -143,19 +143,27 @@ class TestHandOver:
 class TestMisuse:
     def test_reading_a_pending_future_raises_not_finished(self) -> None:
         future: Future[int] = Future()
-        with pytest.raises(FutureNotFinished, match="no outcome yet"):
+        with pytest.raises(FutureNotFinished, match="the future has not finished yet"):
             future.return_value  # noqa: B018
-        with pytest.raises(FutureNotFinished):
+        with pytest.raises(FutureNotFinished, match="the future has not finished yet"):
             future.exception  # noqa: B018
 
-    @pytest.mark.parametrize("outcome", SETTLED)
+    @pytest.mark.parametrize("outcome", ["finished", "failed"])
     @pytest.mark.parametrize("action", ["return_value", "exception"])
     def test_settling_twice_raises_already_finished(self, outcome: str, action: str) -> None:
         future = SETTLED[outcome]()
         status = future.status
-        with pytest.raises(FutureAlreadyFinished, match="already settled"):
+        with pytest.raises(FutureAlreadyFinished, match="the future has already finished"):
             setattr(future, action, RuntimeError("again"))
         assert future.status is status
+
+    @pytest.mark.parametrize("action", ["return_value", "exception"])
+    def test_settling_a_cancelled_future_raises_future_cancelled(self, action: str) -> None:
+        # The producer learns that nobody wants the outcome any more (as in AnyIO).
+        future = cancelled()
+        with pytest.raises(FutureCancelled, match="the future was cancelled"):
+            setattr(future, action, RuntimeError("late"))
+        assert future.status is Future.Status.CANCELLED
 
     @pytest.mark.parametrize("outcome", SETTLED)
     def test_cancel_leaves_a_settled_future_alone(self, outcome: str) -> None:
@@ -183,12 +191,15 @@ class TestShape:
         future = finished("value")
         assert future.return_value == "value"
 
-    def test_repr_shows_name_and_status(self) -> None:
+    def test_repr_shows_status_and_name(self) -> None:
+        # AnyIO's layout: the status (lower case) first, then the name if any.
         future: Future[int] = Future(name="answer")
-        assert repr(future) == "<Future name='answer' status=PENDING>"
+        assert repr(future) == "<Future pending name='answer'>"
         future.cancel()
-        assert repr(future) == "<Future name='answer' status=CANCELLED>"
-        assert repr(Future()) == "<Future status=PENDING>"
+        assert repr(future) == "<Future cancelled name='answer'>"
+        assert repr(Future()) == "<Future pending>"
+        assert repr(finished()) == "<Future finished>"
+        assert repr(failed()) == "<Future failed>"
 
     def test_public_names(self) -> None:
         assert Future.__module__ == "anyio"

@@ -31,6 +31,8 @@ from anyio import (
 from anyio.lowlevel import checkpoint
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncGenerator, Coroutine
+
     from anyio.abc import TaskStatus
 
 if sys.version_info < (3, 11):
@@ -67,6 +69,27 @@ def qualified(func: Any) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
+#: Backends whose ``_tasks.py`` still lacks the change these tests need: the
+#: handle hooks ``_cancel_requested()`` / ``_get_cancellation()`` (both), the
+#: default name of a built-in bound method (trio), start() with a synchronous
+#: wrapper (asyncio), waking a handle's awaiters before the group's
+#: cancellation (asyncio). The diffs are in the fullconfA helper's report; drop the
+#: entry when applying it (strict xfail: the test fails once it passes).
+AWAITING_BACKEND_CHANGE = {
+    "hooks": {"asyncio", "trio"},
+    "builtin_name": {"trio"},
+    "sync_wrapper": {"asyncio"},
+    "wake_first": {"asyncio"},
+}
+
+
+def needs_backend_change(request: pytest.FixtureRequest, backend: str, change: str) -> None:
+    if backend in AWAITING_BACKEND_CHANGE[change]:
+        request.applymarker(
+            pytest.mark.xfail(strict=True, reason=f"backend change '{change}' not applied yet")
+        )
+
+
 class TestOutcome:
     async def test_start_soon_returns_a_handle_with_the_result(self) -> None:
         async with create_task_group() as tg:
@@ -85,9 +108,9 @@ class TestOutcome:
         async with create_task_group() as tg:
             handle = tg.start_soon(sleep_forever)
             assert handle.status is Status.PENDING
-            with pytest.raises(TaskNotFinished, match="has not finished yet"):
+            with pytest.raises(TaskNotFinished, match="the task has not finished yet"):
                 handle.return_value  # noqa: B018
-            with pytest.raises(TaskNotFinished):
+            with pytest.raises(TaskNotFinished, match="the task has not finished yet"):
                 handle.exception  # noqa: B018
             tg.cancel_scope.cancel()
 
@@ -97,7 +120,7 @@ class TestOutcome:
                 handle = tg.start_soon(fail)
         assert handle.status is Status.FAILED
         assert isinstance(handle.exception, ValueError)
-        with pytest.raises(TaskFailed) as exc_info:
+        with pytest.raises(TaskFailed, match="the task raised an exception") as exc_info:
             handle.return_value  # noqa: B018
         assert exc_info.type is TaskFailed
         assert exc_info.value.__cause__ is handle.exception
@@ -108,11 +131,23 @@ class TestOutcome:
             await wait_all_tasks_blocked()
             tg.cancel_scope.cancel()
         assert handle.status is Status.CANCELLED
-        with pytest.raises(TaskCancelled):
+        with pytest.raises(TaskCancelled, match="the task was cancelled"):
             handle.return_value  # noqa: B018
-        with pytest.raises(TaskCancelled):
+        with pytest.raises(TaskCancelled, match="the task was cancelled"):
             handle.exception  # noqa: B018
         assert issubclass(TaskCancelled, TaskFailed)
+
+    async def test_cancelled_task_error_is_caused_by_the_cancellation(
+        self, request: pytest.FixtureRequest, anyio_backend_name: str
+    ) -> None:
+        needs_backend_change(request, anyio_backend_name, "hooks")
+        async with create_task_group() as tg:
+            handle = tg.start_soon(sleep_forever)
+            await wait_all_tasks_blocked()
+            handle.cancel()
+        with pytest.raises(TaskCancelled) as exc_info:
+            handle.return_value  # noqa: B018
+        assert isinstance(exc_info.value.__cause__, get_cancelled_exc_class())
 
     async def test_started_task_coro_is_its_own(self) -> None:
         async with create_task_group() as tg:
@@ -125,7 +160,9 @@ class TestOutcome:
             coro = double(1)
             handle = tg.create_task(coro, name="doubler")
             assert handle.coro is coro
-            assert repr(handle) == "<TaskHandle name='doubler' status=PENDING>"
+            # AnyIO's layout: the status (lower case), the name, the coroutine.
+            assert repr(handle) == f"<TaskHandle pending name='doubler' coro={coro!r}>"
+        assert repr(handle) == f"<TaskHandle finished name='doubler' coro={coro!r}>"
 
 
 def renamed(func: Any) -> Any:
@@ -172,6 +209,22 @@ class TestNames:
         assert soon.name == created.name == qualified(double)
         assert started.name == qualified(report)
 
+    async def test_default_name_of_a_builtin_bound_method(
+        self, request: pytest.FixtureRequest, anyio_backend_name: str
+    ) -> None:
+        # Its __module__ is None: the name must not begin with "None.".
+        needs_backend_change(request, anyio_backend_name, "builtin_name")
+
+        async def numbers() -> AsyncGenerator[int, None]:
+            yield 1
+
+        agen = numbers()
+        async with create_task_group() as tg:
+            handle = tg.start_soon(agen.asend, None)
+            assert handle.name == "async_generator.asend"
+        assert handle.return_value == 1
+        await agen.aclose()
+
     async def test_task_sees_its_name(self) -> None:
         names: list[str] = []
 
@@ -213,7 +266,7 @@ class TestCreateTask:
 
     async def test_rejects_a_non_coroutine(self) -> None:
         async with create_task_group() as tg:
-            with pytest.raises(TypeError, match="coroutine object"):
+            with pytest.raises(TypeError, match=r"^expected a coroutine, got <function "):
                 tg.create_task(double)  # type: ignore[arg-type]
 
     async def test_inactive_group(self) -> None:
@@ -295,6 +348,38 @@ class TestCancel:
             handle.cancel()
         assert handle.status is Status.CANCELLED
 
+    async def test_cancelling_until_the_task_ends(
+        self, request: pytest.FixtureRequest, anyio_backend_name: str
+    ) -> None:
+        # As in AnyIO: once cancel() is called the task has no result to give,
+        # even while it still runs (here: shielded) on its way out.
+        needs_backend_change(request, anyio_backend_name, "hooks")
+        release = Event()
+
+        async def shielded() -> None:
+            with CancelScope(shield=True):
+                await release.wait()
+            await checkpoint()
+
+        with fail_after(GUARD):
+            async with create_task_group() as tg:
+                handle = tg.start_soon(shielded)
+                await wait_all_tasks_blocked()
+                handle.cancel()
+                try:
+                    assert handle.status is Status.CANCELLING
+                    assert repr(handle).startswith("<TaskHandle cancelling name=")
+                    with pytest.raises(TaskCancelled, match="the task was cancelled"):
+                        handle.return_value  # noqa: B018
+                    with pytest.raises(TaskCancelled, match="the task was cancelled"):
+                        handle.exception  # noqa: B018
+                finally:
+                    release.set()  # a failed check must not leave the child shielded
+                with pytest.raises(TaskCancelled, match="the task was cancelled") as exc_info:
+                    await handle
+        assert handle.status is Status.CANCELLED
+        assert isinstance(exc_info.value.__cause__, get_cancelled_exc_class())
+
     async def test_after_the_task_finished(self) -> None:
         async with create_task_group() as tg:
             handle = tg.start_soon(double, 3)
@@ -318,6 +403,92 @@ class TestCancel:
         assert reached
         assert not tg.cancel_scope.cancel_called  # the group went on
         assert handle.status is Status.CANCELLED
+
+
+class TestAwait:
+    async def test_returns_what_the_task_returned(self) -> None:
+        async with create_task_group() as tg:
+            with fail_after(GUARD):
+                assert await tg.start_soon(double, 1) == 2
+                assert await tg.create_task(double(2)) == 4
+                assert await (await tg.start(report, return_handle=True)) == 7
+
+    async def test_waits_for_the_task(self) -> None:
+        release = Event()
+
+        async def waiter() -> str:
+            await release.wait()
+            return "released"
+
+        async def awaiter(handle: TaskHandle[str]) -> None:
+            results.append(await handle)
+
+        results: list[str] = []
+        async with create_task_group() as tg:
+            handle = tg.start_soon(waiter)
+            tg.start_soon(awaiter, handle)
+            tg.start_soon(awaiter, handle)
+            await wait_all_tasks_blocked()
+            assert results == []
+            release.set()
+        assert results == ["released", "released"]
+
+    async def test_failed_task_raises_task_failed(
+        self, request: pytest.FixtureRequest, anyio_backend_name: str
+    ) -> None:
+        # As in AnyIO, the awaiter is woken by the task's end before the
+        # group's cancellation (which the failure causes) reaches it.
+        needs_backend_change(request, anyio_backend_name, "wake_first")
+        with pytest.raises(ExceptionGroup):  # noqa: PT012
+            async with create_task_group() as tg:
+                handle = tg.start_soon(fail)
+                with pytest.raises(TaskFailed, match="the task raised an exception") as exc_info:
+                    await handle
+        assert exc_info.type is TaskFailed
+        assert isinstance(exc_info.value.__cause__, ValueError)
+
+    async def test_cancelled_task_raises_task_cancelled(self) -> None:
+        async with create_task_group() as tg:
+            handle = tg.start_soon(sleep_forever)
+            await wait_all_tasks_blocked()
+            tg.cancel_scope.cancel()
+        with pytest.raises(TaskCancelled, match="the task was cancelled"):
+            await handle
+
+    async def test_cancelling_the_awaiter_spares_the_task(self) -> None:
+        release = Event()
+
+        async def slow() -> str:
+            await release.wait()
+            return "ok"
+
+        async with create_task_group() as tg:
+            handle = tg.start_soon(slow)
+            with CancelScope() as scope:
+                scope.cancel()
+                await handle
+            assert scope.cancelled_caught
+            assert handle.status is Status.PENDING
+            release.set()
+            assert await handle == "ok"
+
+    async def test_a_finished_handle_is_still_a_checkpoint(self) -> None:
+        async with create_task_group() as tg:
+            handle = tg.start_soon(double, 1)
+        with CancelScope() as scope:
+            scope.cancel()
+            await handle
+        assert scope.cancelled_caught
+
+    def test_a_handle_made_directly_cannot_be_awaited(self) -> None:
+        async def never() -> None:
+            pass  # pragma: no cover
+
+        coro = never()
+        awaiting = TaskHandle(coro, "lonely").__await__()
+        with pytest.raises(NotImplementedError, match="not spawned by a task group"):
+            awaiting.send(None)
+        coro.close()
 
 
 class TestWait:
@@ -366,6 +537,21 @@ class TestStartHandle:
     async def test_start_without_handle_returns_the_value(self) -> None:
         async with create_task_group() as tg:
             assert await tg.start(report) == "ready"
+
+    async def test_start_value_from_a_synchronous_wrapper(
+        self, request: pytest.FixtureRequest, anyio_backend_name: str
+    ) -> None:
+        # The wrapper calls started() before the coroutine it returns runs.
+        needs_backend_change(request, anyio_backend_name, "sync_wrapper")
+
+        def wrapper(*, task_status: TaskStatus[int]) -> Coroutine[Any, Any, int]:
+            task_status.started(5)
+            return double(4)
+
+        async with create_task_group() as tg:
+            handle = await tg.start(wrapper, return_handle=True)
+            assert handle.start_value == 5
+        assert handle.return_value == 8
 
     async def test_start_soon_handle_has_no_start_value(self) -> None:
         async with create_task_group() as tg:

@@ -47,11 +47,16 @@ async def handles() -> None:
         assert_type(created.name, str)
         assert_type(created.start_value, Any)
         await created.wait()
+        # Awaiting a handle gives what the task returned.
+        assert_type(await created, str)
+        assert_type(await tg.start_soon(nothing), None)
+        assert_type(await tg.create_task(to_text(3)), str)
         created.cancel()
 
         # start(): the started() value, or a handle with return_handle=True.
         assert_type(await tg.start(serve, 80), Any)
         assert_type(await tg.start(serve, 80, return_handle=True), TaskHandle[bytes])
+        assert_type(await (await tg.start(serve, 80, return_handle=True)), bytes)
 
         tg.start_soon(to_text, "one")  # type: ignore[arg-type]
         tg.create_task(to_text)  # type: ignore[arg-type]

@@ -10,10 +10,10 @@ so gathering costs no wrapper coroutine per task. An error in one task cancels t
 others and leaves as the task group's exception group (an `ExceptionGroup`, even
 for a single error), as everywhere in anyio.
 
-`as_completed()` hands out handles in the order the tasks finish. There a failure
-is the handle's outcome (read it with `TaskHandle.return_value` or
-`TaskHandle.exception`) and does not cancel the other tasks: the caller asked to
-look at each result in turn.
+`as_completed()` hands out handles in the order the tasks finish. A failure
+follows the same rule as in `gather()` (as in AnyIO): it cancels the other tasks
+and the block that reads the stream, and leaves the ``async with`` as the task
+group's exception group.
 """
 
 from __future__ import annotations
@@ -141,9 +141,10 @@ async def as_completed(
 
     Entering starts one task per awaitable; the stream yields each task's
     `TaskHandle` once that task has finished, in the order they finish, and ends
-    after the last one. A task's failure is its handle's outcome (reading
-    `TaskHandle.return_value` raises `TaskFailed`) and does not cancel the others.
-    Leaving the block early cancels the tasks still running and waits for them.
+    after the last one. If a task raises, the other tasks and the ``async with``
+    block are cancelled and the error leaves the block in an exception group, as
+    with `gather()`. Leaving the block early cancels the tasks still running and
+    waits for them.
 
     Needs the ``anyio-streams`` distribution (for the memory object stream).
 
@@ -153,6 +154,10 @@ async def as_completed(
     Yields:
         A receive stream of finished task handles.
 
+    Raises:
+        ValueError: if no awaitable is given.
+        ExceptionGroup: the errors of the tasks that failed.
+
     Example:
         ```python
         async with anyio.as_completed(fetch(a), fetch(b)) as finished:
@@ -160,6 +165,10 @@ async def as_completed(
                 print(handle.return_value)
         ```
     """
+    if not awaitables:
+        raise ValueError(
+            "as_completed() needs at least one awaitable; with none there is nothing to wait for"
+        )
     from ..streams.memory import create_memory_object_stream
 
     send, receive = create_memory_object_stream[TaskHandle[R]](len(awaitables))
@@ -187,7 +196,7 @@ def _check_coroutines(coros: tuple[object, ...]) -> None:
 
 
 class _SettledHandle(TaskHandle[T]):
-    """The handle `as_completed()` gives out: it records the outcome, errors included."""
+    """The handle `as_completed()` gives out: it records the task's outcome."""
 
     def __init__(self, awaitable: Awaitable[T]) -> None:
         name = getattr(awaitable, "__qualname__", None) or type(awaitable).__qualname__
@@ -228,6 +237,7 @@ class _SettledHandle(TaskHandle[T]):
                 except Exception as exc:
                     self._exc = exc
                     self._status = TaskHandle.Status.FAILED
+                    raise  # the group cancels the rest and collects it
                 except BaseException:
                     # A cancellation: ours (swallowed by the scope) or the group's.
                     self._status = TaskHandle.Status.CANCELLED

@@ -17,7 +17,7 @@ stay apart and `except FutureFailed` catches every failure alike.
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._exceptions import FutureAlreadyFinished, FutureCancelled, FutureFailed, FutureNotFinished
 from ._sync._event import Event
@@ -80,7 +80,7 @@ class Future(Generic[T]):
 
     def __repr__(self) -> str:
         name = "" if self.name is None else f" name={self.name!r}"
-        return f"<Future{name} status={self._status.name}>"
+        return f"<Future {self._status.value}{name}>"
 
     @property
     def status(self) -> Future.Status:
@@ -95,7 +95,9 @@ class Future(Generic[T]):
             FutureNotFinished: (reading) if the future is still pending.
             FutureFailed: (reading) if it holds an exception, which is the `__cause__`.
             FutureCancelled: (reading) if it was cancelled.
-            FutureAlreadyFinished: (assigning) if it is already settled.
+            FutureAlreadyFinished: (assigning) if it already holds a value or an
+                exception.
+            FutureCancelled: (assigning) if it was cancelled.
         """
         if self._status is Future.Status.FINISHED:
             return self._value  # type: ignore[return-value]  # set with the status
@@ -116,7 +118,9 @@ class Future(Generic[T]):
         Raises:
             FutureNotFinished: (reading) if the future is still pending.
             FutureCancelled: (reading) if it was cancelled.
-            FutureAlreadyFinished: (assigning) if it is already settled.
+            FutureAlreadyFinished: (assigning) if it already holds a value or an
+                exception.
+            FutureCancelled: (assigning) if it was cancelled.
             TypeError: (assigning) if the value is not an exception instance.
         """
         if self._status is Future.Status.FINISHED:
@@ -148,7 +152,7 @@ class Future(Generic[T]):
         """Wait until the future is settled, whatever the outcome (a checkpoint)."""
         await self._event.wait()
 
-    def __await__(self) -> Generator[object, None, T]:
+    def __await__(self) -> Generator[Any, Any, T]:
         """Wait for the future, then return its value or raise what it holds."""
         return self._result().__await__()
 
@@ -157,9 +161,16 @@ class Future(Generic[T]):
         return self.return_value
 
     def _check_pending(self) -> None:
-        if self._status is not Future.Status.PENDING:
+        status = self._status
+        if status is Future.Status.CANCELLED:
+            # Whoever cancelled it no longer wants the outcome: tell the producer so.
+            raise FutureCancelled(
+                f"the future was cancelled ({self!r}); its outcome is no longer wanted"
+            )
+        if status is not Future.Status.PENDING:
             raise FutureAlreadyFinished(
-                f"{self!r} is already settled; a future takes one outcome, create a new one"
+                f"the future has already finished ({self!r}); a future takes one "
+                "outcome, create a new one"
             )
 
     def _settle(self, status: Future.Status) -> None:
@@ -171,9 +182,14 @@ class Future(Generic[T]):
         """Return the error that reading the value of an unfinished future raises."""
         status = self._status
         if status is Future.Status.PENDING:
-            return FutureNotFinished(f"{self!r} has no outcome yet; await it first")
+            return FutureNotFinished(
+                f"the future has not finished yet ({self!r}); await it, or its wait(), first"
+            )
         if status is Future.Status.CANCELLED:
-            return FutureCancelled(f"{self!r} was cancelled")
-        error = FutureFailed(f"{self!r} failed with {self._exception!r}")
+            return FutureCancelled(f"the future was cancelled ({self!r})")
+        error = FutureFailed(
+            f"the future raised an exception ({self!r}): {self._exception!r}; "
+            "it is this error's __cause__"
+        )
         error.__cause__ = self._exception
         return error

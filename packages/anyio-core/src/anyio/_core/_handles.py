@@ -8,7 +8,10 @@ outcome off the ``asyncio.Task`` when asked; on Trio it is the object the child'
 thin wrapper coroutine writes its outcome into. This class holds the public
 surface (the properties, the result rules and the errors) and asks its subclass
 for five facts: `_get_status()`, `_get_value()`, `_get_exception()`, the name and
-the coroutine.
+the coroutine. Two more facts are optional: `_cancel_requested()` (whether
+`cancel()` was called, which turns a pending task's status into ``CANCELLING``)
+and `_get_cancellation()` (the cancellation exception a cancelled task ended
+with, which becomes the ``__cause__`` of `TaskCancelled`).
 
 ``TaskHandle`` itself declares no ``__slots__`` on purpose: a backend's handle can
 then also derive from that backend's slotted per-task record without an instance
@@ -17,7 +20,9 @@ layout conflict.
 Reading a result follows the rules of `anyio.Future`: `return_value` of a task that
 is still running raises `TaskNotFinished`; of a failed task `TaskFailed`, with the
 task's exception as ``__cause__``; of a cancelled task `TaskCancelled` (a subclass
-of `TaskFailed`).
+of `TaskFailed`), also while the task is still winding down after `cancel()`
+(``CANCELLING``). Awaiting the handle waits for the task (`wait()`), then reads
+`return_value` under those rules.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ._exceptions import TaskCancelled, TaskFailed, TaskNotFinished
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine
+    from collections.abc import Callable, Coroutine, Generator
 
     from ._tasks import CancelScope
 
@@ -45,7 +50,9 @@ class TaskHandle(Generic[T_co]):
     group: the group waits for it, and an exception it raises still cancels the
     group and leaves it in the group's exception group. The handle lets the
     spawner look at one task: wait for it, read what it returned, or cancel just
-    that task.
+    that task. Awaiting the handle waits for the task and returns what it returned
+    (or raises `TaskFailed` / `TaskCancelled`); cancelling the awaiting task does not
+    cancel the task awaited.
 
     Args:
         coro: the task's coroutine.
@@ -57,8 +64,7 @@ class TaskHandle(Generic[T_co]):
         ```python
         async with anyio.create_task_group() as tg:
             handle = tg.create_task(fetch(url))
-            await handle.wait()
-            print(handle.return_value)
+            print(await handle)  # waits, then returns what fetch() returned
         ```
     """
 
@@ -67,6 +73,8 @@ class TaskHandle(Generic[T_co]):
 
         #: Spawned, not finished yet (running, or waiting for its first turn).
         PENDING = "pending"
+        #: `TaskHandle.cancel()` was called and the task has not finished yet.
+        CANCELLING = "cancelling"
         #: Returned a value (`TaskHandle.return_value`).
         FINISHED = "finished"
         #: Raised an exception (`TaskHandle.exception`).
@@ -87,6 +95,10 @@ class TaskHandle(Generic[T_co]):
         self._d_scope = cancel_scope
         self._d_cancelled = False
 
+    #: Whether cancel() was called on a handle made directly (class-level default:
+    #: the backends make their handles without calling __init__).
+    _d_cancelled = False
+
     # -- what a backend provides -------------------------------------------------
 
     def _get_status(self) -> TaskStatusEnum:
@@ -99,6 +111,14 @@ class TaskHandle(Generic[T_co]):
         raise NotImplementedError  # pragma: no cover
 
     def _get_start_value(self) -> Any:
+        return None
+
+    def _cancel_requested(self) -> bool:
+        """Tell whether `cancel()` was called (a pending task is then CANCELLING)."""
+        return self._d_cancelled
+
+    def _get_cancellation(self) -> BaseException | None:  # only called when CANCELLED
+        """Return the cancellation exception the task ended with, if it is known."""
         return None
 
     @property
@@ -135,7 +155,10 @@ class TaskHandle(Generic[T_co]):
     @property
     def status(self) -> TaskStatusEnum:
         """Where the task stands (`TaskHandle.Status`)."""
-        return self._get_status()
+        status = self._get_status()
+        if status is TaskStatusEnum.PENDING and self._cancel_requested():
+            return TaskStatusEnum.CANCELLING
+        return status
 
     @property
     def return_value(self) -> T_co:
@@ -143,7 +166,8 @@ class TaskHandle(Generic[T_co]):
 
         Raises:
             TaskNotFinished: if the task has not finished yet.
-            TaskCancelled: if it was cancelled.
+            TaskCancelled: if it was cancelled (or `cancel()` was called and it is
+                still winding down).
             TaskFailed: if it raised an exception (the exception is the ``__cause__``).
         """
         status = self._get_status()
@@ -157,7 +181,8 @@ class TaskHandle(Generic[T_co]):
 
         Raises:
             TaskNotFinished: if the task has not finished yet.
-            TaskCancelled: if it was cancelled.
+            TaskCancelled: if it was cancelled (or `cancel()` was called and it is
+                still winding down).
         """
         status = self._get_status()
         if status is TaskStatusEnum.FINISHED:
@@ -171,20 +196,46 @@ class TaskHandle(Generic[T_co]):
         """The value the task passed to ``task_status.started()`` (None if not started that way)."""
         return self._get_start_value()
 
+    def __await__(self) -> Generator[Any, Any, T_co]:
+        """Wait for the task to finish, then return its value or raise what it ended with.
+
+        Raises:
+            TaskFailed: if the task raised an exception (the ``__cause__``).
+            TaskCancelled: if the task was cancelled.
+        """
+        return self._result().__await__()
+
+    async def _result(self) -> T_co:
+        await self.wait()
+        return self.return_value
+
     def _not_a_value(self, status: TaskStatusEnum) -> Exception:
+        """Return the error for reading the result of a task in ``status`` (not FINISHED)."""
         if status is TaskStatusEnum.PENDING:
-            return TaskNotFinished(
-                f"{self!r} has not finished yet; await its wait() method before reading its result"
-            )
+            # A backend's fast path passes its raw status: cancel() may have been called.
+            status = self.status
+            if status is TaskStatusEnum.PENDING:
+                return TaskNotFinished(
+                    f"the task has not finished yet ({self!r}); await the handle, or "
+                    "its wait() method, before reading its result"
+                )
+        if status is TaskStatusEnum.CANCELLING:
+            return TaskCancelled(f"the task was cancelled ({self!r}); it has no result")
         if status is TaskStatusEnum.CANCELLED:
-            return TaskCancelled(f"{self!r} was cancelled, so it has no result")
+            error: TaskFailed = TaskCancelled(
+                f"the task was cancelled ({self!r}); it has no result"
+            )
+            error.__cause__ = self._get_cancellation()
+            return error
         exc = self._get_exception()
-        error = TaskFailed(f"{self!r} raised {exc!r}; the exception is this error's cause")
+        error = TaskFailed(
+            f"the task raised an exception ({self!r}): {exc!r}; it is this error's __cause__"
+        )
         error.__cause__ = exc
         return error
 
     def __repr__(self) -> str:
-        return f"<TaskHandle name={self.name!r} status={self._get_status().name}>"
+        return f"<TaskHandle {self.status.value} name={self.name!r} coro={self.coro!r}>"
 
 
 TaskHandle.__module__ = "anyio"
@@ -197,12 +248,18 @@ def callable_name(func: Callable[..., Any]) -> str:
     """Return ``module.qualname`` of ``func`` (of its wrapped function for a partial)."""
     while isinstance(func, partial):
         func = func.func
+    module: str | None
+    qualname: str | None
     try:
-        return f"{func.__module__}.{func.__qualname__}"
+        module = func.__module__
+        qualname = func.__qualname__
     except AttributeError:
-        pass
-    module = getattr(func, "__module__", None)
-    qualname = getattr(func, "__qualname__", None)
+        module = getattr(func, "__module__", None)
+        qualname = getattr(func, "__qualname__", None)
+    else:
+        # A bound method of a built-in type (``agen.asend``) has no module.
+        if module is not None:
+            return f"{module}.{qualname}"
     return ".".join(part for part in (module, qualname) if part) or repr(func)
 
 
@@ -241,8 +298,23 @@ _NAMES_KEPT = 1024
 
 
 def not_a_coroutine(what: object, value: object) -> TypeError:
-    """Return the error for a spawn argument that is not (or did not make) a coroutine."""
+    """Return the error for a spawn argument that is not (or did not make) a coroutine.
+
+    It begins with AnyIO's wording ("expected a coroutine, got ..."), which users'
+    tests match.
+    """
     return TypeError(
-        f"Expected {what} to be a coroutine object, but got {value!r}; pass an async "
-        "function (start_soon) or the coroutine it returns (create_task)"
+        f"expected a coroutine, got {value!r} (as {what}); pass the coroutine an async "
+        "function returns (create_task(func())), or the function itself to start_soon()"
+    )
+
+
+def not_a_coroutine_result(func: Callable[..., Any], value: object) -> TypeError:
+    """Return the error for a spawned function that returned something else than a coroutine.
+
+    AnyIO's wording exactly, with nothing after it: users' tests match it to the end.
+    """
+    return TypeError(
+        f"Expected {callable_name(func)}() to return a coroutine, but the return value "
+        f"({value!r}) is not a coroutine object"
     )
