@@ -33,12 +33,20 @@ its ``_detect``/``__init__`` module). A library that was never imported cannot
 be running, and one that is imported but whose backend module is not yet gets
 it imported on the slow path. This module names no backend: adding one is a
 new ``anyio._backends._<name>`` package and one `BACKENDS` line.
+
+A probe is a Python call, and a frame costs more than the rest of the check,
+so a loop that anyio's own runner drives (`anyio.run()`, the pytest runner)
+is answered before any probe is called: the runner records its backend in a
+thread-local while the loop runs (`record_running_backend()`). Only the probes
+of backends that nest inside another loop (Trio's guest mode) come before that
+record.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -313,9 +321,39 @@ Probe = Callable[[], "Backend | None"]
 _loaded: dict[str, Backend] = {}
 #: The probes of the loaded backends, in the order `current_backend()` asks them.
 _probes: tuple[Probe, ...] = ()
-#: The first of them, called without a loop (it answers most calls), and the others.
-_first_probe: Probe
+#: The probes of the backends that nest, asked before the runner record (None
+#: if there are none: one identity test on the hot path), and the others.
+_nesting_probes: tuple[Probe, ...] | None = None
 _other_probes: tuple[Probe, ...] = ()
+
+#: Its "backend" item, if any, is the backend whose loop one of anyio's runners
+#: drives in this thread right now (`record_running_backend()`). A plain
+#: ``threading.local`` read through its ``__dict__``: a subclass with a class
+#: default costs a type lookup more on each read, and a missing attribute an
+#: exception.
+_runner_record = threading.local()
+
+
+def record_running_backend(backend: Backend | None) -> Backend | None:
+    """Record that anyio's runner drives ``backend``'s loop in this thread now.
+
+    For a backend's runner, wrapped tightly around the call that runs its loop:
+    record the backend (the object `current_backend()` should return) just
+    before, and restore the record this returns just after, so the record never
+    outlives the running loop. While it is set, `current_backend()` answers from
+    it with one thread-local read, without asking the probes of the backends
+    that do not nest (the probes stay right for loops that anyio did not
+    start). The record belongs to this thread only, so it is right in a worker
+    thread that copied the caller's context (where a context variable would
+    not be).
+
+    Returns:
+        The record it replaces (None unless runs are nested in this thread).
+    """
+    record = _runner_record.__dict__
+    previous: Backend | None = record.get("backend")
+    record["backend"] = backend
+    return previous
 
 
 def register_backend(name: str, backend: Backend, probe: Probe, *, nests: bool = False) -> None:
@@ -330,48 +368,55 @@ def register_backend(name: str, backend: Backend, probe: Probe, *, nests: bool =
             ``backend`` (one bound to the running loop).
         nests: True if this backend's loop can run inside another backend's
             loop in the same thread (Trio's guest mode): its probe is then asked
-            before the others.
+            before the others, and before the record of a running runner.
     """
     _loaded[name] = backend
-    _set_probes((probe, *_probes) if nests else (*_probes, probe))
+    _set_probes((probe, *_probes) if nests else (*_probes, probe), probe if nests else None)
 
 
 def unregister_backend(name: str, probe: Probe) -> None:
     """Undo `register_backend()` (for test-only backends)."""
     _loaded.pop(name, None)
-    _set_probes(tuple(known for known in _probes if known is not probe))
+    _set_probes(tuple(known for known in _probes if known is not probe), None)
 
 
-def _no_backend() -> Backend | None:
-    return None
+#: Which of the registered probes nest (see `register_backend()`).
+_nesting: set[Probe] = set()
 
 
-def _set_probes(probes: tuple[Probe, ...]) -> None:
-    global _probes, _first_probe, _other_probes
+def _set_probes(probes: tuple[Probe, ...], nesting: Probe | None) -> None:
+    global _probes, _nesting_probes, _other_probes
+    if nesting is not None:
+        _nesting.add(nesting)
     _probes = probes
     # Written in the order a reader in another thread reads them: at worst it
     # asks a probe twice, never skips one.
-    _other_probes = probes[1:]
-    _first_probe = probes[0] if probes else _no_backend
-
-
-_first_probe = _no_backend
+    _other_probes = tuple(probe for probe in probes if probe not in _nesting)
+    _nesting_probes = tuple(probe for probe in probes if probe in _nesting) or None
 
 
 def current_backend() -> Backend:
     """Return the backend of the event loop running in this thread.
 
-    Each loaded backend's probe is asked in turn (see `register_backend()`); a
-    backend whose loop library is imported but whose backend module is not yet
-    (a plain ``asyncio.run()`` in a program that never called ``anyio.run()``)
-    is imported on this slow path, then asked too.
+    The probes of backends that nest come first (a Trio guest run inside
+    another loop), then the record of a loop that anyio's own runner drives
+    here (`record_running_backend()`: the hot path, one thread-local read),
+    then the other probes, in turn (see `register_backend()`). A backend whose
+    loop library is imported but whose backend module is not yet (a plain
+    ``asyncio.run()`` in a program that never called ``anyio.run()``) is
+    imported on this slow path, then asked too.
 
     Raises:
         NoEventLoopError: if no event loop known to anyio runs in this thread.
     """
-    backend = _first_probe()
+    if _nesting_probes is not None:
+        for probe in _nesting_probes:
+            backend = probe()
+            if backend is not None:
+                return backend
+    backend = _runner_record.__dict__.get("backend")
     if backend is not None:
-        return backend
+        return backend  # type: ignore[no-any-return]  # only Backend objects are recorded
     for probe in _other_probes:
         backend = probe()
         if backend is not None:

@@ -16,11 +16,14 @@ whose type was confirmed once as the running loop's type; anything else (no
 loop, custom hooks) takes the slow path, which asks asyncio itself.
 
 Fastest of all: while anyio's own runner drives a loop in this thread
-(`anyio.run()`, the pytest runner), it records the loop's bound backend in a
-thread-local for exactly as long as the loop runs (`running_here()`). No other
+(`anyio.run()`, the pytest runner), `running_here()` records the loop's bound
+backend in core's runner record (`record_running_backend()`, which
+`current_backend()` reads before it calls this probe: no Python frame of ours
+on the hot path) and the loop in a thread-local of this module (for
+`running_asyncio_loop()`), for exactly as long as the loop runs. No other
 asyncio loop can run in this thread meanwhile (asyncio refuses to nest loops),
-so the record is right whenever it is set. A Trio run (guest or nested) may
-start inside it: that is why Trio's probe is asked first.
+so the records are right whenever they are set. A Trio run (guest or nested)
+may start inside it: that is why Trio's probe is asked before the record.
 
 A process forked while a loop runs (``multiprocessing``'s default start method
 on Linux before 3.14, used by test suites to run a server in a child) inherits
@@ -38,6 +41,8 @@ from asyncio import _get_running_loop
 from sys import get_asyncgen_hooks as _asyncgen_hooks
 from typing import TYPE_CHECKING, Any
 
+from ..._core._backend import record_running_backend
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -45,9 +50,8 @@ if TYPE_CHECKING:
 
 
 class _RunningHere(threading.local):
-    #: The bound backend of the loop that anyio's runner drives in this thread now.
-    backend: Backend | None = None
-    #: That loop.
+    #: The loop that anyio's runner drives in this thread now (its bound backend
+    #: is in core's runner record meanwhile).
     loop: object = None
 
 
@@ -85,13 +89,12 @@ class running_here:  # a context manager, named like a function
         self._previous: tuple[Backend | None, object] = (None, None)
 
     def __enter__(self) -> None:
-        here = _running_here
-        self._previous = (here.backend, here.loop)
-        here.backend = bind_loop(self._loop)
-        here.loop = self._loop
+        self._previous = (record_running_backend(bind_loop(self._loop)), _running_here.loop)
+        _running_here.loop = self._loop
 
     def __exit__(self, *exc_info: object) -> None:
-        _running_here.backend, _running_here.loop = self._previous
+        backend, _running_here.loop = self._previous
+        record_running_backend(backend)
 
 
 def running_asyncio_loop() -> Any:
@@ -108,10 +111,10 @@ def running_asyncio_loop() -> Any:
 
 
 def probe() -> Backend | None:
-    """Return the backend bound to the asyncio loop running in this thread, or None."""
-    backend = _running_here.backend
-    if backend is not None:
-        return backend
+    """Return the backend bound to the asyncio loop running in this thread, or None.
+
+    Asked only when core's runner record is empty (see the module docstring).
+    """
     last = _last  # one read: the pair stays consistent across threads
     if _CHEAP_RUNNING_LOOP:
         owner = _get_running_loop()
@@ -145,7 +148,7 @@ def bind_loop(loop: object) -> Backend:
 def _forget_in_forked_child() -> None:
     """Drop the parent's loops: none of them runs in a forked child."""
     global _last
-    _running_here.backend = None
+    record_running_backend(None)
     _running_here.loop = None
     _last = (object(), None)  # type: ignore[assignment]  # as at import
     # An inherited hook still names the parent's loop: with no known loop type,
