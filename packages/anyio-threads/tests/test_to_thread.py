@@ -5,13 +5,16 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import weakref
 from contextvars import ContextVar
 from functools import partial
+from typing import Any
 
 import pytest
 
 import anyio
 from anyio import CancelScope, create_task_group, from_thread, to_thread
+from anyio._threads._pool import IDLE_TIMEOUT
 from anyio.lowlevel import checkpoint, current_token
 
 pytestmark = pytest.mark.anyio
@@ -226,8 +229,11 @@ class TestContextVars:
         assert var.get() == "caller"
 
 
-@pytest.mark.parametrize("backend", ["asyncio", "trio"])
-def test_workers_gone_after_run(backend: str) -> None:
+def test_workers_leave_when_the_run_ends(
+    anyio_backend_name: str, anyio_backend_options: dict[str, Any]
+) -> None:
+    # The run's end tells its idle workers to leave (without joining them: that
+    # would block the loop thread); they must not wait for their idle timeout.
     before = _worker_threads()
 
     async def main() -> set[int]:
@@ -247,10 +253,33 @@ def test_workers_gone_after_run(backend: str) -> None:
                 tg.start_soon(call)
         return idents
 
-    idents = anyio.run(main, backend=backend)
+    idents = anyio.run(main, backend=anyio_backend_name, backend_options=anyio_backend_options)
     assert len(idents) == 5
+    for thread in _worker_threads() - before:
+        thread.join(IDLE_TIMEOUT / 2)
     assert _worker_threads() == before
     assert not {thread.ident for thread in threading.enumerate()} & idents
+
+
+def test_a_finished_run_leaves_its_event_loop_to_the_garbage_collector(
+    anyio_backend_name: str, anyio_backend_options: dict[str, Any]
+) -> None:
+    # AnyIO's #1203: the worker pool, kept per loop in a RunVar, must not refer to
+    # the loop (nor must its workers), or the loop would stay alive for ever.
+    async def main() -> tuple[weakref.ref[object], threading.Thread]:
+        worker = await to_thread.run_sync(threading.current_thread)
+        return weakref.ref(current_token().native_token), worker
+
+    def run() -> tuple[weakref.ref[object], threading.Thread]:
+        return anyio.run(main, backend=anyio_backend_name, backend_options=anyio_backend_options)
+
+    first_loop, first_worker = run()
+    # A second run: core's backend probe remembers the most recent asyncio loop.
+    _, second_worker = run()
+    first_worker.join(IDLE_TIMEOUT / 2)
+    second_worker.join(IDLE_TIMEOUT / 2)
+    gc.collect()
+    assert first_loop() is None
 
 
 class TestAnyIOThreadLocals:

@@ -100,7 +100,14 @@ async def run_sync(
     else:
         await _acquire_nested(limiter, borrower)
     try:
-        job = Job(backend, pool.native_token, call, args, copy_context(), not abandon_on_cancel)
+        job = Job(
+            backend,
+            backend.current_native_token(),
+            call,
+            args,
+            copy_context(),
+            not abandon_on_cancel,
+        )
         job.limiters = held, limiter
         with clock_busy():  # a virtual clock does not jump while the thread works
             ok, value = await job.serve(pool.submit)

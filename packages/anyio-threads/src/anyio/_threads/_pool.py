@@ -17,16 +17,25 @@ recently used first. A worker that gets no job for `IDLE_TIMEOUT` seconds
 retires itself; the idle stack is shared with the loop thread for that one
 purpose, under ``Pool.lock``, so that a job is never handed to a worker that
 is just leaving. When the loop run ends, a system task's ``finally`` tells
-every idle worker to exit and joins it. A worker still running an abandoned
-call exits when it finishes (its result has nowhere to go) or, if its last
-hand-off was accepted by a loop that then stopped, after the idle timeout.
-Workers are daemon threads: an abandoned call never blocks interpreter exit.
+every idle worker to exit. It does not join them: that would block the loop
+thread. A worker still running an abandoned call exits when it finishes (its
+result has nowhere to go) or, if its last hand-off was accepted by a loop that
+then stopped, after the idle timeout. Workers are daemon threads: an abandoned
+call never blocks interpreter exit.
+
+Nothing here keeps a finished event loop alive (AnyIO's #1203). The pool
+holds no reference to its loop: it lives in a `RunVar`, whose per-loop storage
+is weakly keyed by the loop, so a value that referred to the loop would keep
+it alive for ever. An idle worker knows its pool only weakly, and takes the
+loop's token from each job (and drops it after), so the loop is freed at once,
+even while its workers are still on their way out.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+import weakref
 from contextvars import Context
 from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
@@ -70,7 +79,8 @@ class Worker:
     __slots__ = ("jobs", "pool", "retired", "thread")
 
     def __init__(self, pool: Pool) -> None:
-        self.pool = pool
+        # Weak: an idle worker must not keep its pool, hence its loop, alive.
+        self.pool = weakref.ref(pool)
         self.jobs: SimpleQueue[Job | None] = SimpleQueue()
         # Invariant (under pool.lock): a retired worker is not on the idle stack
         # and gets no more jobs.
@@ -81,38 +91,47 @@ class Worker:
         self.thread.start()
 
     def _run(self) -> None:
-        backend, token = self.pool.backend, self.pool.native_token
-        threadlocals.current_token = EventLoopToken(type(backend), token)  # AnyIO's record
         while (job := self._next_job()) is not None:
-            self.pool.handed.discard(job)
+            pool = self.pool()
+            if pool is None:
+                return  # the loop is gone (an abandoned call's job); nobody waits for it
+            pool.handed.discard(job)
+            # AnyIO's record, while a job runs (an idle worker holds no loop).
+            threadlocals.current_token = EventLoopToken(type(job.backend), job.native_token)
             thread_state.job = job
             outcome = job.run()
             thread_state.job = None
+            del threadlocals.current_token
             try:
-                backend.run_sync_soon(token, self.pool.finish, self, job, outcome)
+                job.backend.run_sync_soon(job.native_token, pool.finish, self, job, outcome)
             except RunFinishedError:
                 return  # the loop is gone; nobody waits for this result
-            del job, outcome
+            del job, outcome, pool
 
     def _next_job(self) -> Job | None:
         while True:
             try:
                 return self.jobs.get(timeout=IDLE_TIMEOUT)
             except Empty:  # noqa: PERF203 - the timeout is the rare path
-                with self.pool.lock:
+                pool = self.pool()
+                if pool is None:
+                    return None  # its loop is gone: no job can come
+                with pool.lock:
                     if self.jobs.empty():
                         self.retired = True
-                        if self in self.pool.idle:
-                            self.pool.idle.remove(self)
+                        if self in pool.idle:
+                            pool.idle.remove(self)
                         return None
+                del pool
 
 
 class Pool:
-    """The worker threads of one event loop run."""
+    """The worker threads of one event loop run.
 
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-        self.native_token = backend.current_native_token()
+    It refers to nothing of its loop (see the module docstring).
+    """
+
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         # Invariant: workers waiting for a job, the most recently used last.
         self.idle: list[Worker] = []
@@ -152,15 +171,13 @@ class Pool:
                 self.idle.append(worker)
 
     def close(self) -> None:
-        """Tell idle workers to exit and wait for them (busy ones exit when done)."""
+        """Tell idle workers to exit (busy ones exit when done); joins none of them."""
         with self.lock:
             self.closed = True
             idle, self.idle = self.idle, []
             for worker in idle:
                 worker.retired = True
                 worker.jobs.put(None)
-        for worker in idle:
-            worker.thread.join()
 
 
 _pools: RunVar[Pool] = RunVar("anyio worker thread pool")
@@ -179,16 +196,16 @@ def current_pool(backend: Backend) -> Pool:
     try:
         return _pools.get()
     except LookupError:
-        pool = Pool(backend)
+        pool = Pool()
         _pools.set(pool)
         # Spawned from an empty context: anything that copies the current one
         # (the task, its done-callbacks) would keep the first caller's values alive.
-        Context().run(backend.spawn_system_task, _close_at_run_end, pool)
+        Context().run(backend.spawn_system_task, _close_at_run_end, pool, backend)
         return pool
 
 
-async def _close_at_run_end(pool: Pool) -> None:
+async def _close_at_run_end(pool: Pool, backend: Backend) -> None:
     try:
-        await pool.backend.sleep_forever()
+        await backend.sleep_forever()
     finally:
         pool.close()
