@@ -610,6 +610,38 @@ class TestCancelAfterStop:
         assert done == {future}
 
 
+class _CancelledWhileSettled(Future[Any]):
+    """A future that another thread cancels just as the portal hands it the outcome."""
+
+    def set_result(self, result: Any) -> None:
+        self.cancel()
+        super().set_result(result)
+
+    def set_exception(self, exception: BaseException | None) -> None:
+        self.cancel()
+        super().set_exception(exception)
+
+
+@pytest.mark.anyio
+class TestCancelDuringCompletion:
+    """AnyIO 4.16 (#1410): a cancel() that races the outcome loses; the outcome is delivered."""
+
+    @pytest.fixture(autouse=True)
+    def _racing_futures(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import anyio._threads._portal as portal_module
+
+        monkeypatch.setattr(portal_module, "Future", _CancelledWhileSettled)
+
+    async def test_result(self) -> None:
+        async with BlockingPortal() as portal:
+            assert await to_thread.run_sync(portal.call, async_add, 1, 2) == 3
+
+    async def test_exception(self) -> None:
+        async with BlockingPortal() as portal:
+            with pytest.raises(ValueError, match="async failure"):
+                await to_thread.run_sync(portal.call, async_fail)
+
+
 @pytest.mark.anyio
 class TestCallAsync:
     """``call_async()`` from a task of another loop (the caller runs on each backend)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from concurrent.futures import Future, InvalidStateError
+from concurrent.futures import Future
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, suppress
 from contextvars import copy_context
 from functools import partial
@@ -279,8 +279,7 @@ class BlockingPortal:
             for pending in (future, started):
                 if pending is not None:
                     _settle(pending, exc)
-                    if pending.cancelled():
-                        pending.set_running_or_notify_cancel()
+                    _notify_if_cancelled(pending)
 
     async def _run_call(
         self,
@@ -302,10 +301,8 @@ class BlockingPortal:
         finally:
             if started is not None and not started.done():
                 started.cancel()
-                started.set_running_or_notify_cancel()
-            if future.cancelled():
-                # cancel() alone does not wake concurrent.futures.wait() callers.
-                future.set_running_or_notify_cancel()
+                _notify_if_cancelled(started)
+            _notify_if_cancelled(future)
 
     def _cancel_when_cancelled(self, scope: CancelScope, future: Future[Any]) -> None:
         if not future.cancelled():
@@ -377,14 +374,27 @@ def _recording_outcome(
 
 
 def _settle(future: Future[Any], exc: BaseException | None, result: object = None) -> None:
-    """Set a future's outcome unless it is already settled (or was cancelled)."""
-    if future.done():
+    """Set a future's outcome unless it is already settled (or was cancelled).
+
+    The future is claimed first (marked running), so that a ``cancel()`` from
+    another thread either comes before, and the outcome is dropped, or comes
+    after and fails: the call has completed, and its outcome is delivered (as
+    in AnyIO 4.16, #1410), never lost between a check and the setter.
+    """
+    if future.done() or not future.set_running_or_notify_cancel():
         return
-    with suppress(InvalidStateError):  # cancelled from another thread just now
-        if exc is not None:
-            future.set_exception(exc)
-        else:
-            future.set_result(result)
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
+
+
+def _notify_if_cancelled(future: Future[Any]) -> None:
+    """Wake ``concurrent.futures.wait()`` callers of a cancelled future (``cancel()`` alone does not)."""
+    if future.cancelled():
+        # RuntimeError: already notified, by a `_settle()` that lost the race to cancel().
+        with suppress(RuntimeError):
+            future.set_running_or_notify_cancel()
 
 
 class _PortalTaskStatus:
