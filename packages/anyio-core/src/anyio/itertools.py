@@ -2,7 +2,8 @@
 
 Each function returns an async generator (use it with `async for`); the callbacks it
 takes are async functions. `chain` is an instance of `Chain`, as `itertools.chain` is
-both callable and has `chain.from_iterable()`.
+both callable and has `chain.from_iterable()`; being neither a function nor a class, it
+is left out of `__all__`, as in AnyIO 4.16 (import it by name).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from ._core._itertools import (
     Chain,
     accumulate,
     batched,
-    chain,
     combinations,
     combinations_with_replacement,
     compress,
@@ -30,12 +30,14 @@ from ._core._itertools import (
     tee,
     zip_longest,
 )
+from ._core._itertools import (
+    chain as chain,  # public, though not in __all__ (see above)
+)
 
 __all__ = (
     "Chain",
     "accumulate",
     "batched",
-    "chain",
     "combinations",
     "combinations_with_replacement",
     "compress",
@@ -56,6 +58,5 @@ __all__ = (
 )
 
 for _name in __all__:
-    if _name != "chain":  # an instance: its class carries the module
-        globals()[_name].__module__ = __name__
+    globals()[_name].__module__ = __name__
 del _name

@@ -7,19 +7,32 @@ that bad arguments fail at the call, as in `itertools`: each checks its argument
 numeric ones through `itertools` itself, for the same errors) and then returns the
 generator that does the work.
 
-Items pass through without extra checkpoints: an async generator lets other tasks run
-only where its source or a callback does. The functions that need the whole input
-before their first item (`product`, `permutations`, `combinations*`) read it into a
-list first, then let `itertools` do the combinatorics.
+The functions that need the whole input before their first item (`product`,
+`permutations`, `combinations*`) read it into a list first, then let `itertools` do
+the combinatorics.
+
+Checkpoints (AnyIO 4.16): every `__anext__()` call on a returned iterator is a
+checkpoint, at its start, before anything is read from the inputs: a cancelled call
+raises there and takes no item, and a call that yields a buffered or computed item
+lets other tasks run too. Nothing the inputs or callbacks do is relied on, since an
+async source need not checkpoint at all. So each generator awaits `checkpoint()` first
+and again right after each `yield` (the start of the next call).
+
+The call that ends the iteration also lets other tasks run once more, shielded, just
+before `StopAsyncIteration`. Trio's scheduler runs each batch of ready tasks in random
+order, so after a single schedule point a task started just before the call has even
+odds of running before the call returns; AnyIO's tests expect it to, for an iteration
+that ends at its first call. The second point costs once per iteration, not per item.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections import deque
+import operator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._sync._lock import Lock
+from ._lowlevel import cancel_shielded_checkpoint, checkpoint
+from ._sync._event import Event
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -100,17 +113,22 @@ def accumulate(
 async def _accumulate(
     items: AsyncIterator[T], function: Callable[[T, T], Awaitable[T]], initial: T | None
 ) -> AsyncGenerator[T, None]:
+    await checkpoint()
     if initial is None:
         try:
             total = await items.__anext__()
         except StopAsyncIteration:
+            await cancel_shielded_checkpoint()
             return
     else:
         total = initial
     yield total
+    await checkpoint()
     async for item in items:
         total = await function(total, item)
         yield total
+        await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 def batched(
@@ -126,6 +144,7 @@ def batched(
     Raises:
         ValueError: if `n` is less than 1.
     """
+    n = operator.index(n)
     if n < 1:
         raise ValueError(f"n must be at least one, got {n!r}")
     return _batched(aiter_any(iterable), n, strict)
@@ -134,16 +153,20 @@ def batched(
 async def _batched(
     items: AsyncIterator[T], n: int, strict: bool
 ) -> AsyncGenerator[tuple[T, ...], None]:
+    await checkpoint()
     batch: list[T] = []
     async for item in items:
         batch.append(item)
         if len(batch) == n:
             yield tuple(batch)
+            await checkpoint()
             batch = []
     if batch:
         if strict:
             raise ValueError(f"batched(): incomplete batch of {len(batch)} items (n={n})")
         yield tuple(batch)
+        await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 class Chain:
@@ -169,9 +192,12 @@ class Chain:
 async def _chain(
     iterables: AsyncIterator[Iterable[T] | AsyncIterable[T]],
 ) -> AsyncGenerator[T, None]:
+    await checkpoint()
     async for iterable in iterables:
         async for item in aiter_any(iterable):
             yield item
+            await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 chain = Chain()
@@ -206,8 +232,11 @@ async def _combinatoric(
     iterable: Iterable[T] | AsyncIterable[T],
     r: int | None,
 ) -> AsyncGenerator[tuple[T, ...], None]:
+    await checkpoint()
     for combination in make(await _to_list(iterable), r):
         yield combination
+        await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 def compress(
@@ -220,13 +249,17 @@ def compress(
 async def _compress(
     data: AsyncIterator[T], selectors: AsyncIterator[object]
 ) -> AsyncGenerator[T, None]:
+    await checkpoint()
     async for item in data:
         try:
             selected = await selectors.__anext__()
         except StopAsyncIteration:
+            await cancel_shielded_checkpoint()
             return
         if selected:
             yield item
+            await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 def count(start: int = 0, step: int = 1) -> AsyncGenerator[int, None]:
@@ -237,6 +270,7 @@ def count(start: int = 0, step: int = 1) -> AsyncGenerator[int, None]:
 async def _count(start: int, step: int) -> AsyncGenerator[int, None]:
     value = start
     while True:
+        await checkpoint()
         yield value
         value += step
 
@@ -247,13 +281,17 @@ def cycle(iterable: Iterable[T] | AsyncIterable[T]) -> AsyncGenerator[T, None]:
 
 
 async def _cycle(items: AsyncIterator[T]) -> AsyncGenerator[T, None]:
+    await checkpoint()
     saved: list[T] = []
     async for item in items:
         saved.append(item)
         yield item
+        await checkpoint()
     while saved:
         for item in saved:
             yield item
+            await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 def dropwhile(
@@ -266,12 +304,16 @@ def dropwhile(
 async def _dropwhile(
     predicate: Callable[[T], Awaitable[object]], items: AsyncIterator[T]
 ) -> AsyncGenerator[T, None]:
+    await checkpoint()
     async for item in items:
         if not await predicate(item):
             yield item
+            await checkpoint()
             break
     async for item in items:
         yield item
+        await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 def filterfalse(
@@ -284,9 +326,12 @@ def filterfalse(
 async def _filterfalse(
     predicate: Callable[[T], Awaitable[object]], items: AsyncIterator[T]
 ) -> AsyncGenerator[T, None]:
+    await checkpoint()
     async for item in items:
         if not await predicate(item):
             yield item
+            await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 def groupby(
@@ -307,30 +352,35 @@ def groupby(
 async def _groupby(
     items: AsyncIterator[T], key: Callable[[T], Awaitable[object]] | None
 ) -> AsyncGenerator[tuple[object, list[T]], None]:
+    await checkpoint()
     group: list[T] = []
     group_key: object = None
     async for item in items:
         item_key = item if key is None else await key(item)
         if group and item_key != group_key:
             yield group_key, group
+            await checkpoint()
             group = []
         group_key = item_key
         group.append(item)
     if group:
         yield group_key, group
+        await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 def islice(iterable: Iterable[T] | AsyncIterable[T], *args: int | None) -> AsyncGenerator[T, None]:
     """Yield a slice of the items: `islice(it, stop)` or `islice(it, start, stop[, step])`.
 
     As in `itertools.islice`, the first `start` items are consumed even when `stop`
-    is not above `start`, and no item is read past the slice.
+    is not above `start`, and no item is read past the slice. The bounds may be any
+    objects with `__index__()`.
 
     Raises:
         ValueError: for negative or non-integer bounds, or a step below 1.
     """
     itertools.islice((), *args)  # the same errors for bad bounds
-    bounds = slice(*args)
+    bounds = slice(*[None if arg is None else operator.index(arg) for arg in args])
     start, stop, step = bounds.start or 0, bounds.stop, bounds.step or 1
     return _islice(aiter_any(iterable), start, stop, step)
 
@@ -338,6 +388,7 @@ def islice(iterable: Iterable[T] | AsyncIterable[T], *args: int | None) -> Async
 async def _islice(
     items: AsyncIterator[T], start: int, stop: int | None, step: int
 ) -> AsyncGenerator[T, None]:
+    await checkpoint()
     position = 0  # items consumed so far
     wanted = start  # the position of the next item to yield
     while True:
@@ -345,16 +396,20 @@ async def _islice(
             try:
                 await items.__anext__()
             except StopAsyncIteration:
+                await cancel_shielded_checkpoint()
                 return
             position += 1
         if stop is not None and position >= stop:
+            await cancel_shielded_checkpoint()
             return
         try:
             item = await items.__anext__()
         except StopAsyncIteration:
+            await cancel_shielded_checkpoint()
             return
         position += 1
         yield item
+        await checkpoint()
         wanted += step
         if stop is not None:
             wanted = min(wanted, stop)  # never skip past the end of the slice
@@ -366,13 +421,17 @@ def pairwise(iterable: Iterable[T] | AsyncIterable[T]) -> AsyncGenerator[tuple[T
 
 
 async def _pairwise(items: AsyncIterator[T]) -> AsyncGenerator[tuple[T, T], None]:
+    await checkpoint()
     try:
         previous = await items.__anext__()
     except StopAsyncIteration:
+        await cancel_shielded_checkpoint()
         return
     async for item in items:
         yield previous, item
+        await checkpoint()
         previous = item
+    await cancel_shielded_checkpoint()
 
 
 def product(
@@ -393,25 +452,33 @@ def product(
 async def _product(
     iterables: tuple[Iterable[T] | AsyncIterable[T], ...], repeat: int
 ) -> AsyncGenerator[tuple[T, ...], None]:
+    await checkpoint()
     if repeat == 0:
         yield ()
+        await checkpoint()
+        await cancel_shielded_checkpoint()
         return
     pools = [await _to_list(iterable) for iterable in iterables]
     for combination in itertools.product(*pools, repeat=repeat):
         yield combination
+        await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 def repeat(element: T, times: int | None = None) -> AsyncGenerator[T, None]:
     """Yield `element` `times` times (without end if `times` is None)."""
-    return _repeat(element, times)
+    # itertools.repeat() checks `times` (any object with __index__) and counts it down.
+    return _repeat(
+        itertools.repeat(element) if times is None else itertools.repeat(element, times)
+    )
 
 
-async def _repeat(element: T, times: int | None) -> AsyncGenerator[T, None]:
-    if times is None:
-        while True:
-            yield element
-    for _ in range(times):
+async def _repeat(elements: Iterator[T]) -> AsyncGenerator[T, None]:
+    await checkpoint()
+    for element in elements:
         yield element
+        await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 def starmap(
@@ -427,8 +494,11 @@ async def _starmap(
     function: Callable[..., Awaitable[R]],
     arguments: AsyncIterator[Iterable[object] | AsyncIterable[object]],
 ) -> AsyncGenerator[R, None]:
+    await checkpoint()
     async for args in arguments:
         yield await function(*await _to_list(args))
+        await checkpoint()
+    await cancel_shielded_checkpoint()
 
 
 def takewhile(
@@ -441,56 +511,93 @@ def takewhile(
 async def _takewhile(
     predicate: Callable[[T], Awaitable[object]], items: AsyncIterator[T]
 ) -> AsyncGenerator[T, None]:
+    await checkpoint()
     async for item in items:
         if not await predicate(item):
+            await cancel_shielded_checkpoint()
             return
         yield item
+        await checkpoint()
+    await cancel_shielded_checkpoint()
+
+
+class _TeeLink(Generic[T]):
+    """A place in the items that `tee()` reads: empty until filled with the next item.
+
+    The branches share one chain of links, each branch holding the link of the item it
+    takes next; a link nobody holds any more is freed, so the items kept are those that
+    some branch has still to take. Filling a link adds an empty one after it.
+    """
+
+    __slots__ = ("item", "next")
+
+    def __init__(self) -> None:
+        self.item: T
+        self.next: _TeeLink[T] | None = None  # Invariant: None until `item` is set
 
 
 class _TeeSource(Generic[T]):
-    """The iterator that `tee()`'s branches share, with a queue per branch."""
+    """The iterator that `tee()`'s branches share, read by one branch at a time."""
 
-    def __init__(self, items: AsyncIterator[T], n: int) -> None:
+    __slots__ = ("_exhausted", "_items", "_read_done", "_reading")
+
+    def __init__(self, items: AsyncIterator[T]) -> None:
         self._items = items
-        self.queues: list[deque[T]] = [deque() for _ in range(n)]
-        # One branch reads from the source at a time; the others wait here, then
-        # find the item in their queue. Fast: no extra checkpoint when nobody waits.
-        self._lock = Lock(fast_acquire=True)
-        self.exhausted = False
+        self._exhausted = False
+        # True while a branch reads from the source; the others wait for `_read_done`
+        # (made by the first of them), then look again. A lock would cost more on the
+        # usual path, where nobody waits.
+        self._reading = False
+        self._read_done: Event | None = None
 
-    async def fill(self, queue: deque[T]) -> None:
-        """Read the next item into every queue, unless `queue` got one meanwhile."""
-        async with self._lock:
-            if queue or self.exhausted:
-                return
+    async def fill(self, link: _TeeLink[T]) -> _TeeLink[T] | None:
+        """Fill the empty `link` from the source and return the link after it.
+
+        Returns None if the source has no more items.
+        """
+        while self._reading:
+            if self._read_done is None:
+                self._read_done = Event()
+            await self._read_done.wait()
+        if link.next is None and not self._exhausted:  # nobody filled it meanwhile
+            self._reading = True
             try:
-                item = await self._items.__anext__()
+                link.item = await self._items.__anext__()
             except StopAsyncIteration:
-                self.exhausted = True
-                return
-            for each in self.queues:
-                each.append(item)
+                self._exhausted = True
+                return None
+            finally:
+                self._reading = False
+                read_done, self._read_done = self._read_done, None
+                if read_done is not None:
+                    read_done.set()
+            link.next = _TeeLink()
+        return link.next
 
 
 class _TeeIterator(Generic[T]):
     """One branch of `tee()`."""
 
-    __slots__ = ("_queue", "_source")
+    __slots__ = ("_link", "_source")
 
-    def __init__(self, source: _TeeSource[T], index: int) -> None:
+    def __init__(self, source: _TeeSource[T], link: _TeeLink[T]) -> None:
         self._source = source
-        self._queue = source.queues[index]
+        self._link = link  # the link of the item this branch takes next
 
     def __aiter__(self) -> _TeeIterator[T]:
         return self
 
     async def __anext__(self) -> T:
-        queue = self._queue
-        while not queue:
-            if self._source.exhausted:
+        await checkpoint()
+        link = self._link
+        following = link.next
+        if following is None:
+            following = await self._source.fill(link)
+            if following is None:
+                await cancel_shielded_checkpoint()
                 raise StopAsyncIteration
-            await self._source.fill(queue)
-        return queue.popleft()
+        self._link = following
+        return link.item
 
 
 def tee(iterable: Iterable[T] | AsyncIterable[T], n: int = 2) -> tuple[AsyncIterator[T], ...]:
@@ -498,15 +605,20 @@ def tee(iterable: Iterable[T] | AsyncIterable[T], n: int = 2) -> tuple[AsyncIter
 
     Each item is read from `iterable` once and kept until every branch has taken it.
     The branches may be consumed by different tasks: one of them reads from the source
-    at a time.
+    at a time. A branch given to `tee()` again is not consumed: the new branches start
+    where it stands and share its items, so `tee(branch, 1)` gives a look-ahead copy.
 
     Raises:
         ValueError: if `n` is negative.
     """
+    n = operator.index(n)
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n!r}")
-    source = _TeeSource(aiter_any(iterable), n)
-    return tuple(_TeeIterator(source, index) for index in range(n))
+    if isinstance(iterable, _TeeIterator):
+        source, link = iterable._source, iterable._link
+    else:
+        source, link = _TeeSource(aiter_any(iterable)), _TeeLink[T]()
+    return tuple(_TeeIterator(source, link) for _ in range(n))
 
 
 def zip_longest(
@@ -524,6 +636,7 @@ def zip_longest(
 async def _zip_longest(
     iterators: list[AsyncIterator[object]], fillvalue: object
 ) -> AsyncGenerator[tuple[object, ...], None]:
+    await checkpoint()
     active = len(iterators)
     finished = [False] * len(iterators)
     while active:
@@ -540,3 +653,5 @@ async def _zip_longest(
                 row.append(fillvalue)
         if active:
             yield tuple(row)
+            await checkpoint()
+    await cancel_shielded_checkpoint()
