@@ -8,14 +8,17 @@ import threading
 import weakref
 from contextvars import ContextVar
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import anyio
 from anyio import CancelScope, create_task_group, from_thread, to_thread
-from anyio._threads._pool import IDLE_TIMEOUT
+from anyio._threads._pool import IDLE_TIMEOUT, Pool
 from anyio.lowlevel import checkpoint, current_token
+
+if TYPE_CHECKING:
+    from anyio._threads._job import Job
 
 pytestmark = pytest.mark.anyio
 
@@ -129,6 +132,23 @@ class TestCancellation:
             scope, log = await self._cancel_from_worker(abandon_on_cancel=True, cancellable=False)
         assert log == ["caller still waiting", "worker done", "result", "caller resumed"]
         assert scope.cancelled_caught
+
+    async def test_not_run_if_the_caller_left_before_a_worker_took_it(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # As in AnyIO (whose #1352 returns such a worker to the pool): a function
+        # whose abandoning caller was cancelled before any worker started it never runs.
+        ran = threading.Event()
+        handed: list[Job] = []
+        monkeypatch.setattr(Pool, "submit", lambda _pool, job: handed.append(job))
+        with CancelScope() as scope:
+            async with create_task_group() as tg:
+                tg.start_soon(partial(to_thread.run_sync, ran.set, abandon_on_cancel=True))
+                await anyio.wait_all_tasks_blocked()
+                scope.cancel()
+        [job] = handed
+        assert job.run() == (False, None)  # what the worker that takes it now does
+        assert not ran.is_set()
 
     async def test_cancelled_before_the_call(self) -> None:
         ran = threading.Event()

@@ -110,11 +110,20 @@ class Job:
 
     # -- the thread side
     def run(self) -> tuple[bool, Any]:
-        """Run the function (in the worker thread) and forget it."""
+        """Run the function (in the worker thread) and forget it.
+
+        A job whose host left before a worker took it (cancelled with
+        ``abandon_on_cancel=True``, say) is not run at all, as in AnyIO: nobody
+        wants its outcome. The host may still leave a moment after this check
+        (``host_gone`` is set on the loop thread): then the function runs, its
+        outcome discarded, as it would if the host had left a moment later.
+        """
         func, args, context = self.func, self.args, self.context
         self.func, self.args, self.context = None, (), None
         assert func is not None
         assert context is not None
+        if self.host_gone:
+            return False, None
         try:
             return True, context.run(func, *args)
         except BaseException as exc:
