@@ -68,6 +68,9 @@ def empty_context() -> dict[str, Any]:
 class _ThreadState(threading.local):
     #: The job a worker thread is running now (read by `anyio.from_thread`).
     job: Job | None = None
+    #: In a loop thread: the threads of the workers that the end of its last
+    #: run told to leave (see `join_departed_workers()`).
+    departing: tuple[threading.Thread, ...] = ()
 
 
 thread_state = _ThreadState()
@@ -178,6 +181,18 @@ class Pool:
             for worker in idle:
                 worker.retired = True
                 worker.jobs.put(None)
+        thread_state.departing = tuple(worker.thread for worker in idle)
+
+
+def join_departed_workers() -> None:
+    """Wait until the workers that the end of this thread's last loop run told to leave are gone.
+
+    For a thread whose event loop has finished, where blocking is fine (a
+    portal's thread), so that no worker thread outlives ``start_blocking_portal()``.
+    """
+    departing, thread_state.departing = thread_state.departing, ()
+    for thread in departing:
+        thread.join()
 
 
 _pools: RunVar[Pool] = RunVar("anyio worker thread pool")

@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from .. import get_all_backends, run
-from ._pool import empty_context
+from ._pool import empty_context, join_departed_workers
 from ._portal import BlockingPortal
 
 if TYPE_CHECKING:
@@ -26,7 +26,8 @@ def start_blocking_portal(
     """Run an event loop in a new thread and yield a portal into it.
 
     Leaving the ``with`` block stops the portal (cancelling what still runs if
-    the block raised), ends the loop and joins the thread.
+    the block raised), ends the loop and joins the thread, and the idle worker
+    threads of `anyio.to_thread` that the loop had.
 
     Args:
         backend: the backend to run.
@@ -50,7 +51,10 @@ def start_blocking_portal(
 
     def run_loop() -> None:
         try:
-            run(run_portal, backend=backend, backend_options=backend_options)
+            try:
+                run(run_portal, backend=backend, backend_options=backend_options)
+            finally:
+                join_departed_workers()  # no loop runs here any more: blocking is fine
         except BaseException as exc:
             if not ready.done():
                 ready.set_exception(exc)
