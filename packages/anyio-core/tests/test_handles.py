@@ -326,8 +326,12 @@ class TestCancel:
             await wait_all_tasks_blocked()
             handle.cancel()
             await wait_all_tasks_blocked()
-            assert handle.status is Status.PENDING
-            release.set()
+            try:
+                # Still running, shielded (CANCELLING once the backends report it:
+                # see AWAITING_BACKEND_CHANGE).
+                assert handle.status in {Status.PENDING, Status.CANCELLING}
+            finally:
+                release.set()
         # The shield held; the return came before any further checkpoint.
         assert handle.return_value == "done"
 
