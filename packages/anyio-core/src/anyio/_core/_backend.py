@@ -147,14 +147,16 @@ class SyncBackend(Protocol):
         """
         ...
 
-    def wake_threadsafe(self, waiter: Any, value: object = None) -> None:
-        """Wake ``waiter`` from any thread, through its loop's token.
+    def wake_threadsafe(self, waiter: Any, value: object = None) -> object:
+        """Wake ``waiter`` from any thread (callers ignore what it returns).
 
         `wake()` must be called in the waiter's own loop thread. This one may be
-        called from anywhere (another event loop's thread, a plain thread); the
-        wake-up then happens a little later in the waiter's loop, unless the
-        waiter was abandoned meanwhile, and nothing happens if that loop has
-        finished.
+        called from anywhere: in the waiter's loop thread it is `wake()`; from
+        elsewhere (another event loop's thread, a plain thread) it goes through
+        the loop's token, and the wake-up happens a little later in the
+        waiter's loop, unless the waiter was abandoned meanwhile, and nothing
+        happens if that loop has finished. Telling the two apart is the
+        backend's business, and should cost no more than a thread-local read.
         """
         ...
 

@@ -18,7 +18,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._core._backend import Backend, register_backend
-from ..._core._exceptions import RunFinishedError
 from . import _detect, _io, _runner, _signals, _tasks, _token
 from ._cancel import (
     CANCEL_MSG_PREFIX,
@@ -122,7 +121,7 @@ class AsyncioBackend:
         loop = waiter.get_loop()
         # The cheap check first (anyio's runner's record of its loop in this
         # thread): before 3.12 asyncio's own one costs a getpid().
-        if loop is not _running_here.loop and loop is not _get_running_loop():
+        if loop is not _running_here.__dict__.get("loop") and loop is not _get_running_loop():
             # Woken from another thread (a stream or lock shared by two loops, as
             # when a task group is used from another thread's loop): only the
             # waiter's own loop may complete it, and it must be woken to see it.
@@ -132,9 +131,9 @@ class AsyncioBackend:
         waiter.set_result(value)
         return True
 
-    def wake_threadsafe(self, waiter: asyncio.Future[Any], value: object = None) -> None:
-        with suppress(RunFinishedError):  # the waiter's loop has finished
-            _token.run_sync_soon(waiter.get_loop(), self.wake, waiter, value)
+    # wake() already wakes from any thread (through the waiter's loop from
+    # elsewhere): no second frame and no second thread check (Event.set()).
+    wake_threadsafe = wake
 
     def abandon(self, waiter: asyncio.Future[Any]) -> bool:
         # A waiter whose result was set before a native Task.cancel() reached

@@ -49,13 +49,12 @@ if TYPE_CHECKING:
     from ..._core._backend import Backend
 
 
-class _RunningHere(threading.local):
-    #: The loop that anyio's runner drives in this thread now (its bound backend
-    #: is in core's runner record meanwhile).
-    loop: object = None
-
-
-_running_here = _RunningHere()
+#: Its "loop" item, if any, is the loop that anyio's runner drives in this
+#: thread now (its bound backend is in core's runner record meanwhile). Read it
+#: as ``_running_here.__dict__.get("loop")``: on a plain ``threading.local``
+#: that is cheaper than an attribute of a subclass with a class default (one
+#: type lookup less), and a thread that never set it raises nothing.
+_running_here = threading.local()
 
 #: Makes the backend object bound to a loop (set by the package's ``__init__``).
 _bind: Callable[[object], Backend]
@@ -89,7 +88,8 @@ class running_here:  # a context manager, named like a function
         self._previous: tuple[Backend | None, object] = (None, None)
 
     def __enter__(self) -> None:
-        self._previous = (record_running_backend(bind_loop(self._loop)), _running_here.loop)
+        previous_loop = _running_here.__dict__.get("loop")
+        self._previous = (record_running_backend(bind_loop(self._loop)), previous_loop)
         _running_here.loop = self._loop
 
     def __exit__(self, *exc_info: object) -> None:
@@ -103,7 +103,7 @@ def running_asyncio_loop() -> Any:
     The record of `running_here()` first, then the async generator hook; None
     means "ask asyncio" (no loop, or one these checks do not recognise).
     """
-    loop = _running_here.loop
+    loop = _running_here.__dict__.get("loop")
     if loop is not None:
         return loop
     owner = getattr(_asyncgen_hooks().firstiter, "__self__", None)

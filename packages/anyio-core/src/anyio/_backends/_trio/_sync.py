@@ -51,12 +51,18 @@ def wake(waiter: Waiter, value: object = None) -> bool:
 
 
 def wake_threadsafe(waiter: Waiter, value: object = None) -> None:
-    # The waiter's run is reached through its entry queue, what a TrioToken
-    # wraps; the task knows its run, where a token may not exist yet (Trio
-    # makes one only when asked for it inside the run).
-    entry_queue = waiter._task._runner.entry_queue  # Trio internals, read only
+    runner = waiter._task._runner
+    # In the waiter's own run (this thread's run context holds its runner): a
+    # plain wake. Read through the context's __dict__: outside any run the
+    # attribute is missing, and raising AttributeError costs more than this.
+    if GLOBAL_RUN_CONTEXT.__dict__.get("runner") is runner:
+        wake(waiter, value)
+        return
+    # Elsewhere, the waiter's run is reached through its entry queue, what a
+    # TrioToken wraps; the task knows its run, where a token may not exist yet
+    # (Trio makes one only when asked for it inside the run).
     with suppress(trio.RunFinishedError):
-        entry_queue.run_sync_soon(wake, waiter, value)
+        runner.entry_queue.run_sync_soon(wake, waiter, value)  # Trio internals, read only
 
 
 def abandon(waiter: Waiter) -> bool:

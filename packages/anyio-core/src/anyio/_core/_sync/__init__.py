@@ -66,12 +66,14 @@ from another thread neither wakes the sleeping loop nor is safe. Every
 park/wake pair was reviewed for a waker that may live elsewhere:
 
 * `Event.set()` may be called from any thread (a task of another event loop,
-  or a plain thread). It compares the thread with the one recorded when the
-  first waiter queued (one ``get_ident()`` call, only when there are waiters)
-  and, from elsewhere, wakes through the waiters' loop token
-  (`SyncBackend.wake_threadsafe()`: ``call_soon_threadsafe`` on asyncio, the
-  run's entry queue on Trio). A waiter that queues just as another thread sets
-  the flag re-checks the flag after queueing, so no wake-up is lost.
+  or a plain thread). It wakes each waiter with
+  `SyncBackend.wake_threadsafe()`, which looks at the thread itself: in the
+  waiter's loop thread (the usual case) it wakes directly, like `wake()`;
+  from elsewhere, through the waiters' loop token (``call_soon_threadsafe``
+  on asyncio, the run's entry queue on Trio). The check costs one
+  thread-local read per waiter, and nothing while there are no waiters. A
+  waiter that queues just as another thread sets the flag re-checks the flag
+  after queueing, so no wake-up is lost.
 * `TaskGroup.start()` called from another thread's event loop runs the child in
   the group's loop and wakes the caller through the caller's token (see
   `anyio._core._crossloop`).

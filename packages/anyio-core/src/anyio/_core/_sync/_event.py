@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from threading import get_ident
 from typing import TYPE_CHECKING, Any
 
 from .._backend import current_backend
 from ._statistics import EventStatistics
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from .._backend import Backend
 
 
@@ -37,7 +34,7 @@ class Event:
     """
 
     # Weak references allowed: libraries key WeakKeyDictionary caches on them.
-    __slots__ = ("__weakref__", "_backend", "_flag", "_thread", "_waiters")
+    __slots__ = ("__weakref__", "_backend", "_flag", "_waiters")
 
     def __init__(self) -> None:
         self._flag = False
@@ -46,8 +43,6 @@ class Event:
         self._waiters: list[Any] = []
         # The backend of the queued waiters (see the package docstring).
         self._backend: Backend | None = None
-        # The thread of the loop whose tasks wait (set with the first waiter).
-        self._thread = 0
 
     def __repr__(self) -> str:
         return f"<Event set={self._flag} tasks_waiting={len(self._waiters)}>"
@@ -60,13 +55,9 @@ class Event:
         waiters = self._waiters
         if waiters:
             assert self._backend is not None
-            # In the waiters' own thread (the usual case) wake them directly;
-            # from any other thread, through their loop's token.
-            wake: Callable[[Any], object]
-            if self._thread == get_ident():
-                wake = self._backend.wake
-            else:
-                wake = self._backend.wake_threadsafe
+            # Directly in the waiters' own thread (the usual case), through
+            # their loop's token from any other: the backend tells which.
+            wake = self._backend.wake_threadsafe
             for waiter in waiters:
                 wake(waiter)
             waiters.clear()
@@ -87,11 +78,9 @@ class Event:
             return
         waiter = backend.create_waiter()
         # Recorded before the waiter is queued: a set() in another thread that
-        # sees the waiter must also see where to wake it.
-        waiters = self._waiters
-        if not waiters:
-            self._thread = get_ident()
+        # sees the waiter must also see how to wake it.
         self._backend = backend
+        waiters = self._waiters
         waiters.append(waiter)
         # set() by another thread meanwhile, which may have missed our waiter.
         # (mypy narrowed the flag to False above: it cannot see other threads.)
