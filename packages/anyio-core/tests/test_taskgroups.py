@@ -64,6 +64,11 @@ async def fail(message: str = "child failed") -> None:
     raise ValueError(message)
 
 
+async def _cancel_after_blocked(scope: CancelScope) -> None:
+    await wait_all_tasks_blocked()
+    scope.cancel()
+
+
 class TestStartSoon:
     async def test_runs_children_with_arguments(self) -> None:
         results: list[tuple[int, str]] = []
@@ -166,7 +171,111 @@ class TestStartSoon:
         assert sorted(order[:2]) == ["a start", "b start"]
 
 
+#: Backends whose ``_tasks.py`` still lacks the change these tests need: a
+#: start()-ed child parked in its caller's scope until started() (asyncio),
+#: errors of a synchronous start() wrapper raised in the caller (trio), with
+#: AnyIO's message and nothing after it (asyncio). The
+#: diffs are in the fullconfA helper's report; drop the entry when applying
+#: it (strict xfail: the test fails once it passes).
+AWAITING_BACKEND_CHANGE: dict[str, set[str]] = {
+    "start_home": {"asyncio"},
+    "sync_wrapper_errors": {"asyncio", "trio"},
+}
+
+
+def needs_backend_change(request: pytest.FixtureRequest, backend: str, change: str) -> None:
+    if backend in AWAITING_BACKEND_CHANGE[change]:
+        request.applymarker(
+            pytest.mark.xfail(strict=True, reason=f"backend change '{change}' not applied yet")
+        )
+
+
 class TestStart:
+    async def test_group_cancellation_waits_until_the_child_started(
+        self, request: pytest.FixtureRequest, anyio_backend_name: str
+    ) -> None:
+        # Until started(), the child is its caller's: the target group's
+        # cancellation reaches it at its first checkpoint after started(), and
+        # the value still reaches the caller (AnyIO 4.15, #1197; Trio's rule).
+        needs_backend_change(request, anyio_backend_name, "start_home")
+        release = anyio.Event()
+        steps: list[str] = []
+        results: list[str] = []
+
+        async def hold(*, task_status: TaskStatus[TaskGroup]) -> None:
+            async with create_task_group() as tg:
+                task_status.started(tg)
+                await sleep_forever()
+
+        async def child(*, task_status: TaskStatus[str]) -> None:
+            await release.wait()
+            await checkpoint()
+            steps.append("before started")
+            task_status.started("ready")
+            steps.append("started")
+            await checkpoint()
+            steps.append("after started")  # pragma: no cover - cancelled above
+
+        async def caller(target: TaskGroup) -> None:
+            results.append(await target.start(child))
+
+        with fail_after(GUARD):
+            async with create_task_group() as outer:
+                target = await outer.start(hold)
+                outer.start_soon(caller, target)
+                await wait_all_tasks_blocked()
+                target.cancel_scope.cancel()
+                release.set()
+        assert steps == ["before started", "started"]
+        assert results == ["ready"]
+
+    async def test_caller_cancellation_reaches_the_child_before_started(self) -> None:
+        steps: list[str] = []
+
+        async def child(*, task_status: TaskStatus[None]) -> None:
+            try:
+                await sleep_forever()
+            except get_cancelled_exc_class():
+                steps.append("cancelled")
+                raise
+            task_status.started()  # pragma: no cover
+
+        with fail_after(GUARD):
+            async with create_task_group() as tg:
+                with CancelScope() as scope:
+                    tg.start_soon(_cancel_after_blocked, scope)
+                    await tg.start(child)
+        assert scope.cancelled_caught
+        assert steps == ["cancelled"]
+        assert not tg.cancel_scope.cancel_called
+
+    async def test_synchronous_wrapper_errors_go_to_the_caller(
+        self, request: pytest.FixtureRequest, anyio_backend_name: str
+    ) -> None:
+        needs_backend_change(request, anyio_backend_name, "sync_wrapper_errors")
+
+        async def body() -> None:
+            await checkpoint()
+
+        def twice(*, task_status: TaskStatus[None]) -> Any:
+            task_status.started()
+            task_status.started()
+            return body()  # pragma: no cover
+
+        def no_coroutine(*, task_status: TaskStatus[str]) -> Any:
+            task_status.started("hello")
+
+        async with create_task_group() as tg:
+            with pytest.raises(RuntimeError, match="called 'started' twice"):
+                await tg.start(twice)
+            with pytest.raises(
+                TypeError,
+                match=r"^Expected .*no_coroutine\(\) to return a coroutine, but the return "
+                r"value \(None\) is not a coroutine object$",
+            ):
+                await tg.start(no_coroutine)
+        assert not tg.cancel_scope.cancel_called
+
     async def test_value_passed_back(self) -> None:
         async def child(*, task_status: TaskStatus[str]) -> None:
             await checkpoint()
