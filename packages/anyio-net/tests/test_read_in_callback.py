@@ -185,3 +185,72 @@ class TestWaitReadableThen:
             finally:
                 watch.close()
             assert ours.recv(10) == b"x"  # the call read nothing: the data is still there
+
+    async def test_fallback_over_wait_readable(self) -> None:
+        # A backend whose watch has no wait_readable_then: anyio-net builds it.
+        ours, peer = socket.socketpair()
+        ours.setblocking(False)
+        with ours, peer:
+            watch = current_backend().watch_fd(ours)
+
+            class PlainWatch:  # only the contract's required members
+                wait_readable = watch.wait_readable
+                wait_writable = watch.wait_writable
+                close = watch.close
+
+            calls: list[bytes] = []
+
+            def read() -> None:
+                if not calls:
+                    calls.append(b"")
+                    raise BlockingIOError
+                calls.append(ours.recv(100))
+
+            read_then = read_then_of(PlainWatch())  # type: ignore[arg-type]
+            assert read_then != getattr(watch, "wait_readable_then", None)
+            try:
+                peer.send(b"data")
+                with fail_after(10):
+                    await read_then(read)
+            finally:
+                watch.close()
+            assert calls == [b"", b"data"]
+
+
+async def test_datagram_natively_cancelled_after_the_read_is_kept(anyio_backend_name: str) -> None:
+    if anyio_backend_name != "asyncio":
+        pytest.skip("the read happens in the loop's callback only on asyncio")
+    import asyncio
+
+    async with await anyio.create_udp_socket(local_host="127.0.0.1") as udp:
+        address = udp.extra(anyio.abc.SocketAttribute.local_address)
+        seen: list[str] = []
+        tasks: list[asyncio.Task[Any]] = []
+
+        async def receiver() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            tasks.append(task)
+            try:
+                seen.append((await udp.receive())[0].decode())
+            except asyncio.CancelledError:
+                if hasattr(task, "uncancel"):  # 3.11+
+                    task.uncancel()
+                seen.append("cancelled")
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+            async with guarded_group() as tg:
+                tg.start_soon(receiver)
+                await wait_all_tasks_blocked()
+                waiter = udp._watch.reader.waiter  # type: ignore[attr-defined]
+                assert waiter is not None
+                assert not waiter.done()
+                sender.sendto(b"datagram", address)
+                while not waiter.done():  # noqa: ASYNC110  # see receive_natively_cancelled...
+                    await asyncio.sleep(0)
+                tasks[0].cancel()
+            assert seen == ["cancelled"]
+            sender.sendto(b"second", address)
+            with fail_after(10):
+                assert (await udp.receive())[0] == b"datagram"
+                assert (await udp.receive())[0] == b"second"

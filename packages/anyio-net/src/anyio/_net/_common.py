@@ -57,7 +57,7 @@ class SocketHolder:
     Invariant: ``closed`` is True exactly when ``sock`` has been closed by us.
     """
 
-    __slots__ = ("_backend", "_read_then", "_write", "closed", "sock", "watch")
+    __slots__ = ("_backend", "closed", "read_then", "sock", "watch", "write")
 
     def __init__(self, sock: socket.socket) -> None:
         sock.setblocking(False)
@@ -67,10 +67,10 @@ class SocketHolder:
         self.watch: FDWatch | None = None
         #: The running backend, looked up at the first operation.
         self._backend: Backend | None = None
-        #: The watch's ``wait_readable_then`` (or our fallback), with the watch.
-        self._read_then: Callable[[Callable[[], object]], Awaitable[None]] | None = None
-        #: The watch's ``write`` (or our fallback), with the watch.
-        self._write: Callable[..., Awaitable[Any]] | None = None
+        #: The watch's ``wait_readable_then`` (or our fallback), set by `open_watch`.
+        self.read_then: Callable[[Callable[[], object]], Awaitable[None]] | None = None
+        #: The watch's ``write`` if it has one, set by `open_watch`.
+        self.write: Callable[..., Awaitable[Any]] | None = None
 
     @property
     def backend(self) -> Backend:
@@ -82,41 +82,32 @@ class SocketHolder:
 
     def wait_readable(self) -> Awaitable[None]:
         """Wait until the socket is readable (a checkpoint; `ClosedResourceError` on close)."""
+        return (self.watch or self.open_watch()).wait_readable()
+
+    def open_read_then(self) -> Callable[[Callable[[], object]], Awaitable[None]]:
+        """Open the watch (`open_watch`) and return ``read_then``."""
+        self.open_watch()
+        assert self.read_then is not None
+        return self.read_then
+
+    def open_watch(self) -> FDWatch:
+        """Return the socket's readiness watch, opening it at the first use.
+
+        Opening it also sets ``read_then`` (the watch's ``wait_readable_then``,
+        or the same over ``wait_readable()``) and ``write`` (the watch's
+        ``write``, or None if it has none). Hot paths use them when set: one
+        Python frame less per operation than a method of ours around them.
+        """
         watch = self.watch
         if watch is None:
             watch = self.watch = current_backend().watch_fd(self.sock)
-        return watch.wait_readable()
-
-    def wait_readable_then(self, call: Callable[[], object]) -> Awaitable[None]:
-        """Wait until the socket is readable, then run ``call()`` (see `read_then`)."""
-        read_then = self._read_then
-        if read_then is None:
-            watch = self.watch
-            if watch is None:
-                watch = self.watch = current_backend().watch_fd(self.sock)
-            read_then = self._read_then = read_then_of(watch)
-        return read_then(call)
-
-    def write(self, call: Callable[..., T], *args: Any) -> Awaitable[T]:
-        """Run ``call(*args)`` when the socket is writable, Trio's way (see `write_of`).
-
-        A closed socket makes ``call`` raise `OSError` (a bad descriptor),
-        which `error` turns into `ClosedResourceError`.
-        """
-        write = self._write
-        if write is None:
-            watch = self.watch
-            if watch is None:
-                watch = self.watch = current_backend().watch_fd(self.sock)
-            write = self._write = write_of(watch)
-        return write(call, *args)
+            self.read_then = read_then_of(watch)
+            self.write = write_of(watch)
+        return watch
 
     def wait_writable(self) -> Awaitable[None]:
         """Wait until the socket is writable (a checkpoint; `ClosedResourceError` on close)."""
-        watch = self.watch
-        if watch is None:
-            watch = self.watch = current_backend().watch_fd(self.sock)
-        return watch.wait_writable()
+        return (self.watch or self.open_watch()).wait_writable()
 
     def close(self) -> None:
         """Close the socket (once), waking its waiters with `ClosedResourceError`."""
@@ -185,28 +176,15 @@ class WritingWatch(Protocol):
     def write(self, call: Callable[..., T], *args: Any) -> Awaitable[T]: ...
 
 
-def write_of(watch: FDWatch) -> Callable[..., Awaitable[Any]]:
-    """Return ``watch.write``, or the same built on the backend's checkpoints."""
+def write_of(watch: FDWatch) -> Callable[..., Awaitable[Any]] | None:
+    """Return ``watch.write``, or None if the backend's watch has none.
+
+    Without it, callers write the same protocol inline with the backend's
+    checkpoints (on Trio that is as fast: its checkpoints are already cheap).
+    """
     if hasattr(watch, "write"):  # optional: not every backend's watch has it
         return cast("WritingWatch", watch).write
-
-    async def write(call: Callable[..., T], *args: Any) -> T:
-        await checkpoint_if_cancelled()
-        try:
-            result = call(*args)
-        except BlockingIOError:
-            pass
-        else:
-            await cancel_shielded_checkpoint()
-            return result
-        while True:
-            await watch.wait_writable()
-            try:
-                return call(*args)
-            except BlockingIOError:  # a spurious wake-up
-                continue
-
-    return write
+    return None
 
 
 async def call_with_retry(

@@ -60,9 +60,11 @@ from ._common import (
     IP_FAMILIES,
     UNIXPath,
     is_abstract,
+    read_then_of,
     remove_stale_socket,
     set_reuse_port,
     unix_path,
+    write_of,
 )
 from ._resolve import resolve
 
@@ -108,6 +110,12 @@ class _State(enum.Enum):
     CLOSED = "closed"
 
 
+# Module constants for the hot paths: on Python 3.11 ``_State.CLOSED`` goes
+# through ``EnumType.__getattr__``'s slot (two type lookups per read).
+_OPEN = _State.OPEN
+_CLOSED = _State.CLOSED
+
+
 class _DatagramIO:
     """The state and system-call loops that every datagram socket shares.
 
@@ -115,11 +123,30 @@ class _DatagramIO:
     `SocketAttribute`s from `_raw_socket`.
     """
 
+    # Slots: the hot paths read and write these on every datagram (a slot is
+    # the cheapest attribute there is; the ABCs still give instances a __dict__).
+    __slots__ = (
+        "_backend",
+        "_kept",
+        "_numeric_host",
+        "_read_then",
+        "_receiving",
+        "_recv_call",
+        "_sending",
+        "_sock",
+        "_state",
+        "_waits_first",
+        "_watch",
+        "_write",
+    )
+
     def __init__(self, sock: socket.socket) -> None:
         sock.setblocking(False)
         self._sock = sock
+        #: (`UDPSocket`) The host of the last `send()` that was an IP address.
+        self._numeric_host: str | None = None
         # Invariant: CLOSED exactly when `self._sock` has been closed by us.
-        self._state = _State.OPEN
+        self._state = _OPEN
         # Invariant: True exactly while a task is inside receive() / send() (busy guards).
         self._receiving = False
         self._sending = False
@@ -132,6 +159,12 @@ class _DatagramIO:
         self._watch: FDWatch | None = None
         #: The running backend, looked up at the first operation.
         self._backend: Backend | None = None
+        #: The watch's ``wait_readable_then`` (or our fallback) and ``write`` (if it
+        #: has one), set by `_open_watch`.
+        self._read_then: Callable[[Callable[[], object]], Awaitable[None]] | None = None
+        self._write: Callable[..., Awaitable[Any]] | None = None
+        #: What `_fill` reads with: the waiting receive's ``recv`` or ``recvfrom``.
+        self._recv_call: Callable[[int], Any] = sock.recv
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} fd={self._sock.fileno()} state={self._state.value}>"
@@ -146,8 +179,8 @@ class _DatagramIO:
         The socket is closed even if the caller's scope is cancelled (then
         the cancellation exception is raised afterwards).
         """
-        if self._state is _State.OPEN:
-            self._state = _State.CLOSED
+        if self._state is _OPEN:
+            self._state = _CLOSED
             self._kept = None
             try:
                 if self._watch is None:
@@ -164,25 +197,22 @@ class _DatagramIO:
             backend = self._backend = current_backend()
         return backend
 
-    def _wait_readable(self) -> Awaitable[None]:
+    def _open_watch(self) -> FDWatch:
+        """Return the readiness watch, opening it (and its fast members) at the first use."""
         watch = self._watch
         if watch is None:
             watch = self._watch = current_backend().watch_fd(self._sock)
-        return watch.wait_readable()
-
-    def _wait_writable(self) -> Awaitable[None]:
-        watch = self._watch
-        if watch is None:
-            watch = self._watch = current_backend().watch_fd(self._sock)
-        return watch.wait_writable()
+            self._read_then = read_then_of(watch)
+            self._write = write_of(watch)
+        return watch
 
     def _check_open(self) -> None:
-        if self._state is _State.CLOSED:
+        if self._state is _CLOSED:
             raise ClosedResourceError
 
     def _error(self, exc: OSError) -> Exception:
         """Translate a socket error, to be raised `from exc`."""
-        if self._state is _State.CLOSED:
+        if self._state is _CLOSED:
             return ClosedResourceError()
         return BrokenResourceError(f"{self!r}: {exc}")
 
@@ -192,39 +222,49 @@ class _DatagramIO:
             raise BusyResourceError("reading from")
         self._receiving = True
         try:
-            if self._kept is not None:
-                kept: _T = await self._receive_kept()
-                return kept
-            waited = False
+            kept = self._kept  # (a local: mypy must not think `_kept` None below)
+            if kept is not None:
+                kept_result: _T = await self._receive_kept()
+                return kept_result
+            if self._state is _CLOSED:
+                raise ClosedResourceError
             if self._waits_first:
                 self._waits_first -= 1
-                await self._wait_readable()
-                waited = True
-            while True:
-                if self._state is _State.CLOSED:
-                    raise ClosedResourceError
+            else:
                 try:
-                    result: _T | None = call(MAX_DATAGRAM_SIZE)
+                    result = call(MAX_DATAGRAM_SIZE)
                 except BlockingIOError:
-                    result = None
+                    self._waits_first = _WAITS_FIRST
                 except OSError as exc:
                     raise self._error(exc) from exc
-                if result is not None:
-                    break
-                if not waited:
-                    self._waits_first = _WAITS_FIRST
-                # A cancellation raised here leaves nothing done: nothing was read.
-                await self._wait_readable()
-                waited = True
-            if not waited:
-                try:
-                    await self._current_backend().checkpoint()
-                except BaseException:
-                    self._kept = result  # for the next receive(): the OS gave it to us
-                    raise
-            return result
+                else:
+                    try:
+                        await self._current_backend().checkpoint()
+                    except BaseException:
+                        self._kept = result  # for the next receive(): the OS gave it to us
+                        raise
+                    return result
+            # Wait, and read when readable: on asyncio the readiness callback reads
+            # (`_fill`) into `_kept`, where the woken task finds the datagram.
+            self._recv_call = call
+            read_then = self._read_then
+            if read_then is None:
+                self._open_watch()
+                read_then = self._read_then
+                assert read_then is not None
+            try:
+                await read_then(self._fill)  # the checkpoint
+            except OSError as exc:
+                raise self._error(exc) from exc
+            read: _T = self._kept  # what `call` returned
+            self._kept = None
+            return read
         finally:
             self._receiving = False
+
+    def _fill(self) -> None:
+        """Read one datagram into `_kept` (once readable; see `wait_readable_then`)."""
+        self._kept = self._recv_call(MAX_DATAGRAM_SIZE)
 
     async def _receive_kept(self) -> Any:
         """Return the datagram that a cancelled `receive()` kept (a checkpoint)."""
@@ -239,25 +279,33 @@ class _DatagramIO:
             raise BusyResourceError("writing to")
         self._sending = True
         try:
+            write = self._write
+            if write is None and self._watch is None:
+                self._open_watch()
+                write = self._write
+            if write is not None:  # the backend's watch does it all (asyncio)
+                # A closed socket makes the call raise (a bad descriptor): see `_error`.
+                await write(call, *args)  # the checkpoint
+                return
             backend = self._current_backend()
             # A cancellation raised here leaves nothing done: nothing was sent.
             await backend.checkpoint_if_cancelled()
             waited = False
             while True:
-                if self._state is _State.CLOSED:
+                if self._state is _CLOSED:
                     raise ClosedResourceError
                 try:
                     call(*args)
                     break
                 except BlockingIOError:
                     pass
-                except OSError as exc:
-                    raise self._error(exc) from exc
-                await self._wait_writable()  # the checkpoint
+                await self._open_watch().wait_writable()  # the checkpoint
                 waited = True
             if not waited:
                 # Sent at once: yield, shielded (a cancellation would hide that it was sent).
                 await backend.cancel_shielded_checkpoint()
+        except OSError as exc:
+            raise self._error(exc) from exc
         finally:
             self._sending = False
 
@@ -269,9 +317,6 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
     `anyio.create_udp_socket()` or `anyio.abc.UDPSocket.from_socket()`.
     """
 
-    #: The host of the last `send()` that was an IP address (no check needed again).
-    _numeric_host: str | None = None
-
     async def receive(self) -> UDPPacketType:
         """Wait for a datagram and return it with its sender's `(host, port)` address.
 
@@ -280,10 +325,10 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
             BrokenResourceError: if the OS reported an error for the socket.
             BusyResourceError: if another task is already receiving.
         """
-        data, address = await self._receive_io(self._sock.recvfrom)
-        if len(address) == 2:  # IPv4: nothing to convert
-            return data, address
-        return data, convert_ipv6_sockaddr(address)
+        packet: tuple[bytes, Any] = await self._receive_io(self._sock.recvfrom)
+        if len(packet[1]) == 2:  # IPv4: nothing to convert
+            return packet
+        return packet[0], convert_ipv6_sockaddr(packet[1])
 
     async def send(self, item: UDPPacketType) -> None:
         """Send `(payload, (host, port))`; return once the OS has taken the datagram.
@@ -296,15 +341,18 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
             BrokenResourceError: if the OS refused the datagram.
             BusyResourceError: if another task is already sending.
         """
-        data, (host, port) = item
-        if host != self._numeric_host:  # else the same IP address as last time
+        data, address = item
+        # The same IP address as last time, in a tuple: sent as it is.
+        if type(address) is not tuple or address[0] != self._numeric_host:
+            host, port = address
             host = str(host)  # also accept an `ipaddress` object
             if not _is_numeric(self._sock.family, host):
-                address = await _resolve_address(self._sock.family, host, port)
-                await self._send_io(self._sock.sendto, data, address)
+                resolved = await _resolve_address(self._sock.family, host, port)
+                await self._send_io(self._sock.sendto, data, resolved)
                 return
             self._numeric_host = host
-        await self._send_io(self._sock.sendto, data, (host, port))
+            address = (host, port)
+        await self._send_io(self._sock.sendto, data, address)
 
 
 class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):

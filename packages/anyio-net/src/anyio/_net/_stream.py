@@ -16,7 +16,7 @@ particular to streams:
   reading (the wait is their checkpoint), until a read fills the buffer: on a
   request/response stream the read that would only say "would block" is saved.
 * A ``receive()`` that waits has the read done for it when the socket turns
-  readable (``SocketHolder.wait_readable_then``): on asyncio inside the loop's
+  readable (``SocketHolder.read_then``): on asyncio inside the loop's
   readiness callback, one chunk of at most ``max_bytes``, only while the
   receive still waits. The chunk goes to ``_chunk``; if the receive is
   cancelled after that read (a native ``Task.cancel()``), the next
@@ -63,6 +63,10 @@ class _StreamIO:
     measured against a plain checkpoint before the call, it was faster on
     every backend (see the performance page).
     """
+
+    # Slots: the hot paths read and write these on every call (a slot is the
+    # cheapest attribute there is; the ABCs still give instances a __dict__).
+    __slots__ = ("_chunk", "_holder", "_receiving", "_sending", "_wait_first", "_want")
 
     def __init__(self, sock: socket.socket) -> None:
         self._holder = SocketHolder(sock)
@@ -120,9 +124,12 @@ class _StreamIO:
                 # Nothing there: an interactive stream, which waits first from now on.
             # Wait, and read when readable: on asyncio the readiness callback reads
             # (`_fill`), so the woken task finds the chunk in `_chunk`.
+            if holder.closed:  # (waiting on a closed socket's old number would be wrong)
+                raise ClosedResourceError
             self._want = max_bytes
+            read_then = holder.read_then or holder.open_read_then()
             try:
-                await holder.wait_readable_then(self._fill)  # the checkpoint
+                await read_then(self._fill)  # the checkpoint
             except OSError as exc:
                 raise holder.error(exc) from exc
             data = self._chunk
@@ -180,10 +187,30 @@ class _StreamIO:
             if type(item) is not bytes:
                 item = memoryview(item).cast("B")  # type: ignore[assignment]  # len() in bytes
             holder = self._holder
-            try:
-                sent = await holder.write(holder.sock.send, item)  # the checkpoint
-            except OSError as exc:
-                raise holder.error(exc) from exc
+            write = holder.write
+            if write is None and holder.watch is None:
+                holder.open_watch()
+                write = holder.write
+            if write is not None:  # the backend's watch does it all (asyncio)
+                try:
+                    sent = await write(holder.sock.send, item)  # the checkpoint
+                except OSError as exc:
+                    raise holder.error(exc) from exc
+            else:
+                backend = holder.backend
+                await backend.checkpoint_if_cancelled()
+                if holder.closed:
+                    raise ClosedResourceError
+                try:
+                    sent = holder.sock.send(item)
+                except BlockingIOError:
+                    sent = 0
+                except OSError as exc:
+                    raise holder.error(exc) from exc
+                if sent == len(item):
+                    # Sent: yield, shielded (a cancellation here would hide that it was sent).
+                    await backend.cancel_shielded_checkpoint()
+                    return
             if sent < len(item):
                 await self._send_rest(memoryview(item)[sent:])  # its waits checkpoint
         finally:

@@ -439,35 +439,43 @@ class FDWatch:
             if not direction.keep:
                 direction.unregister()
 
-    async def write(self, call: Callable[..., T], *args: Any) -> T:
+    @coroutine
+    def write(self, call: Callable[..., T], *args: Any) -> Generator[Any, None, T]:
         """Run ``call(*args)``, which needs the descriptor writable, Trio's way (a checkpoint).
 
         Raise if the task's scope is cancelled (nothing done); then call; on
         `BlockingIOError`, wait until writable and call again (the wait is the
         checkpoint); if the call succeeded at once, yield cancel-shielded, so
         that a cancellation cannot hide that it was done. Other exceptions of
-        ``call`` propagate. One coroutine with the checks inlined: a socket's
-        ``send()`` is all this.
+        ``call`` propagate. A socket's ``send()`` is all this, so it is one
+        generator-based coroutine with the checks inlined, which yields the
+        watch's done future itself (see `_yield_done`): no coroutine below it.
         """
         task = task_of(self._loop)
-        if task is not None:
+        if task is None:  # not in a task of this watch's loop: the generic way
+            yield from checkpoint_if_cancelled().__await__()
+            try:
+                result = call(*args)
+            except BlockingIOError:
+                pass
+            else:
+                yield from cancel_shielded_checkpoint()
+                return result
+        else:
             state = task_states.get(task)
             if state is not None and cancelled_origin(state.scope) is not None:
-                await checkpoint_if_cancelled()
-        else:  # not in a task of this watch's loop: only the yield's future differs
-            await checkpoint_if_cancelled()
-        try:
-            result = call(*args)
-        except BlockingIOError:
-            pass
-        else:
-            if task is not None:
-                await _yield_done(self._done)
+                yield from checkpoint_if_cancelled().__await__()
+            try:
+                result = call(*args)
+            except BlockingIOError:
+                pass
             else:
-                await cancel_shielded_checkpoint()
-            return result
+                done = self._done
+                done._asyncio_future_blocking = True
+                yield done  # see _yield_done
+                return result
         while True:
-            await self.wait(self.writer)
+            yield from self.wait(self.writer).__await__()
             try:
                 return call(*args)
             except BlockingIOError:
