@@ -537,7 +537,7 @@ class TestFromSocket:
     async def test_rejects_a_non_socket_fd_and_leaves_it_open(self) -> None:
         read_fd, write_fd = os.pipe()
         try:
-            with pytest.raises(ValueError, match="not a socket"):
+            with pytest.raises(ValueError, match="does not refer to a socket"):
                 await SocketStream.from_socket(read_fd)
             os.fstat(read_fd)  # still open
         finally:
