@@ -178,8 +178,8 @@ class TestStartSoon:
 #: diffs are in the fullconfA helper's report; drop the entry when applying
 #: it (strict xfail: the test fails once it passes).
 AWAITING_BACKEND_CHANGE: dict[str, set[str]] = {
-    "start_home": {"asyncio"},
-    "sync_wrapper_errors": {"asyncio", "trio"},
+    "start_home": set(),
+    "sync_wrapper_errors": set(),
 }
 
 

@@ -47,7 +47,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from ..._core._backend import get_backend
 from ..._core._causes import record_cause
 from ..._core._crossloop import start_in_loop
-from ..._core._handles import TaskHandle, TaskStatusEnum, coroutine_name, not_a_coroutine
+from ..._core._handles import (
+    TaskHandle,
+    TaskStatusEnum,
+    coroutine_name,
+    not_a_coroutine,
+    not_a_coroutine_result,
+)
 from ..._core._handles import callable_name as callable_name
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
@@ -106,13 +112,6 @@ def _inactive_group() -> RuntimeError:
     )
 
 
-def _not_a_coroutine(func: Callable[..., Any], value: object) -> TypeError:
-    return TypeError(
-        f"Expected {callable_name(func)}() to return a coroutine, but the return "
-        f"value ({value!r}) is not a coroutine object; pass an async function"
-    )
-
-
 class AsyncioTaskHandle(TaskState, TaskHandle[T]):
     """A child's `TaskHandle`, which is also its `TaskState` (one record per task).
 
@@ -131,6 +130,8 @@ class AsyncioTaskHandle(TaskState, TaskHandle[T]):
     _own_scope: CancelScope | None = None
     #: The value the task passed to started().
     _start_value: Any = None
+    #: The futures of the tasks in wait(), woken by the group's done callback.
+    _waiters: list[Future[None]] | None = None
 
     def __init__(self, parent_id: int | None, scope: CancelScope) -> None:
         # TaskState's fields, set here rather than through its __init__ (spawn
@@ -165,6 +166,16 @@ class AsyncioTaskHandle(TaskState, TaskHandle[T]):
     def _get_start_value(self) -> Any:
         return self._start_value
 
+    def _cancel_requested(self) -> bool:
+        return self._own_scope is not None
+
+    def _get_cancellation(self) -> BaseException | None:
+        try:
+            self._task.result()
+        except CancelledError as exc:
+            return exc
+        return None  # pragma: no cover - asked only of a cancelled task
+
     @property
     def return_value(self) -> T:
         # The base class's rules in one frame: gather() reads it for every task.
@@ -187,14 +198,18 @@ class AsyncioTaskHandle(TaskState, TaskHandle[T]):
             await checkpoint_if_cancelled()
             await cancel_shielded_checkpoint()
             return
-        waiter = task.get_loop().create_future()
-        wake = partial(_wake_waiter, waiter)
-        task.add_done_callback(wake)
+        waiter: Future[None] = task.get_loop().create_future()
+        waiters = self._waiters
+        if waiters is None:
+            waiters = self._waiters = []
+        waiters.append(waiter)
         try:
             await waiter
         finally:
-            task.remove_done_callback(wake)
-            del waiter  # a cancellation's traceback holds this frame
+            # Still in the list (the group's done callback only detaches it).
+            waiters.remove(waiter)
+            # A cancellation's traceback holds this frame.
+            del waiter, waiters
 
     def cancel(self) -> None:
         task = self._task
@@ -242,15 +257,35 @@ class AsyncioTaskHandle(TaskState, TaskHandle[T]):
 _new_object = object.__new__
 
 
-def _wake_waiter(waiter: Future[None], _task: object) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
+def _move_child(handle: AsyncioTaskHandle[Any], source: CancelScope, target: CancelScope) -> None:
+    """Move a child, with the scopes it entered, from under ``source`` to under ``target``.
+
+    The child is either directly in ``source`` or inside scopes of its own, the
+    outermost of which is a child scope of ``source``. A cancellation of
+    ``target`` reaches it at its next checkpoint (`deliver()` does not cancel
+    the running task, and a child that has not started is only poked).
+    """
+    task = handle._task
+    if handle.scope is source:
+        source._tasks.discard(task)
+        target._tasks.add(task)
+        handle.scope = target
+    else:
+        bottom = handle.scope
+        while bottom is not None and bottom._parent is not source:
+            bottom = bottom._parent
+        if bottom is None:  # pragma: no cover - the child is always under source
+            return
+        source._children.discard(bottom)
+        bottom._parent = target
+        target._children.add(bottom)
+    deliver(task)
 
 
 class TaskStatus:
     """The ``task_status`` given to a function started with `TaskGroup.start()`."""
 
-    __slots__ = ("_future", "_group", "_handle")
+    __slots__ = ("_future", "_group", "_handle", "_home")
 
     def __init__(self, future: Future[Any], group: TaskGroup) -> None:
         # None once the task has finished (see TaskGroup._on_child_done).
@@ -259,6 +294,9 @@ class TaskStatus:
         # Set once the task is spawned; None again once it has finished (see
         # TaskGroup._on_child_done).
         self._handle: AsyncioTaskHandle[Any] | None = None
+        # The scope of the task calling start(), where the child waits until
+        # started() moves it into the group's scope; None when it is not there.
+        self._home: CancelScope | None = None
 
     def started(self, value: object = None) -> None:
         future = self._future
@@ -269,8 +307,13 @@ class TaskStatus:
         except InvalidStateError:
             if future is None or not future.cancelled():
                 raise RuntimeError("called 'started' twice on the same task status") from None
-        if self._handle is not None:
-            self._handle._start_value = value
+        handle = self._handle
+        if handle is not None:
+            handle._start_value = value
+            home = self._home
+            if home is not None and not future.cancelled():
+                self._home = None
+                _move_child(handle, home, self._group.cancel_scope)
         task = current_task()
         state = task_states.get(task) if task is not None else None
         if state is not None and self._group._host is not None:
@@ -331,7 +374,7 @@ class TaskGroup(AbstractTaskGroup):
             raise _inactive_group()
         coro = func(*args)
         if type(coro) is not types.CoroutineType and not iscoroutine(coro):
-            raise _not_a_coroutine(func, coro)
+            raise not_a_coroutine_result(func, coro)
         if name is None:
             if type(func) is types.FunctionType:
                 name = f"{func.__module__}.{func.__qualname__}"
@@ -441,7 +484,12 @@ class TaskGroup(AbstractTaskGroup):
         handle, task = self._start_task(func, args, name, future)
         try:
             value = await future
-            return handle if return_handle else value
+            if return_handle:
+                # started() may have run before the handle existed (a synchronous
+                # wrapper that calls it, then returns the coroutine).
+                handle._start_value = value
+                return handle
+            return value
         except CancelledError:
             # The task belongs to the caller until it calls started(), so the
             # caller's cancellation cancels it; wait for it to go away.
@@ -468,7 +516,7 @@ class TaskGroup(AbstractTaskGroup):
         task_status = TaskStatus(status, self)
         coro = func(*args, task_status=task_status)
         if type(coro) is not types.CoroutineType and not iscoroutine(coro):
-            raise _not_a_coroutine(func, coro)
+            raise not_a_coroutine_result(func, coro)
         # Until started() moves it, the child belongs to the task calling start().
         handle = self._spawn(
             coro,
@@ -479,6 +527,13 @@ class TaskGroup(AbstractTaskGroup):
         task_status._handle = handle
         task = handle._task
         self._starting[task] = task_status
+        host = fast_current_task()
+        caller = task_states.get(host) if host is not None else None
+        if not status.done() and caller is not None and caller.scope is not None:
+            # A cancellation of the group does not reach the child before it
+            # has called started(), one of its caller's does (Trio's rule, #1197).
+            task_status._home = caller.scope
+            _move_child(handle, self.cancel_scope, caller.scope)
         return handle, task
 
     def _on_child_done(self, task: Task[Any]) -> None:
@@ -487,9 +542,18 @@ class TaskGroup(AbstractTaskGroup):
             state.scope._tasks.discard(task)
         self._num_tasks -= 1
         own_cancelled = False
-        if isinstance(state, AsyncioTaskHandle) and state._own_scope is not None:
-            own_cancelled = state._own_scope._cancel_called
-            state._unsplice()
+        if isinstance(state, AsyncioTaskHandle):
+            if state._waiters:
+                # Wake the tasks awaiting the handle before an error of this
+                # task cancels the group below: a woken task is not cancelled
+                # until its next checkpoint, so `await handle` gives TaskFailed.
+                for waiter in state._waiters:
+                    if not waiter.done():  # a cancelled waiter is done already
+                        waiter.set_result(None)
+                state._waiters = None
+            if state._own_scope is not None:
+                own_cancelled = state._own_scope._cancel_called
+                state._unsplice()
         if not self._num_tasks and self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 

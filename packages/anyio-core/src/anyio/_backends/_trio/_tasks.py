@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from types import CoroutineType
+from types import CoroutineType, FunctionType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import trio
@@ -24,6 +24,7 @@ from ..._core._handles import (
     callable_name,
     coroutine_name,
     not_a_coroutine,
+    not_a_coroutine_result,
 )
 from ..._core._taskinfo import TaskInfo
 from ..._core._tasks import ENTERED_TWICE_MSG
@@ -97,6 +98,12 @@ class TrioTaskHandle(TaskHandle[T]):
 
     def _get_start_value(self) -> Any:
         return self._start_value
+
+    def _cancel_requested(self) -> bool:
+        return self._own_status is not None
+
+    def _get_cancellation(self) -> BaseException | None:
+        return self._exc
 
     @property
     def return_value(self) -> T:
@@ -192,6 +199,7 @@ def _record_error(handle: TrioTaskHandle[Any], result: Outcome[Any]) -> Outcome[
         handle._exc = exc
         handle._status = _FAILED
         return result
+    handle._exc = exc  # the __cause__ of TaskCancelled
     handle._status = _CANCELLED
     own = handle._own_status
     if own is None or (own.parent is not None and own.parent.effectively_cancelled):
@@ -294,7 +302,11 @@ class TaskGroup(AbstractTaskGroup):
     ) -> TrioTaskHandle[T]:
         if not self._active:
             self._check_active()  # raises
-        if name is not None and not isinstance(name, str):
+        if name is None:
+            if type(func) is not FunctionType:
+                # Trio would say "None.async_generator.asend" for a built-in's method.
+                name = callable_name(func)
+        elif not isinstance(name, str):
             name = str(name)
         # With no name, Trio formats "module.qualname" of func (partials unwrapped).
         try:
@@ -352,10 +364,12 @@ class TaskGroup(AbstractTaskGroup):
                 partial(self.start, func, *args, name=name, return_handle=return_handle),
             )
         task_name = callable_name(func) if name is None else str(name)
-        holder: list[TrioTaskHandle[Any]] = []
+        # The child puts its handle here, or the error of a synchronous wrapper
+        # that called started() before failing (see _run_started).
+        holder: list[Any] = []
         try:
             value = await nursery.start(
-                _run_started, self._handles, holder, func, args, name=task_name
+                _run_started, self._handles, holder, nursery, func, args, name=task_name
             )
         except BaseException:
             # The child is gone (it failed, or was cancelled, before started()).
@@ -366,13 +380,19 @@ class TaskGroup(AbstractTaskGroup):
             holder.clear()
             raise
         handle = holder.pop()
+        if isinstance(handle, BaseException):
+            try:
+                raise handle
+            finally:
+                del handle  # this frame is in its traceback
         handle._start_value = value
         return handle if return_handle else value
 
 
 async def _run_started(
     handles: dict[trio.lowlevel.Task, TrioTaskHandle[Any]],
-    holder: list[TrioTaskHandle[Any]],
+    holder: list[Any],
+    nursery: trio.Nursery,
     func: Callable[..., Coroutine[Any, Any, Any]],
     args: tuple[Any, ...],
     *,
@@ -383,11 +403,24 @@ async def _run_started(
     Trio's ``start()`` spawns the task itself, so this is where the handle
     learns its task; the group's ``_child_finished`` records the outcome once
     ``started()`` has moved the task into the group's nursery.
+
+    Making the coroutine can fail after ``started()`` when ``func`` is a
+    synchronous wrapper (``started()`` twice, or no coroutine returned). The
+    error then belongs to the caller of `start()`, as on asyncio (where the
+    caller calls ``func``), not to the group that the task has just joined: it
+    goes back through ``holder`` and the task ends quietly.
     """
-    coro = func(*args, task_status=task_status)
-    if not hasattr(coro, "cr_frame"):
-        raise not_a_coroutine(f"{callable_name(func)}()'s return value", coro)
     task = trio.lowlevel.current_task()
+    try:
+        coro = func(*args, task_status=task_status)
+        if not hasattr(coro, "cr_frame"):
+            raise not_a_coroutine_result(func, coro)
+    except BaseException as exc:
+        if task.parent_nursery is not nursery:
+            raise  # started() was not called: Trio's start() raises it in the caller
+        holder.append(exc)
+        del holder, handles  # its traceback holds this frame
+        return None
     handle: TrioTaskHandle[Any] = TrioTaskHandle(task)
     handle._coro = coro
     handles[task] = handle
