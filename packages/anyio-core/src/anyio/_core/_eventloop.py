@@ -175,12 +175,12 @@ async def sleep(delay: float) -> None:
         delay: seconds to sleep; ``0`` just yields to other tasks.
 
     Raises:
-        ValueError: if ``delay`` is negative (``-math.inf`` too), on every backend
-            (AnyIO 4.14+, anyio#1306).
+        ValueError: if ``delay`` is negative (``-math.inf`` too) or NaN, on every
+            backend (AnyIO 4.14+, anyio#1306).
     """
-    if delay < 0:
+    if not delay >= 0:  # also refuses NaN, which compares false to everything
         raise ValueError(
-            f"sleep() needs a non-negative delay, got {delay!r}; to wait until a point "
+            f"delay must be a non-negative number, got {delay!r}; to wait until a point "
             "in time use sleep_until()"
         )
     await current_backend().sleep(delay)
