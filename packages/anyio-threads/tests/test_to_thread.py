@@ -285,7 +285,7 @@ def test_a_finished_run_leaves_its_event_loop_to_the_garbage_collector(
     anyio_backend_name: str, anyio_backend_options: dict[str, Any]
 ) -> None:
     # AnyIO's #1203: the worker pool, kept per loop in a RunVar, must not refer to
-    # the loop (nor must its workers), or the loop would stay alive for ever.
+    # the loop, or the loop would stay alive for ever (workers may, until they leave).
     async def main() -> tuple[weakref.ref[object], threading.Thread]:
         worker = await to_thread.run_sync(threading.current_thread)
         return weakref.ref(current_token().native_token), worker

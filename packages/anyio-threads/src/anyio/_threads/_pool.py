@@ -23,12 +23,15 @@ result has nowhere to go) or, if its last hand-off was accepted by a loop that
 then stopped, after the idle timeout. Workers are daemon threads: an abandoned
 call never blocks interpreter exit.
 
-Nothing here keeps a finished event loop alive (AnyIO's #1203). The pool
-holds no reference to its loop: it lives in a `RunVar`, whose per-loop storage
-is weakly keyed by the loop, so a value that referred to the loop would keep
-it alive for ever. An idle worker knows its pool only weakly, and takes the
-loop's token from each job (and drops it after), so the loop is freed at once,
-even while its workers are still on their way out.
+Nothing here keeps a finished event loop alive for ever (AnyIO's #1203). The
+pool holds no reference to its loop: it lives in a `RunVar`, whose per-loop
+storage is weakly keyed by the loop, so a value that referred to the loop
+would never be freed. A worker knows its pool only weakly; it refers to the
+loop through core's ``threadlocals`` record (AnyIO's) and, while it runs a
+job, the job, so the loop is freed once the workers that the run's end told
+to leave are gone (the thread-local goes with the thread). Recording the
+token once per thread rather than per job keeps the worker's side of a call
+short.
 """
 
 from __future__ import annotations
@@ -79,32 +82,34 @@ thread_state = _ThreadState()
 class Worker:
     """A thread that runs jobs from its own queue until it gets ``None``."""
 
-    __slots__ = ("jobs", "pool", "retired", "thread")
+    __slots__ = ("jobs", "loop_token", "pool", "retired", "thread")
 
-    def __init__(self, pool: Pool) -> None:
-        # Weak: an idle worker must not keep its pool, hence its loop, alive.
+    def __init__(self, pool: Pool, loop_token: EventLoopToken) -> None:
+        # Weak: the pool lives as long as its loop (and a job's host holds it).
         self.pool = weakref.ref(pool)
         self.jobs: SimpleQueue[Job | None] = SimpleQueue()
         # Invariant (under pool.lock): a retired worker is not on the idle stack
         # and gets no more jobs.
         self.retired = False
+        # Handed to the thread, which takes it (not through Thread(args=), which the
+        # Thread object, referenced from the pool's idle stack, would keep).
+        self.loop_token: EventLoopToken | None = loop_token
         self.thread = threading.Thread(
             target=self._run, name=WORKER_THREAD_NAME, daemon=True, **empty_context()
         )
         self.thread.start()
 
     def _run(self) -> None:
+        # AnyIO's record; it goes with the thread.
+        threadlocals.current_token, self.loop_token = self.loop_token, None
         while (job := self._next_job()) is not None:
             pool = self.pool()
             if pool is None:
                 return  # the loop is gone (an abandoned call's job); nobody waits for it
             pool.handed.discard(job)
-            # AnyIO's record, while a job runs (an idle worker holds no loop).
-            threadlocals.current_token = EventLoopToken(type(job.backend), job.native_token)
             thread_state.job = job
             outcome = job.run()
             thread_state.job = None
-            del threadlocals.current_token
             try:
                 job.backend.run_sync_soon(job.native_token, pool.finish, self, job, outcome)
             except RunFinishedError:
@@ -155,7 +160,7 @@ class Pool:
                 self.idle.pop().jobs.put(job)
                 return
         try:
-            worker = Worker(self)
+            worker = Worker(self, EventLoopToken(type(job.backend), job.native_token))
         except BaseException:
             # No thread could be started (RuntimeError: can't start new thread):
             # nobody will take the job, so wait_all_tasks_blocked() must not wait for it.
