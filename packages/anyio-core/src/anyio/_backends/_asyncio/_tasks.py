@@ -818,7 +818,10 @@ class AsyncioTaskInfo(TaskInfo):
 def get_current_task() -> TaskInfo:
     task = current_task()
     if task is None:
-        raise RuntimeError("get_current_task() must be called from inside a task")
+        raise RuntimeError(
+            "There is no task currently running; get_current_task() must be called from "
+            "inside a task (not from a loop callback)"
+        )
     return AsyncioTaskInfo(task)
 
 
