@@ -24,7 +24,7 @@ from ._common import (
     unix_path,
 )
 from ._resolve import resolve
-from ._stream import stream_for
+from ._stream import SocketStream, UNIXSocketStream
 
 if TYPE_CHECKING:
     from ..abc import IPAddressType
@@ -53,6 +53,10 @@ class SocketListener(AbstractSocketListener):
     def __init__(self, sock: socket.socket) -> None:
         self._holder = SocketHolder(sock)
         self._accept_guard = ResourceGuard("accepting connections from")
+        #: What each accepted socket is (plain ints: ``sock.family`` builds an enum).
+        self._kind = (int(sock.family), int(sock.type), sock.proto)
+        #: The stream class of the accepted connections.
+        self._stream_class = UNIXSocketStream if sock.family == socket.AF_UNIX else SocketStream
 
     def __repr__(self) -> str:
         state = "closed" if self._holder.closed else "open"
@@ -75,8 +79,8 @@ class SocketListener(AbstractSocketListener):
             try:
                 client = self._accept_now()
             except BlockingIOError:
-                return stream_for(await self._accept_after_wait())
-            stream = stream_for(client)
+                return self._stream_class(await self._accept_after_wait())
+            stream = self._stream_class(client)
             await cancel_shielded_checkpoint()  # the connection is ours: never lose it
             return stream
 
@@ -85,7 +89,10 @@ class SocketListener(AbstractSocketListener):
         while True:
             self._holder.check_open()
             try:
-                return self._holder.sock.accept()[0]
+                # What socket.accept() does, without its enum conversions and
+                # timeout juggling (the stream makes the socket non-blocking).
+                fd = self._holder.sock._accept()[0]  # type: ignore[attr-defined]
+                return socket.socket(*self._kind, fileno=fd)
             except BlockingIOError:
                 raise
             except OSError as exc:

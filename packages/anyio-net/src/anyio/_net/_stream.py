@@ -245,8 +245,10 @@ class _StreamIO:
         The socket is closed even if the caller's scope is cancelled; the
         cancellation exception is raised afterwards.
         """
-        self._holder.close()
-        await checkpoint()
+        holder = self._holder
+        backend = holder.backend  # first: close() then uses it too
+        holder.close()
+        await backend.checkpoint()
 
 
 class SocketStream(_StreamIO, AbstractSocketStream):
