@@ -25,7 +25,12 @@ what the echo of a request/response exchange would otherwise pay. Once a read
 found nothing, the next few receives (`_WAITS_FIRST`) wait for readiness before
 they read, which saves a request/response exchange the read that would fail
 (a system call and an exception); then one reads first again, since a datagram
-socket has no "full buffer" signal to tell that datagrams are queued.
+socket has no "full buffer" signal to tell that datagrams are queued. A
+receive that waits has the datagram read for it when the socket turns
+readable (the watch's ``wait_readable_then``: on asyncio inside the loop's
+readiness callback, only while the receive still waits, one datagram); if a
+native ``Task.cancel()`` lands between that read and the task's wake-up, the
+datagram goes to ``_kept`` like any other, for the next `receive()`.
 
 Closing: `aclose()` marks the object closed, tells the loop the socket is
 going away (it closes the backend's readiness watch, or calls
@@ -40,7 +45,10 @@ UDP socket, for example, an ICMP "port unreachable" makes the next call raise
 `BrokenResourceError` from `ConnectionRefusedError`; the socket stays usable.
 
 Every datagram goes through `_DatagramIO._receive_io` / `_send_io`, so each is
-one flat coroutine, with the busy guards as two flags.
+one flat coroutine, with the busy guards as two flags, the socket's calls bound
+once, and a send handed to the watch's ``write`` where the backend has one
+(asyncio: the cancellation check, the call and the shielded yield in one
+coroutine).
 """
 
 from __future__ import annotations
@@ -48,7 +56,7 @@ from __future__ import annotations
 import enum
 import os
 import socket
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 from .. import BrokenResourceError, BusyResourceError, ClosedResourceError, notify_closing
 from .._core.contract import current_backend
@@ -98,7 +106,6 @@ AnyIPAddressFamily: TypeAlias = Literal[
 #: The largest datagram `receive()` returns (longer ones are truncated by the OS).
 MAX_DATAGRAM_SIZE = 65536
 
-_T = TypeVar("_T")
 #: After a read that found nothing, this many receives wait before they read;
 #: then one reads first again, to notice when datagrams are queued (a datagram
 #: socket has no "full buffer" signal, as a stream has).
@@ -123,6 +130,10 @@ class _DatagramIO:
     `SocketAttribute`s from `_raw_socket`.
     """
 
+    #: Whether the socket sends to and receives from any peer (``sendto`` /
+    #: ``recvfrom``), or only its connected peer (``send`` / ``recv``).
+    _UNCONNECTED: ClassVar[bool] = False
+
     # Slots: the hot paths read and write these on every datagram (a slot is
     # the cheapest attribute there is; the ABCs still give instances a __dict__).
     __slots__ = (
@@ -132,6 +143,7 @@ class _DatagramIO:
         "_read_then",
         "_receiving",
         "_recv_call",
+        "_send_call",
         "_sending",
         "_sock",
         "_state",
@@ -163,8 +175,9 @@ class _DatagramIO:
         #: has one), set by `_open_watch`.
         self._read_then: Callable[[Callable[[], object]], Awaitable[None]] | None = None
         self._write: Callable[..., Awaitable[Any]] | None = None
-        #: What `_fill` reads with: the waiting receive's ``recv`` or ``recvfrom``.
-        self._recv_call: Callable[[int], Any] = sock.recv
+        # The socket's calls, bound once (a bound method per datagram costs).
+        self._recv_call: Callable[[int], Any] = sock.recvfrom if self._UNCONNECTED else sock.recv
+        self._send_call: Callable[..., object] = sock.sendto if self._UNCONNECTED else sock.send
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} fd={self._sock.fileno()} state={self._state.value}>"
@@ -216,23 +229,22 @@ class _DatagramIO:
             return ClosedResourceError()
         return BrokenResourceError(f"{self!r}: {exc}")
 
-    async def _receive_io(self, call: Callable[[int], _T]) -> _T:
-        """Receive one datagram with ``call`` (``recv`` or ``recvfrom``); see the module docstring."""
+    async def _receive_io(self) -> Any:
+        """Receive one datagram (``recv`` or ``recvfrom``); see the module docstring."""
         if self._receiving:
             raise BusyResourceError("reading from")
         self._receiving = True
         try:
             kept = self._kept  # (a local: mypy must not think `_kept` None below)
             if kept is not None:
-                kept_result: _T = await self._receive_kept()
-                return kept_result
+                return await self._receive_kept()
             if self._state is _CLOSED:
                 raise ClosedResourceError
             if self._waits_first:
                 self._waits_first -= 1
             else:
                 try:
-                    result = call(MAX_DATAGRAM_SIZE)
+                    result = self._recv_call(MAX_DATAGRAM_SIZE)
                 except BlockingIOError:
                     self._waits_first = _WAITS_FIRST
                 except OSError as exc:
@@ -246,7 +258,6 @@ class _DatagramIO:
                     return result
             # Wait, and read when readable: on asyncio the readiness callback reads
             # (`_fill`) into `_kept`, where the woken task finds the datagram.
-            self._recv_call = call
             read_then = self._read_then
             if read_then is None:
                 self._open_watch()
@@ -256,7 +267,7 @@ class _DatagramIO:
                 await read_then(self._fill)  # the checkpoint
             except OSError as exc:
                 raise self._error(exc) from exc
-            read: _T = self._kept  # what `call` returned
+            read = self._kept  # what `_fill` read
             self._kept = None
             return read
         finally:
@@ -273,8 +284,9 @@ class _DatagramIO:
         result, self._kept = self._kept, None
         return result
 
-    async def _send_io(self, call: Callable[..., object], *args: Any) -> None:
-        """Send one datagram with ``call(*args)``; see the module docstring."""
+    async def _send_io(self, *args: Any) -> None:
+        """Send one datagram with ``send(*args)`` or ``sendto(*args)``; see the module docstring."""
+        call = self._send_call
         if self._sending:
             raise BusyResourceError("writing to")
         self._sending = True
@@ -317,6 +329,8 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
     `anyio.create_udp_socket()` or `anyio.abc.UDPSocket.from_socket()`.
     """
 
+    _UNCONNECTED = True
+
     async def receive(self) -> UDPPacketType:
         """Wait for a datagram and return it with its sender's `(host, port)` address.
 
@@ -325,7 +339,7 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
             BrokenResourceError: if the OS reported an error for the socket.
             BusyResourceError: if another task is already receiving.
         """
-        packet: tuple[bytes, Any] = await self._receive_io(self._sock.recvfrom)
+        packet: tuple[bytes, Any] = await self._receive_io()
         if len(packet[1]) == 2:  # IPv4: nothing to convert
             return packet
         return packet[0], convert_ipv6_sockaddr(packet[1])
@@ -348,11 +362,11 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
             host = str(host)  # also accept an `ipaddress` object
             if not _is_numeric(self._sock.family, host):
                 resolved = await _resolve_address(self._sock.family, host, port)
-                await self._send_io(self._sock.sendto, data, resolved)
+                await self._send_io(data, resolved)
                 return
             self._numeric_host = host
             address = (host, port)
-        await self._send_io(self._sock.sendto, data, address)
+        await self._send_io(data, address)
 
 
 class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
@@ -371,7 +385,8 @@ class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
                 peer's port being unreachable.
             BusyResourceError: if another task is already receiving.
         """
-        return await self._receive_io(self._sock.recv)
+        received: bytes = await self._receive_io()
+        return received
 
     async def send(self, item: bytes) -> None:
         """Send a datagram to the peer; return once the OS has taken it.
@@ -381,7 +396,7 @@ class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
             BrokenResourceError: if the OS refused the datagram.
             BusyResourceError: if another task is already sending.
         """
-        await self._send_io(self._sock.send, item)
+        await self._send_io(item)
 
 
 class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
@@ -391,6 +406,8 @@ class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
     `anyio.create_unix_datagram_socket()` or
     `anyio.abc.UNIXDatagramSocket.from_socket()`.
     """
+
+    _UNCONNECTED = True
 
     async def receive(self) -> UNIXDatagramPacketType:
         """Wait for a datagram and return it with its sender's path.
@@ -402,7 +419,8 @@ class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
             BrokenResourceError: if the OS reported an error for the socket.
             BusyResourceError: if another task is already receiving.
         """
-        return await self._receive_io(self._sock.recvfrom)
+        received: UNIXDatagramPacketType = await self._receive_io()
+        return received
 
     async def send(self, item: UNIXDatagramPacketType) -> None:
         """Send `(payload, path)`; return once the OS has taken the datagram.
@@ -414,7 +432,7 @@ class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
             BusyResourceError: if another task is already sending.
         """
         data, path = item
-        await self._send_io(self._sock.sendto, data, os.fspath(path))
+        await self._send_io(data, os.fspath(path))
 
 
 class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagramSocket):
@@ -432,7 +450,8 @@ class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagram
             BrokenResourceError: if the OS reported an error for the socket.
             BusyResourceError: if another task is already receiving.
         """
-        return await self._receive_io(self._sock.recv)
+        received: bytes = await self._receive_io()
+        return received
 
     async def send(self, item: bytes) -> None:
         """Send a datagram to the peer; return once the OS has taken it.
@@ -442,7 +461,7 @@ class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagram
             BrokenResourceError: if the OS refused the datagram.
             BusyResourceError: if another task is already sending.
         """
-        await self._send_io(self._sock.send, item)
+        await self._send_io(item)
 
 
 # -- addresses -------------------------------------------------------------------------
