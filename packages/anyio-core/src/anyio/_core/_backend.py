@@ -323,9 +323,11 @@ Probe = Callable[[], "Backend | None"]
 _loaded: dict[str, Backend] = {}
 #: The probes of the loaded backends, in the order `current_backend()` asks them.
 _probes: tuple[Probe, ...] = ()
-#: The probes of the backends that nest, asked before the runner record (None
-#: if there are none: one identity test on the hot path), and the others.
-_nesting_probes: tuple[Probe, ...] | None = None
+#: The probes of the backends that nest, asked before the runner record: the
+#: first one called directly (None if there is none: one identity test on the
+#: hot path), the others (None if there are none) in a loop; then the others.
+_nesting_probe: Probe | None = None
+_more_nesting_probes: tuple[Probe, ...] | None = None
 _other_probes: tuple[Probe, ...] = ()
 
 #: Its "backend" item, if any, is the backend whose loop one of anyio's runners
@@ -387,14 +389,16 @@ _nesting: set[Probe] = set()
 
 
 def _set_probes(probes: tuple[Probe, ...], nesting: Probe | None) -> None:
-    global _probes, _nesting_probes, _other_probes
+    global _probes, _nesting_probe, _more_nesting_probes, _other_probes
     if nesting is not None:
         _nesting.add(nesting)
     _probes = probes
+    nesting_probes = [probe for probe in probes if probe in _nesting]
     # Written in the order a reader in another thread reads them: at worst it
     # asks a probe twice, never skips one.
     _other_probes = tuple(probe for probe in probes if probe not in _nesting)
-    _nesting_probes = tuple(probe for probe in probes if probe in _nesting) or None
+    _more_nesting_probes = tuple(nesting_probes[1:]) or None
+    _nesting_probe = nesting_probes[0] if nesting_probes else None
 
 
 def current_backend() -> Backend:
@@ -411,11 +415,15 @@ def current_backend() -> Backend:
     Raises:
         NoEventLoopError: if no event loop known to anyio runs in this thread.
     """
-    if _nesting_probes is not None:
-        for probe in _nesting_probes:
-            backend = probe()
-            if backend is not None:
-                return backend
+    if _nesting_probe is not None:
+        backend = _nesting_probe()
+        if backend is not None:
+            return backend
+        if _more_nesting_probes is not None:
+            for probe in _more_nesting_probes:
+                backend = probe()
+                if backend is not None:
+                    return backend
     backend = _runner_record.__dict__.get("backend")
     if backend is not None:
         return backend  # type: ignore[no-any-return]  # only Backend objects are recorded
