@@ -456,12 +456,21 @@ def _import_running_backends() -> bool:
     return imported
 
 
+class BackendNotInstalledError(ModuleNotFoundError, LookupError):
+    """A known backend whose event loop library is not installed.
+
+    Both a `LookupError` (what AnyIO raises for a backend it cannot run, and what
+    callers catch) and a `ModuleNotFoundError` (the library is what is missing).
+    """
+
+
 def get_backend(name: str) -> Backend:
     """Return the backend called ``name``, importing it on first use.
 
     Raises:
         LookupError: for a name that is not a known backend.
-        ModuleNotFoundError: for a known backend whose library is missing.
+        BackendNotInstalledError: (a `LookupError` and a `ModuleNotFoundError`) for a
+            known backend whose library is missing.
     """
     try:
         return _loaded[name]
@@ -470,16 +479,16 @@ def get_backend(name: str) -> Backend:
     try:
         module_name, install = BACKENDS[name]
     except (KeyError, TypeError):
-        known = ", ".join(repr(known) for known in BACKENDS)
-        raise LookupError(f"No such backend: {name!r}; the known backends are {known}") from None
+        known = ", ".join(BACKENDS)
+        raise LookupError(f"No such backend: {name}; the known backends are: {known}") from None
     try:
         importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name != name:
             raise
-        raise ModuleNotFoundError(
-            f"The {name!r} backend needs the {name!r} package, which is not "
-            f"installed; install it with: {install}",
+        raise BackendNotInstalledError(
+            f"The {name!r} backend needs the {name!r} package, which is not installed; "
+            f"install it with: pip install anyio[{name}] (or {install})",
             name=name,
         ) from exc
     return _loaded[name]
