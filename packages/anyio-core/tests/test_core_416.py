@@ -66,6 +66,23 @@ def test_run_does_not_keep_the_root_task_alive(backend: str) -> None:
     assert refs[0]() is None
 
 
+@pytest.mark.parametrize("use_uvloop", [False, True], ids=["asyncio", "asyncio+uvloop"])
+def test_run_does_not_keep_its_asyncio_loop_alive(use_uvloop: bool) -> None:
+    # anyio#1203: the backend lookup's memory of the last loop it saw is dropped at
+    # the end of the run, so the finished loop is garbage once nothing else has it.
+    if use_uvloop:
+        pytest.importorskip("uvloop")
+    import asyncio
+
+    async def main() -> weakref.ref[object]:
+        await checkpoint()
+        return weakref.ref(asyncio.get_running_loop())
+
+    loop_ref = anyio.run(main, backend="asyncio", backend_options={"use_uvloop": use_uvloop})
+    gc.collect()
+    assert loop_ref() is None
+
+
 @pytest.mark.anyio
 class TestAsync:
     @pytest.mark.parametrize("delay", [-1, -0.001, -math.inf, math.nan])

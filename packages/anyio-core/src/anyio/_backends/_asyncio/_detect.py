@@ -145,6 +145,13 @@ def bind_loop(loop: object) -> Backend:
     return backend
 
 
+def forget_loop(loop: object) -> None:
+    """Drop the probe's memory of ``loop`` (its run ended: the loop must be freeable)."""
+    global _last
+    if _last[0] is loop:
+        _last = (object(), None)  # type: ignore[assignment]  # as at import
+
+
 def _forget_in_forked_child() -> None:
     """Drop the parent's loops: none of them runs in a forked child."""
     global _last

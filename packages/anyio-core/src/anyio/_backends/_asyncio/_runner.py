@@ -22,7 +22,7 @@ from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
 from . import _options
 from ._cancel import TaskState, task_states
-from ._detect import running_here
+from ._detect import forget_loop, running_here
 from ._tasks import callable_name
 
 if TYPE_CHECKING:
@@ -89,10 +89,14 @@ def run(
     options: Mapping[str, Any],
 ) -> T:
     runner = _make_runner(options)
-    # The record of running_here() is set only while run() drives the loop;
-    # the clean-up that closing the runner does takes the slower lookups.
-    with runner, running_here(runner.get_loop()):
-        return runner.run(_main(func, args))
+    loop = runner.get_loop()
+    try:
+        # The record of running_here() is set only while run() drives the loop;
+        # the clean-up that closing the runner does takes the slower lookups.
+        with runner, running_here(loop):
+            return runner.run(_main(func, args))
+    finally:
+        forget_loop(loop)  # a finished run's loop is garbage once its caller drops it
 
 
 class TestRunner(AbstractTestRunner):
