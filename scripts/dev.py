@@ -20,6 +20,11 @@ Commands:
   groups, its HTTP transports) with our packages as its anyio (also a `test` stage).
 * `asyncer`: asyncer's own test suite (`asyncify`/`syncify` nesting worker threads and
   `from_thread`) with our packages as its anyio (also a `test` stage).
+* `httpcore`, `httpx-suite`, `fastapi`: httpcore's, httpx's and FastAPI's own test suites with
+  our packages as their anyio (each also a `test` stage).
+* `anyio-suite`: AnyIO 4.16.0's own test suite (downloaded from its sdist at run time, never
+  kept here) with our packages as its anyio; the tests of AnyIO's private internals and our
+  documented deliberate differences are deselected, each with its reason (also a `test` stage).
 * `bench [ARGS]`: run `benchmarks/run.py` (e.g. `bench --quick`); it builds its own venvs.
 * `lint`, `fix`, `types`: the single checks (`fix` rewrites files with ruff).
 * `pytest [ARGS]`: pytest on Python 3.11 with your arguments; `pytest-all [ARGS]` runs it on
@@ -302,6 +307,29 @@ def asyncer() -> None:
     run([sys.executable, str(script)], timeout=600)
 
 
+def _realworld(package: str, script: str, timeout: float = 900) -> Callable[[], None]:
+    """A stage that runs ``packages/<package>/realworld/<script>`` (a throwaway venv)."""
+
+    def stage() -> None:
+        run(
+            [sys.executable, str(ROOT / "packages" / package / "realworld" / script)],
+            timeout=timeout,
+        )
+
+    return stage
+
+
+httpcore = _realworld("anyio-net", "run_httpcore.py")
+httpx_suite = _realworld("anyio-net", "run_httpx_suite.py")
+fastapi = _realworld("anyio-threads", "run_fastapi.py")
+
+
+def anyio_suite() -> None:
+    """AnyIO's own test suite on our packages, in a throwaway venv (see run_anyio_suite.py)."""
+    script = ROOT / "packages" / "anyio" / "realworld" / "run_anyio_suite.py"
+    run([sys.executable, str(script)], timeout=1200)
+
+
 def demo() -> None:
     demo_file = ROOT / "examples" / "demo.py"
     if not demo_file.is_file():
@@ -352,6 +380,10 @@ def test_all() -> int:
         ("httpx AsyncClient on our anyio", httpx),
         ("MCP Python SDK test suite on our anyio", mcp),
         ("asyncer test suite on our anyio", asyncer),
+        ("httpcore test suite on our anyio", httpcore),
+        ("httpx test suite on our anyio", httpx_suite),
+        ("FastAPI test suite on our anyio", fastapi),
+        ("AnyIO 4.16.0's own test suite on ours", anyio_suite),
     ]
     stages += [
         (f"pytest on Python {v}", functools.partial(pytest, v, timeout=PYTEST_STAGE_TIMEOUT))
@@ -398,6 +430,10 @@ def main(argv: Sequence[str]) -> int:
         "httpx": httpx,
         "mcp": mcp,
         "asyncer": asyncer,
+        "anyio-suite": anyio_suite,
+        "httpcore": httpcore,
+        "httpx-suite": httpx_suite,
+        "fastapi": fastapi,
         "demo": demo,
         "clean": clean,
     }
