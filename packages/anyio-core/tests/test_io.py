@@ -263,7 +263,13 @@ class TestDeprecated:
     ) -> None:
         a, b = pair
         b.send(b"x")
-        with pytest.warns(DeprecationWarning, match=f"use anyio.{replacement}"), fail_after(10):
+        with (
+            pytest.warns(
+                DeprecationWarning,
+                match=f"^This function is deprecated; use `{replacement}` instead",
+            ),
+            fail_after(10),
+        ):
             await deprecated(a)
 
 

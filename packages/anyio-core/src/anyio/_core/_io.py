@@ -117,8 +117,8 @@ def wait_socket_writable(sock: socket.socket) -> Awaitable[None]:
 
 def _deprecated(old: str, new: str) -> None:
     warnings.warn(
-        f"anyio.{old}() is deprecated since AnyIO 4.7; use anyio.{new}() instead, "
-        "which takes a socket or any file descriptor",
+        f"This function is deprecated; use `{new}` instead (anyio.{old}() is deprecated "
+        f"since AnyIO 4.7; anyio.{new}() takes a socket or any file descriptor)",
         DeprecationWarning,
         stacklevel=3,
     )

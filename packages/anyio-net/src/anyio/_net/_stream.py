@@ -307,13 +307,16 @@ class UNIXSocketStream(_StreamIO, AbstractUNIXSocketStream):
         The caller owns the received descriptors and must close them.
 
         Raises:
-            ValueError: if ``msglen`` or ``maxfds`` is negative.
+            ValueError: if ``msglen`` is not a non-negative integer, or ``maxfds`` not a
+                positive one.
             EndOfStream: if the peer closed its side before sending anything.
             BrokenResourceError: if the connection broke.
             ClosedResourceError: if this stream was closed.
         """
-        if msglen < 0 or maxfds < 0:
-            raise ValueError("msglen and maxfds must not be negative")
+        if type(msglen) is not int or msglen < 0:
+            raise ValueError(f"msglen must be a non-negative integer, got {msglen!r}")
+        if type(maxfds) is not int or maxfds < 1:
+            raise ValueError(f"maxfds must be a positive integer, got {maxfds!r}")
         space = socket.CMSG_SPACE(maxfds * _INT_SIZE)
         if self._receiving:
             raise BusyResourceError("reading from")
