@@ -32,6 +32,7 @@ import os
 import socket
 import stat
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, cast
 
 from .. import BrokenResourceError, ClosedResourceError, notify_closing
@@ -56,7 +57,7 @@ class SocketHolder:
     Invariant: ``closed`` is True exactly when ``sock`` has been closed by us.
     """
 
-    __slots__ = ("_backend", "closed", "read_then", "sock", "watch", "write")
+    __slots__ = ("_backend", "closed", "reads", "sock", "watch", "writes")
 
     def __init__(self, sock: socket.socket) -> None:
         sock.setblocking(False)
@@ -66,10 +67,12 @@ class SocketHolder:
         self.watch: FDWatch | None = None
         #: The running backend, looked up at the first operation.
         self._backend: Backend | None = None
-        #: The watch's ``wait_readable_then`` (or our fallback), set by `open_watch`.
-        self.read_then: Callable[[Callable[[], object]], Awaitable[None]] | None = None
-        #: The watch's ``write`` if it has one, set by `open_watch`.
-        self.write: Callable[..., Awaitable[Any]] | None = None
+        #: Whether the watch has ``wait_readable_then`` / ``write`` (set by
+        #: `open_watch`; see `ReadingWatch` and `WritingWatch`). Flags, not cached
+        #: bound methods: an object kept per socket and touched on every
+        #: operation costs cache misses with a thousand sockets (measured).
+        self.reads = False
+        self.writes = False
 
     @property
     def backend(self) -> Backend:
@@ -83,25 +86,13 @@ class SocketHolder:
         """Wait until the socket is readable (a checkpoint; `ClosedResourceError` on close)."""
         return (self.watch or self.open_watch()).wait_readable()
 
-    def open_read_then(self) -> Callable[[Callable[[], object]], Awaitable[None]]:
-        """Open the watch (`open_watch`) and return ``read_then``."""
-        self.open_watch()
-        assert self.read_then is not None
-        return self.read_then
-
     def open_watch(self) -> FDWatch:
-        """Return the socket's readiness watch, opening it at the first use.
-
-        Opening it also sets ``read_then`` (the watch's ``wait_readable_then``,
-        or the same over ``wait_readable()``) and ``write`` (the watch's
-        ``write``, or None if it has none). Hot paths use them when set: one
-        Python frame less per operation than a method of ours around them.
-        """
+        """Return the socket's readiness watch, opening it at the first use (sets the flags)."""
         watch = self.watch
         if watch is None:
             watch = self.watch = current_backend().watch_fd(self.sock)
-            self.read_then = read_then_of(watch)
-            self.write = write_of(watch)
+            self.reads = hasattr(watch, "wait_readable_then")
+            self.writes = hasattr(watch, "write")
         return watch
 
     def wait_writable(self) -> Awaitable[None]:
@@ -148,21 +139,22 @@ class ReadingWatch(Protocol):
     def wait_readable_then(self, call: Callable[[], object]) -> Awaitable[None]: ...
 
 
+async def wait_readable_then(watch: FDWatch, call: Callable[[], object]) -> None:
+    """``wait_readable_then`` for a watch without it: wait, then call (again on `BlockingIOError`)."""
+    while True:
+        await watch.wait_readable()
+        try:
+            call()
+        except BlockingIOError:  # a spurious wake-up
+            continue
+        return
+
+
 def read_then_of(watch: FDWatch) -> Callable[[Callable[[], object]], Awaitable[None]]:
     """Return ``watch.wait_readable_then``, or the same built on ``wait_readable()``."""
     if hasattr(watch, "wait_readable_then"):  # optional: not every backend's watch has it
         return cast("ReadingWatch", watch).wait_readable_then
-
-    async def wait_readable_then(call: Callable[[], object]) -> None:
-        while True:
-            await watch.wait_readable()
-            try:
-                call()
-            except BlockingIOError:  # a spurious wake-up
-                continue
-            return
-
-    return wait_readable_then
+    return partial(wait_readable_then, watch)
 
 
 class WritingWatch(Protocol):
@@ -175,17 +167,6 @@ class WritingWatch(Protocol):
     """
 
     def write(self, call: Callable[..., T], *args: Any) -> Awaitable[T]: ...
-
-
-def write_of(watch: FDWatch) -> Callable[..., Awaitable[Any]] | None:
-    """Return ``watch.write``, or None if the backend's watch has none.
-
-    Without it, callers write the same protocol inline with the backend's
-    checkpoints (on Trio that is as fast: its checkpoints are already cheap).
-    """
-    if hasattr(watch, "write"):  # optional: not every backend's watch has it
-        return cast("WritingWatch", watch).write
-    return None
 
 
 async def call_with_retry(

@@ -68,11 +68,10 @@ from ._common import (
     IP_FAMILIES,
     UNIXPath,
     is_abstract,
-    read_then_of,
     remove_stale_socket,
     set_reuse_port,
     unix_path,
-    write_of,
+    wait_readable_then,
 )
 from ._resolve import resolve
 
@@ -140,7 +139,7 @@ class _DatagramIO:
         "_backend",
         "_kept",
         "_numeric_host",
-        "_read_then",
+        "_reads",
         "_receiving",
         "_recv_call",
         "_send_call",
@@ -149,7 +148,7 @@ class _DatagramIO:
         "_state",
         "_waits_first",
         "_watch",
-        "_write",
+        "_writes",
     )
 
     def __init__(self, sock: socket.socket) -> None:
@@ -171,10 +170,10 @@ class _DatagramIO:
         self._watch: FDWatch | None = None
         #: The running backend, looked up at the first operation.
         self._backend: Backend | None = None
-        #: The watch's ``wait_readable_then`` (or our fallback) and ``write`` (if it
-        #: has one), set by `_open_watch`.
-        self._read_then: Callable[[Callable[[], object]], Awaitable[None]] | None = None
-        self._write: Callable[..., Awaitable[Any]] | None = None
+        #: Whether the watch has ``wait_readable_then`` / ``write`` (set by
+        #: `_open_watch`; flags, not cached bound methods: see ``SocketHolder``).
+        self._reads = False
+        self._writes = False
         # The socket's calls, bound once (a bound method per datagram costs).
         self._recv_call: Callable[[int], Any] = sock.recvfrom if self._UNCONNECTED else sock.recv
         self._send_call: Callable[..., object] = sock.sendto if self._UNCONNECTED else sock.send
@@ -215,8 +214,8 @@ class _DatagramIO:
         watch = self._watch
         if watch is None:
             watch = self._watch = current_backend().watch_fd(self._sock)
-            self._read_then = read_then_of(watch)
-            self._write = write_of(watch)
+            self._reads = hasattr(watch, "wait_readable_then")
+            self._writes = hasattr(watch, "write")
         return watch
 
     def _check_open(self) -> None:
@@ -258,13 +257,12 @@ class _DatagramIO:
                     return result
             # Wait, and read when readable: on asyncio the readiness callback reads
             # (`_fill`) into `_kept`, where the woken task finds the datagram.
-            read_then = self._read_then
-            if read_then is None:
-                self._open_watch()
-                read_then = self._read_then
-                assert read_then is not None
+            watch = self._watch or self._open_watch()
             try:
-                await read_then(self._fill)  # the checkpoint
+                if self._reads:  # the checkpoint
+                    await watch.wait_readable_then(self._fill)  # type: ignore[attr-defined]
+                else:
+                    await wait_readable_then(watch, self._fill)
             except OSError as exc:
                 raise self._error(exc) from exc
             read = self._kept  # what `_fill` read
@@ -291,13 +289,10 @@ class _DatagramIO:
             raise BusyResourceError("writing to")
         self._sending = True
         try:
-            write = self._write
-            if write is None and self._watch is None:
-                self._open_watch()
-                write = self._write
-            if write is not None:  # the backend's watch does it all (asyncio)
+            watch = self._watch or self._open_watch()
+            if self._writes:  # the backend's watch does it all (asyncio)
                 # A closed socket makes the call raise (a bad descriptor): see `_error`.
-                await write(call, *args)  # the checkpoint
+                await watch.write(call, *args)  # type: ignore[attr-defined]  # the checkpoint
                 return
             backend = self._current_backend()
             # A cancellation raised here leaves nothing done: nothing was sent.
@@ -311,7 +306,7 @@ class _DatagramIO:
                     break
                 except BlockingIOError:
                     pass
-                await self._open_watch().wait_writable()  # the checkpoint
+                await watch.wait_writable()  # the checkpoint
                 waited = True
             if not waited:
                 # Sent at once: yield, shielded (a cancellation would hide that it was sent).

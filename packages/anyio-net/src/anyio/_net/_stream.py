@@ -16,7 +16,7 @@ particular to streams:
   reading (the wait is their checkpoint), until a read fills the buffer: on a
   request/response stream the read that would only say "would block" is saved.
 * A ``receive()`` that waits has the read done for it when the socket turns
-  readable (``SocketHolder.read_then``): on asyncio inside the loop's
+  readable (the watch's ``wait_readable_then``): on asyncio inside the loop's
   readiness callback, one chunk of at most ``max_bytes``, only while the
   receive still waits. The chunk goes to ``_chunk``; if the receive is
   cancelled after that read (a native ``Task.cancel()``), the next
@@ -37,7 +37,13 @@ from .. import BusyResourceError, ClosedResourceError, EndOfStream
 from ..abc import SocketStream as AbstractSocketStream
 from ..abc import UNIXSocketStream as AbstractUNIXSocketStream
 from ..lowlevel import checkpoint, checkpoint_if_cancelled
-from ._common import SocketHolder, call_with_retry, retry_after_wait, set_nodelay
+from ._common import (
+    SocketHolder,
+    call_with_retry,
+    retry_after_wait,
+    set_nodelay,
+    wait_readable_then,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -127,9 +133,12 @@ class _StreamIO:
             if holder.closed:  # (waiting on a closed socket's old number would be wrong)
                 raise ClosedResourceError
             self._want = max_bytes
-            read_then = holder.read_then or holder.open_read_then()
+            watch = holder.watch or holder.open_watch()
             try:
-                await read_then(self._fill)  # the checkpoint
+                if holder.reads:  # the checkpoint
+                    await watch.wait_readable_then(self._fill)  # type: ignore[attr-defined]
+                else:
+                    await wait_readable_then(watch, self._fill)
             except OSError as exc:
                 raise holder.error(exc) from exc
             data = self._chunk
@@ -187,13 +196,10 @@ class _StreamIO:
             if type(item) is not bytes:
                 item = memoryview(item).cast("B")  # type: ignore[assignment]  # len() in bytes
             holder = self._holder
-            write = holder.write
-            if write is None and holder.watch is None:
-                holder.open_watch()
-                write = holder.write
-            if write is not None:  # the backend's watch does it all (asyncio)
+            watch = holder.watch or holder.open_watch()
+            if holder.writes:  # the backend's watch does it all (asyncio)
                 try:
-                    sent = await write(holder.sock.send, item)  # the checkpoint
+                    sent = await watch.write(holder.sock.send, item)  # type: ignore[attr-defined]
                 except OSError as exc:
                     raise holder.error(exc) from exc
             else:
