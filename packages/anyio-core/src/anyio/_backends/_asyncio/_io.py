@@ -49,6 +49,14 @@ read again and again registers once. What makes that safe:
   ready: with nobody waiting, the second such idle call removes the
   registration (the first one is expected: the loop polls once more before
   the woken task reads). So unread data never spins the loop.
+* Not on libuv's loops (uvloop, winloop): libuv stops a poll handle for good
+  on any error event (a socket with an error pending, such as the reset a
+  peer that has closed sends back when we write to it), after uvloop has run
+  the reader one last time. A registration kept past that call is dead while
+  we still count it as registered, and the next wait on it never wakes (it
+  hung a TLS close against a peer gone without its close_notify). There a
+  reader is registered per wait, like a writer: a dead handle then ends
+  within the wait it woke, whose ``remove_reader()`` clears it.
 * A cancelled (or failed) wait removes the registration, exactly as a
   one-shot wait does. Writers stay one-shot: a socket is writable nearly
   always, so a kept writer would only fire idle calls.
@@ -355,7 +363,7 @@ class FDWatch:
             loop.add_reader,
             loop.remove_reader,
             waiters.readers,
-            keep=True,
+            keep=_may_keep_readers(loop),
             busy="reading from",
         )
         self.writer = _Direction(
@@ -530,6 +538,20 @@ def _yield_done(done: Future[None]) -> Generator[Any, None, None]:
     """
     done._asyncio_future_blocking = True
     yield done
+
+
+#: Per loop type: whether an owned watch may keep its reader registered between
+#: waits (see the module docstring: not on libuv's loops).
+_keep_readers_by_type: dict[type, bool] = {}
+
+
+def _may_keep_readers(loop: AbstractEventLoop) -> bool:
+    loop_type = type(loop)
+    keep = _keep_readers_by_type.get(loop_type)
+    if keep is None:
+        module = loop_type.__module__.partition(".")[0]
+        keep = _keep_readers_by_type[loop_type] = module not in {"uvloop", "winloop"}
+    return keep
 
 
 def watch_fd(obj: FileDescriptorLike) -> FDWatch:
