@@ -49,14 +49,17 @@ read again and again registers once. What makes that safe:
   ready: with nobody waiting, the second such idle call removes the
   registration (the first one is expected: the loop polls once more before
   the woken task reads). So unread data never spins the loop.
-* Not on libuv's loops (uvloop, winloop): libuv stops a poll handle for good
-  on any error event (a socket with an error pending, such as the reset a
-  peer that has closed sends back when we write to it), after uvloop has run
-  the reader one last time. A registration kept past that call is dead while
-  we still count it as registered, and the next wait on it never wakes (it
-  hung a TLS close against a peer gone without its close_notify). There a
-  reader is registered per wait, like a writer: a dead handle then ends
-  within the wait it woke, whose ``remove_reader()`` clears it.
+* On libuv's loops (uvloop, winloop) a kept reader is re-added before each
+  wait that reuses it. libuv stops a poll handle for good on an error event
+  (a socket with an error pending, such as the reset that a closed peer sends
+  back when we write to it), after uvloop has run the reader one last time;
+  a registration kept past that call is dead while we count it as
+  registered, and a wait parked on it never woke (it hung a TLS close
+  against a peer gone without its close_notify). Re-adding a live reader
+  only swaps uvloop's callback handle (no system call); on a dead one uvloop
+  raises `RuntimeError`, and the wait removes the dead handle and registers
+  afresh. (Registering per wait instead, as for writers, made a ping-pong on
+  uvloop 1.6x-2x slower: a poll handle is created and closed each time.)
 * A cancelled (or failed) wait removes the registration, exactly as a
   one-shot wait does. Writers stay one-shot: a socket is writable nearly
   always, so a kept writer would only fire idle calls.
@@ -258,6 +261,7 @@ class _Direction:
         "idle",
         "keep",
         "one_shot",
+        "refresh",
         "registered",
         "remove",
         "waiter",
@@ -281,8 +285,12 @@ class _Direction:
         #: Whether the registration outlives a normal wake-up (readers only).
         self.keep = keep
         self.busy = busy
-        # Invariant: True exactly while `fire` is registered with the loop for `fd`.
+        # Invariant: True exactly while `fire` is registered with the loop for `fd`
+        # (on libuv's loops: or its poll handle died since; see `refresh`).
         self.registered = False
+        #: Whether a kept registration is re-added before it is waited on again
+        #: (libuv's loops; see the module docstring).
+        self.refresh = False
         self.waiter: Future[None] | None = None
         #: What the waiter asked to run when the descriptor is ready, before it
         #: wakes (`FDWatch.wait_readable_then`), or None.
@@ -318,6 +326,14 @@ class _Direction:
             raise _unsupported(loop) from exc
         self.registered = True
         self.idle = 0
+
+    def reregister(self) -> None:
+        """Re-add a kept registration (libuv): cheap if alive, renewed if its handle died."""
+        try:
+            self.add(self.fd, self.fire)
+        except RuntimeError:  # uvloop: "unable to perform operation on <UVPoll closed=True>"
+            self.remove(self.fd)  # drops the dead handle from the loop's table
+            self.add(self.fd, self.fire)
 
     def unregister(self) -> None:
         if self.registered:
@@ -363,9 +379,10 @@ class FDWatch:
             loop.add_reader,
             loop.remove_reader,
             waiters.readers,
-            keep=_may_keep_readers(loop),
+            keep=True,
             busy="reading from",
         )
+        self.reader.refresh = _on_libuv(loop)
         self.writer = _Direction(
             fd, loop.add_writer, loop.remove_writer, waiters.writers, keep=False, busy="writing to"
         )
@@ -431,6 +448,8 @@ class FDWatch:
         future: Future[None] = loop.create_future()
         if not direction.registered:
             direction.register(loop)
+        elif direction.refresh:
+            direction.reregister()
         direction.waiter = future
         direction.call = call
         try:
@@ -540,18 +559,18 @@ def _yield_done(done: Future[None]) -> Generator[Any, None, None]:
     yield done
 
 
-#: Per loop type: whether an owned watch may keep its reader registered between
-#: waits (see the module docstring: not on libuv's loops).
-_keep_readers_by_type: dict[type, bool] = {}
+#: Per loop type: whether it is one of libuv's, whose poll handles die on an
+#: error event (see the module docstring).
+_libuv_by_type: dict[type, bool] = {}
 
 
-def _may_keep_readers(loop: AbstractEventLoop) -> bool:
+def _on_libuv(loop: AbstractEventLoop) -> bool:
     loop_type = type(loop)
-    keep = _keep_readers_by_type.get(loop_type)
-    if keep is None:
+    libuv = _libuv_by_type.get(loop_type)
+    if libuv is None:
         module = loop_type.__module__.partition(".")[0]
-        keep = _keep_readers_by_type[loop_type] = module not in {"uvloop", "winloop"}
-    return keep
+        libuv = _libuv_by_type[loop_type] = module in {"uvloop", "winloop"}
+    return libuv
 
 
 def watch_fd(obj: FileDescriptorLike) -> FDWatch:
