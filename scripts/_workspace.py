@@ -14,10 +14,12 @@ Standard library only; Python 3.10+ (without `tomllib` the two fields are read l
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 import venv
 from pathlib import Path
@@ -125,6 +127,40 @@ def make_venv(workdir: Path) -> tuple[Path, tuple[str | Path, ...]]:
     venv.create(env_dir, with_pip=True, clear=True)
     python = env_dir / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
     return python, (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
+
+
+#: What a runner's ``--reference`` installs from PyPI instead of ours (in the runner's own
+#: venv, as always), to tell the machine's failures from ours.
+REFERENCE_ANYIO = "anyio[trio]==4.16.0"
+
+
+def runner_parser(description: str, project: str, version: str) -> argparse.ArgumentParser:
+    """The options of a runner with a reference run: ``--<project>``, ``--workdir``, ``--reference``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(f"--{project}", default=version, help=f"{project} version")
+    parser.add_argument("--workdir", type=Path, help="keep the venv and sources here")
+    parser.add_argument(
+        "--reference", action="store_true", help=f"use {REFERENCE_ANYIO} from PyPI, not ours"
+    )
+    return parser
+
+
+def venv_with_anyio(
+    args: argparse.Namespace, project: str
+) -> tuple[Path, Path, tuple[str | Path, ...], float]:
+    """Make the runner's venv with ours (or, with ``--reference``, PyPI's AnyIO) in it.
+
+    Returns the work dir, the venv's python, its pip install command and the start time.
+    """
+    workdir: Path = args.workdir or Path(tempfile.mkdtemp(prefix=f"anyio-{project}-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    python, pip = make_venv(workdir)
+    if args.reference:
+        step("install AnyIO from PyPI (reference run)", *pip, REFERENCE_ANYIO)
+    else:
+        step("install our distributions (non-editable)", *pip, *local_install_targets())
+    return workdir, python, pip, started
 
 
 def fetch_sdist(python: Path, name: str, version: str | None, into: Path) -> Path:

@@ -33,10 +33,7 @@ Exits with pytest's exit status; prints how long each step took.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
@@ -45,8 +42,6 @@ from _workspace import step
 
 #: The release whose suite was checked; --httpcore picks another.
 DEFAULT_HTTPCORE = "1.0.9"
-#: The AnyIO release that --reference installs from PyPI.
-REFERENCE_ANYIO = "anyio[trio]==4.16.0"
 #: httpcore's requirements and extras (anyio left out: ours provides it), and the test
 #: tools of its requirements.txt that the tests use (pytest-httpbin, pytest-trio, trustme).
 REQUIREMENTS = [
@@ -66,24 +61,9 @@ CHECK_OURS = _workspace.check_umbrella_code("anyio._net", "httpcore") + (
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
-    parser.add_argument("--httpcore", default=DEFAULT_HTTPCORE, help="httpcore version")
-    parser.add_argument("--workdir", type=Path, help="keep the venv and sources here")
-    parser.add_argument(
-        "--reference", action="store_true", help="use AnyIO 4.16.0 from PyPI, not ours"
-    )
+    parser = _workspace.runner_parser(__doc__.partition("\n")[0], "httpcore", DEFAULT_HTTPCORE)
     args, pytest_args = parser.parse_known_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="anyio-httpcore-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-
-    python, pip = _workspace.make_venv(workdir)
-
-    if args.reference:
-        step("install AnyIO from PyPI (reference run)", *pip, REFERENCE_ANYIO)
-    else:
-        ours = _workspace.local_install_targets()
-        step("install our distributions (non-editable)", *pip, *ours)
+    workdir, python, pip, started = _workspace.venv_with_anyio(args, "httpcore")
     source = _workspace.fetch_sdist(python, "httpcore", args.httpcore, workdir)
     step("install httpcore without dependencies", *pip, "--no-deps", source)
     step("install its other requirements and test tools", *pip, *REQUIREMENTS)

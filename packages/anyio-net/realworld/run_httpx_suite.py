@@ -37,10 +37,7 @@ Exits with pytest's exit status; prints how long each step took.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
@@ -49,8 +46,6 @@ from _workspace import step
 
 #: The release whose suite was checked; --httpx picks another.
 DEFAULT_HTTPX = "0.29.0"
-#: The AnyIO release that --reference installs from PyPI.
-REFERENCE_ANYIO = "anyio[trio]==4.16.0"
 #: Installed with --no-deps beside httpx: it requires anyio, which ours provides.
 HTTPCORE = "httpcore==1.*"
 #: httpx's and httpcore's other requirements, httpx's extras (brotli, zstd, socks, http2,
@@ -96,25 +91,10 @@ def pytest_command(python: Path, run_all: bool, pytest_args: list[str]) -> list[
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
-    parser.add_argument("--httpx", default=DEFAULT_HTTPX, help="httpx version")
-    parser.add_argument("--workdir", type=Path, help="keep the venv and sources here")
-    parser.add_argument(
-        "--reference", action="store_true", help="use AnyIO 4.16.0 from PyPI, not ours"
-    )
+    parser = _workspace.runner_parser(__doc__.partition("\n")[0], "httpx", DEFAULT_HTTPX)
     parser.add_argument("--all", action="store_true", help="run network tests, known failures")
     args, pytest_args = parser.parse_known_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="anyio-httpx-suite-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-
-    python, pip = _workspace.make_venv(workdir)
-
-    if args.reference:
-        step("install AnyIO from PyPI (reference run)", *pip, REFERENCE_ANYIO)
-    else:
-        ours = _workspace.local_install_targets()
-        step("install our distributions (non-editable)", *pip, *ours)
+    workdir, python, pip, started = _workspace.venv_with_anyio(args, "httpx-suite")
     source = _workspace.fetch_sdist(python, "httpx", args.httpx, workdir)
     step("install httpx and httpcore without dependencies", *pip, "--no-deps", source, HTTPCORE)
     step("install their other requirements and test tools", *pip, *REQUIREMENTS)

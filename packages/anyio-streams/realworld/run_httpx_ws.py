@@ -40,10 +40,7 @@ Exits with pytest's exit status; prints how long each step took.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
@@ -52,8 +49,6 @@ from _workspace import step
 
 #: The release whose suite was checked; --httpx-ws picks another.
 DEFAULT_HTTPX_WS = "0.9.0"
-#: The AnyIO release that --reference installs from PyPI.
-REFERENCE_ANYIO = "anyio[trio]==4.16.0"
 #: Installed with --no-deps beside httpx-ws: they require anyio, which ours provides.
 ANYIO_USERS = ["httpx", "httpcore", "starlette"]
 #: Their other requirements and the test tools of httpx-ws's dev group (anyio left out).
@@ -73,24 +68,9 @@ CHECK_OURS = _workspace.check_umbrella_code("anyio._net", "httpx_ws") + (
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
-    parser.add_argument("--httpx-ws", default=DEFAULT_HTTPX_WS, help="httpx-ws version")
-    parser.add_argument("--workdir", type=Path, help="keep the venv and sources here")
-    parser.add_argument(
-        "--reference", action="store_true", help="use AnyIO 4.16.0 from PyPI, not ours"
-    )
+    parser = _workspace.runner_parser(__doc__.partition("\n")[0], "httpx-ws", DEFAULT_HTTPX_WS)
     args, pytest_args = parser.parse_known_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="anyio-httpx-ws-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-
-    python, pip = _workspace.make_venv(workdir)
-
-    if args.reference:
-        step("install AnyIO from PyPI (reference run)", *pip, REFERENCE_ANYIO)
-    else:
-        ours = _workspace.local_install_targets()
-        step("install our distributions (non-editable)", *pip, *ours)
+    workdir, python, pip, started = _workspace.venv_with_anyio(args, "httpx-ws")
     source = _workspace.fetch_sdist(python, "httpx_ws", args.httpx_ws, workdir)
     no_deps: list[str | Path] = ["--no-deps", source, *ANYIO_USERS]
     step("install httpx-ws and its anyio users without dependencies", *pip, *no_deps)

@@ -40,10 +40,7 @@ Exits with pytest's exit status; prints how long each step took.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
@@ -52,8 +49,6 @@ from _workspace import step
 
 #: The release whose suite was checked; --fastapi picks another.
 DEFAULT_FASTAPI = "0.165.0"
-#: The AnyIO release that --reference installs from PyPI.
-REFERENCE_ANYIO = "anyio[trio]==4.16.0"
 #: FastAPI 0.165.0's requirements, its [all] extra without fastapi-cloud-cli, and the
 #: test tools of its `tests` group that the tests use (anyio left out: ours provides it).
 REQUIREMENTS = [
@@ -103,24 +98,9 @@ CHECK_OURS = _workspace.check_umbrella_code("anyio._threads", "fastapi") + (
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
-    parser.add_argument("--fastapi", default=DEFAULT_FASTAPI, help="FastAPI version")
-    parser.add_argument("--workdir", type=Path, help="keep the venv and sources here")
-    parser.add_argument(
-        "--reference", action="store_true", help="use AnyIO 4.16.0 from PyPI, not ours"
-    )
+    parser = _workspace.runner_parser(__doc__.partition("\n")[0], "fastapi", DEFAULT_FASTAPI)
     args, pytest_args = parser.parse_known_args(argv)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="anyio-fastapi-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-
-    python, pip = _workspace.make_venv(workdir)
-
-    if args.reference:
-        step("install AnyIO from PyPI (reference run)", *pip, REFERENCE_ANYIO)
-    else:
-        ours = _workspace.local_install_targets()
-        step("install our distributions (non-editable)", *pip, *ours)
+    workdir, python, pip, started = _workspace.venv_with_anyio(args, "fastapi")
     source = _workspace.fetch_sdist(python, "fastapi", args.fastapi, workdir)
     step("install FastAPI without dependencies", *pip, "--no-deps", source)
     step("install FastAPI's requirements and test tools (anyio excluded)", *pip, *REQUIREMENTS)
