@@ -228,19 +228,7 @@ class AsyncioTaskHandle(TaskState, TaskHandle[T]):
         own._host = task
         own._parent = root
         root._children.add(own)
-        if self.scope is root:
-            root._tasks.discard(task)
-            own._tasks.add(task)
-            self.scope = own
-        else:
-            # The task is inside scopes of its own: re-parent the outermost one.
-            bottom = self.scope
-            while bottom is not None and bottom._parent is not root:
-                bottom = bottom._parent
-            if bottom is not None:
-                root._children.discard(bottom)
-                bottom._parent = own
-                own._children.add(bottom)
+        _reparent(self, root, own)
         return own
 
     def _unsplice(self) -> None:
@@ -265,21 +253,25 @@ def _move_child(handle: AsyncioTaskHandle[Any], source: CancelScope, target: Can
     ``target`` reaches it at its next checkpoint (`deliver()` does not cancel
     the running task, and a child that has not started is only poked).
     """
-    task = handle._task
+    _reparent(handle, source, target)
+    deliver(handle._task)
+
+
+def _reparent(handle: AsyncioTaskHandle[Any], source: CancelScope, target: CancelScope) -> None:
+    """Put the child (or the outermost scope it entered) under ``target`` instead of ``source``."""
     if handle.scope is source:
+        task = handle._task
         source._tasks.discard(task)
         target._tasks.add(task)
         handle.scope = target
-    else:
-        bottom = handle.scope
-        while bottom is not None and bottom._parent is not source:
-            bottom = bottom._parent
-        if bottom is None:  # pragma: no cover - the child is always under source
-            return
+        return
+    bottom = handle.scope
+    while bottom is not None and bottom._parent is not source:
+        bottom = bottom._parent
+    if bottom is not None:  # (always: the child's scopes are under source)
         source._children.discard(bottom)
         bottom._parent = target
         target._children.add(bottom)
-    deliver(task)
 
 
 class TaskStatus:
