@@ -47,12 +47,21 @@ async def close_stream(stream: SocketStream) -> None:
     await stream.aclose()
 
 
+def refused_ports(count: int) -> list[int]:
+    """``count`` different ports where nothing listens (bound together, then closed)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def refused_port() -> int:
     """A port where nothing listens (bound and closed at once)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    return refused_ports(1)[0]
 
 
 def fake_resolver(monkeypatch: pytest.MonkeyPatch, targets: list[tuple[Any, ...]]) -> None:
@@ -111,7 +120,9 @@ class TestConnectTCP:
         assert isinstance(info.value.__cause__, ConnectionRefusedError)
 
     async def test_every_error_is_kept(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        fake_resolver(monkeypatch, [("127.0.0.1", refused_port()), ("127.0.0.1", refused_port())])
+        # Two distinct ports: one port bound and closed twice may come back twice.
+        first, second = refused_ports(2)
+        fake_resolver(monkeypatch, [("127.0.0.1", first), ("127.0.0.1", second)])
         with pytest.raises(ConnectionFailed) as info:
             await connect_tcp("example.invalid", 1)
         group = info.value.__cause__
