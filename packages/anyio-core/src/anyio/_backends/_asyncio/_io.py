@@ -49,17 +49,24 @@ read again and again registers once. What makes that safe:
   ready: with nobody waiting, the second such idle call removes the
   registration (the first one is expected: the loop polls once more before
   the woken task reads). So unread data never spins the loop.
-* On libuv's loops (uvloop, winloop) a kept reader is re-added before each
-  wait that reuses it. libuv stops a poll handle for good on an error event
-  (a socket with an error pending, such as the reset that a closed peer sends
-  back when we write to it), after uvloop has run the reader one last time;
-  a registration kept past that call is dead while we count it as
-  registered, and a wait parked on it never woke (it hung a TLS close
-  against a peer gone without its close_notify). Re-adding a live reader
-  only swaps uvloop's callback handle (no system call); on a dead one uvloop
-  raises `RuntimeError`, and the wait removes the dead handle and registers
-  afresh. (Registering per wait instead, as for writers, made a ping-pong on
-  uvloop 1.6x-2x slower: a poll handle is created and closed each time.)
+* On libuv's loops (uvloop, winloop) a kept reader can die under us. libuv
+  stops a poll handle for good on an error event (a socket with an error
+  pending, such as the reset that a closed peer sends back when we write to
+  it); uvloop runs the reader one last time, drops its callback handle and
+  closes the poll handle. A registration kept past that call is dead while we
+  count it as registered, and a wait parked on it never woke (it hung a TLS
+  close against a peer gone without its close_notify). How we notice: the
+  callable we give uvloop is referenced only by uvloop's callback handle, and
+  we hold a weak reference to it. uvloop drops that handle exactly when the
+  registration ends (our own removal, or the error event), so the weak
+  reference's callback marks the reader ``dead``, and the next wait removes the
+  dead poll handle and registers afresh. A live kept reader costs the wait one
+  attribute read. (Re-adding the reader before every wait, the first fix,
+  cost uvloop's ``add_reader()``, about 1.1 us, per wait: 8-14 % of a
+  ping-pong; registering per wait, as for writers, 1.6x-2x.) A one-shot writer
+  needs no tracking (the error event runs it too, which wakes its waiter), but
+  adding one to a dead poll handle raises `RuntimeError`, so it is replaced
+  there the same way.
 * A cancelled (or failed) wait removes the registration, exactly as a
   one-shot wait does. Writers stay one-shot: a socket is writable nearly
   always, so a kept writer would only fire idle calls.
@@ -257,13 +264,15 @@ class _Direction:
         "add",
         "busy",
         "call",
+        "dead",
         "fd",
         "idle",
         "keep",
+        "libuv",
         "one_shot",
-        "refresh",
         "registered",
         "remove",
+        "tracker",
         "waiter",
     )
 
@@ -286,17 +295,21 @@ class _Direction:
         self.keep = keep
         self.busy = busy
         # Invariant: True exactly while `fire` is registered with the loop for `fd`
-        # (on libuv's loops: or its poll handle died since; see `refresh`).
+        # (on libuv's loops: or its poll handle died since, and then `dead` is True).
         self.registered = False
-        #: Whether a kept registration is re-added before it is waited on again
-        #: (libuv's loops; see the module docstring).
-        self.refresh = False
+        #: Whether the loop is one of libuv's (see the module docstring).
+        self.libuv = False
+        #: Whether the loop dropped the callback of our kept registration (libuv's
+        #: loops only; set by the weak reference's callback, see `register`).
+        self.dead = False
         self.waiter: Future[None] | None = None
         #: What the waiter asked to run when the descriptor is ready, before it
         #: wakes (`FDWatch.wait_readable_then`), or None.
         self.call: Callable[[], object] | None = None
         #: Calls of `fire` in a row with nobody waiting.
         self.idle = 0
+        #: A weak reference to the callable registered with a libuv loop (see `dead`).
+        self.tracker: ref[Callable[[], None]] | None = None
 
     def fire(self) -> None:
         """The loop's callback: wake the waiter, or stop watching if nobody waits."""
@@ -320,20 +333,36 @@ class _Direction:
                 waiter.set_result(None)
 
     def register(self, loop: AbstractEventLoop) -> None:
-        try:
-            self.add(self.fd, self.fire)
-        except NotImplementedError as exc:
-            raise _unsupported(loop) from exc
+        fire = self.fire  # a new bound method: on libuv's loops only uvloop holds it
+        if self.libuv:
+            if self.keep:
+                # Its death is how we learn that libuv dropped the registration.
+                self.dead = False
+                self.tracker = ref(fire, self._dropped_by_loop)
+            try:
+                self.add(self.fd, fire)
+            except RuntimeError:  # "unable to perform operation on <UVPoll closed=True>"
+                # The poll handle died under the other direction: replace it.
+                self.remove(self.fd)  # (drops the dead handle from the loop's table)
+                self.add(self.fd, fire)
+        else:
+            try:
+                self.add(self.fd, fire)
+            except NotImplementedError as exc:
+                raise _unsupported(loop) from exc
         self.registered = True
         self.idle = 0
 
-    def reregister(self) -> None:
-        """Re-add a kept registration (libuv): cheap if alive, renewed if its handle died."""
-        try:
-            self.add(self.fd, self.fire)
-        except RuntimeError:  # uvloop: "unable to perform operation on <UVPoll closed=True>"
-            self.remove(self.fd)  # drops the dead handle from the loop's table
-            self.add(self.fd, self.fire)
+    def _dropped_by_loop(self, _ref: object) -> None:
+        # uvloop let go of our callback: we removed it, or an error event killed the
+        # poll handle (then `registered` is still True and the next wait renews it).
+        self.dead = True
+
+    def renew(self, loop: AbstractEventLoop) -> None:
+        """Replace a kept registration whose poll handle died (libuv)."""
+        self.registered = False
+        self.remove(self.fd)  # drops the dead handle from the loop's table
+        self.register(loop)
 
     def unregister(self) -> None:
         if self.registered:
@@ -382,10 +411,10 @@ class FDWatch:
             keep=True,
             busy="reading from",
         )
-        self.reader.refresh = _on_libuv(loop)
         self.writer = _Direction(
             fd, loop.add_writer, loop.remove_writer, waiters.writers, keep=False, busy="writing to"
         )
+        self.reader.libuv = self.writer.libuv = _on_libuv(loop)
         # Only weakly: the loop's table must not keep a socket alive.
         self._owner = None if isinstance(obj, int) else ref(obj, self._owner_collected)
         previous = waiters.watches.get(fd)
@@ -448,8 +477,8 @@ class FDWatch:
         future: Future[None] = loop.create_future()
         if not direction.registered:
             direction.register(loop)
-        elif direction.refresh:
-            direction.reregister()
+        elif direction.dead:  # libuv dropped it (see the module docstring)
+            direction.renew(loop)
         direction.waiter = future
         direction.call = call
         try:
