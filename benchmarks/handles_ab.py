@@ -14,6 +14,11 @@ development environment's interpreter, from the repository root::
 ``--workloads spawn,tg_cancel,start,gather`` and ``--backends asyncio,trio,uvloop`` pick
 others (``gather``: 1000 coroutines through ``anyio.gather()``, for checkouts that have it).
 
+``--count`` counts CPU instructions per operation under callgrind instead (one process
+per checkout with 2 body calls and one with 4, after warm-up, the collector off; the
+difference over ``2 * n`` operations): steady on a busy machine, where wall time is not.
+It takes about a minute per workload, backend and checkout.
+
 A ``--before`` or ``--after`` that is a git revision is checked out into a temporary
 worktree first (and removed afterwards).
 """
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -94,10 +100,22 @@ async def measure():
     times.sort()
     return times[0] / n, times[len(times) // 2] / n
 
+async def count():
+    # For --count: a fixed number of calls, with the collector off (callgrind).
+    for _ in range(3):
+        await body(n)
+    gc.collect()
+    gc.disable()
+    for _ in range(int(sys.argv[3])):
+        await body(n)
+    gc.enable()
+    return 0.0, 0.0
+
+run = measure if len(sys.argv) < 4 else count
 if sys.argv[2] == "uvloop":
-    low, mid = anyio.run(measure, backend="asyncio", backend_options={"use_uvloop": True})
+    low, mid = anyio.run(run, backend="asyncio", backend_options={"use_uvloop": True})
 else:
-    low, mid = anyio.run(measure, backend=sys.argv[2])
+    low, mid = anyio.run(run, backend=sys.argv[2])
 print(json.dumps({"min": low, "median": mid, "file": anyio.__file__}))
 """
 
@@ -127,6 +145,52 @@ def _measure(tree: Path, workload: str, backend: str) -> dict[str, float]:
     return figures
 
 
+def _instructions(tree: Path, workload: str, backend: str, reps: int) -> int:
+    """Return the CPU instructions of one process that calls the body ``reps`` times."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(tree / "packages" / "anyio-core" / "src")
+    env["PYTHONHASHSEED"] = "0"
+    with tempfile.TemporaryDirectory() as scratch:
+        result = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={scratch}/out",
+                sys.executable,
+                "-c",
+                BODY,
+                workload,
+                backend,
+                str(reps),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    found = re.search(r"Collected : (\d+)", result.stderr)
+    if found is None:
+        raise RuntimeError(result.stderr[-2000:])
+    return int(found.group(1))
+
+
+def _count(trees: dict[str, Path], workloads: list[str], backends: list[str]) -> None:
+    """Print the instructions per operation: runs of 2 and 4 body calls, the difference."""
+    for workload in workloads:
+        n = {"start": 300}.get(workload, 1000)
+        for backend in backends:
+            per_op = {}
+            for label, tree in trees.items():
+                two = _instructions(tree, workload, backend, 2)
+                four = _instructions(tree, workload, backend, 4)
+                per_op[label] = (four - two) / (2 * n)
+            print(
+                f"{workload:9s} {backend:7s} instructions per operation: before "
+                f"{per_op['before']:,.0f}, after {per_op['after']:,.0f}: "
+                f"{per_op['after'] / per_op['before']:.3f}x"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--before", default=BEFORE)
@@ -134,6 +198,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--workloads", default=",".join(WORKLOADS), help=", ".join(ALL_WORKLOADS))
     parser.add_argument("--backends", default=",".join(BACKENDS), help=", ".join(ALL_BACKENDS))
+    parser.add_argument(
+        "--count",
+        action="store_true",
+        help="count CPU instructions per operation with callgrind instead of timing",
+    )
     args = parser.parse_args()
     workloads = [name for name in args.workloads.split(",") if name in ALL_WORKLOADS]
     backends = [name for name in args.backends.split(",") if name in ALL_BACKENDS]
@@ -143,6 +212,9 @@ def main() -> None:
             "after": _tree(args.after, Path(scratch)),
         }
         try:
+            if args.count:
+                _count(trees, workloads, backends)
+                return
             results: dict[tuple[str, str, str], list[dict[str, float]]] = {}
             for round_ in range(args.rounds):
                 order = ["before", "after"] if round_ % 2 == 0 else ["after", "before"]

@@ -95,6 +95,11 @@ if sys.version_info >= (3, 12):
 else:
     _EAGER_CODE = object()
 
+#: The running loop if a cheap look shows it, else None (then ask asyncio).
+_cheap_running_loop: Callable[[], Any] = (
+    _get_running_loop if sys.version_info >= (3, 12) else running_asyncio_loop
+)
+
 
 def _task_maker(loop: AbstractEventLoop) -> Callable[..., Task[Any]]:
     """Return how to create tasks on ``loop``: never eagerly, but honouring
@@ -299,17 +304,36 @@ class TaskStatus:
         except InvalidStateError:
             if future is None or not future.cancelled():
                 raise RuntimeError("called 'started' twice on the same task status") from None
+            home = None  # the start() call was cancelled: the child stays where it is
+        else:
+            home = self._home
         handle = self._handle
         if handle is not None:
             handle._start_value = value
-            home = self._home
-            if home is not None and not future.cancelled():
+            if home is not None:
+                # Into the group's scope now (see _start_task). _move_child()
+                # inlined for a child that entered no scope of its own (the
+                # common case): one frame instead of three for every start().
                 self._home = None
-                _move_child(handle, home, self._group.cancel_scope)
-        task = current_task()
+                target = self._group.cancel_scope
+                if handle.scope is home:
+                    child = handle._task
+                    home._tasks.discard(child)
+                    target._tasks.add(child)
+                    handle.scope = target
+                    if target._cancel_called or (
+                        not target._shield
+                        and target._parent is not None
+                        and cancelled_origin(target._parent)
+                    ):
+                        deliver(child)
+                else:
+                    _move_child(handle, home, target)
+        task = fast_current_task()
         state = task_states.get(task) if task is not None else None
-        if state is not None and self._group._host is not None:
-            state.parent_id = id(self._group._host)
+        group = self._group
+        if state is not None and group._host is not None:
+            state.parent_id = group._host_id
 
 
 class TaskGroup(AbstractTaskGroup):
@@ -325,6 +349,8 @@ class TaskGroup(AbstractTaskGroup):
         self._num_tasks = 0
         self._make_task: Callable[..., Task[Any]] = Task
         self._plain_loop: AbstractEventLoop | None = None
+        # The loop the group runs in, while it is entered.
+        self._loop: AbstractEventLoop | None = None
         # Children started with start() whose started() was not called yet.
         self._starting: dict[Task[Any], TaskStatus] = {}
         self._errors: list[BaseException] = []
@@ -344,7 +370,7 @@ class TaskGroup(AbstractTaskGroup):
         self.cancel_scope.__enter__()
         self._host = fast_current_task()
         self._host_id = id(self._host)
-        loop = fast_running_loop()
+        self._loop = loop = fast_running_loop()
         self._make_task = _task_maker(loop)
         # Without a task factory of the application's, spawning calls Task itself
         # (a partial's call merges its keywords into a new dict every time).
@@ -458,12 +484,12 @@ class TaskGroup(AbstractTaskGroup):
         name: object = None,
         return_handle: bool = False,
     ) -> Any:
-        host = self._host
+        loop = self._loop
         # The cheap check first: asyncio's own lookup costs a getpid() before 3.12.
         if (
-            host is not None
-            and (loop := host.get_loop()) is not running_asyncio_loop()
-            and loop is not _get_running_loop()
+            loop is not None
+            and _cheap_running_loop() is not loop
+            and _get_running_loop() is not loop
         ):
             # Called from an event loop in another thread: the child must run
             # in the group's loop, and wake the caller in its own (_crossloop).
@@ -472,8 +498,9 @@ class TaskGroup(AbstractTaskGroup):
                 loop,
                 partial(self.start, func, *args, name=name, return_handle=return_handle),
             )
-        future: Future[Any] = fast_running_loop().create_future()
-        handle, task = self._start_task(func, args, name, future)
+        future: Future[Any] = (loop or fast_running_loop()).create_future()
+        handle = self._start_task(func, args, name, future)
+        task = handle._task
         try:
             value = await future
             if return_handle:
@@ -501,32 +528,66 @@ class TaskGroup(AbstractTaskGroup):
         args: tuple[Any, ...],
         name: object,
         status: Future[Any],
-    ) -> tuple[AsyncioTaskHandle[Any], Task[Any]]:
-        """Spawn ``func(*args, task_status=...)`` for `start()`, reporting to ``status``."""
+    ) -> AsyncioTaskHandle[Any]:
+        """Spawn ``func(*args, task_status=...)`` for `start()`, reporting to ``status``.
+
+        `_spawn()`, `callable_name()` for a plain function and the first step of
+        `cancelled_origin()` are inlined, and the child is spawned straight into
+        its caller's scope instead of into the group's and then moved: each
+        start() paid three frames and a move for them (benchmarks/handles_ab.py,
+        workload start). Keep this in step with `_spawn()` and `start_soon()`.
+        """
         if not self._active:
             raise _inactive_group()
-        task_status = TaskStatus(status, self)
+        # TaskStatus(status, self), less its __init__ frame: keep them in step.
+        task_status: TaskStatus = _new_object(TaskStatus)
+        task_status._future = status
+        task_status._group = self
+        task_status._handle = task_status._home = None
         coro = func(*args, task_status=task_status)
         if type(coro) is not types.CoroutineType and not iscoroutine(coro):
             raise not_a_coroutine_result(func, coro)
-        # Until started() moves it, the child belongs to the task calling start().
-        handle = self._spawn(
-            coro,
-            callable_name(func) if name is None else str(name),
-            None,
-            id(fast_current_task()),
-        )
-        task_status._handle = handle
-        task = handle._task
-        self._starting[task] = task_status
-        host = fast_current_task()
-        caller = task_states.get(host) if host is not None else None
+        if name is None:
+            if type(func) is types.FunctionType:
+                name = f"{func.__module__}.{func.__qualname__}"
+            else:
+                name = callable_name(func)
+        elif type(name) is not str:
+            name = str(name)
+        loop = self._plain_loop
+        if loop is not None:
+            task = Task(coro, loop=loop, name=name)
+        else:
+            task = self._make_task(coro, name=name)
+        # start() made sure that the group's loop is the running one.
+        caller_task = current_task(self._loop)
+        caller = task_states.get(caller_task) if caller_task is not None else None
+        group_scope = self.cancel_scope
+        # Until started() moves it into the group's scope, the child belongs to
+        # the task calling start(): a cancellation of the group does not reach
+        # it, one of its caller's does (Trio's rule, #1197). A synchronous
+        # wrapper that called started() already leaves it in the group's scope.
+        scope = group_scope
         if not status.done() and caller is not None and caller.scope is not None:
-            # A cancellation of the group does not reach the child before it
-            # has called started(), one of its caller's does (Trio's rule, #1197).
-            task_status._home = caller.scope
-            _move_child(handle, self.cancel_scope, caller.scope)
-        return handle, task
+            scope = task_status._home = caller.scope
+        handle: AsyncioTaskHandle[Any] = _new_object(AsyncioTaskHandle)
+        handle.parent_id = id(caller_task)
+        handle.scope = scope
+        handle._root = group_scope
+        handle.cancels = 0
+        handle.poke_pending = False
+        handle._task = task
+        task_status._handle = handle
+        task_states[task] = handle
+        scope._tasks.add(task)
+        self._num_tasks += 1
+        self._starting[task] = task_status
+        task.add_done_callback(self._on_done)
+        if scope._cancel_called or (
+            not scope._shield and scope._parent is not None and cancelled_origin(scope._parent)
+        ):
+            deliver(task)  # it will see the cancellation at its first checkpoint
+        return handle
 
     def _on_child_done(self, task: Task[Any]) -> None:
         state = task_states.pop(task, None)
@@ -622,7 +683,7 @@ class TaskGroup(AbstractTaskGroup):
             self._active = False
             # Our frame is in the traceback of what we raise: keep no error in
             # its locals, and no task (whose exception may be that error) here.
-            self._host = None
+            self._host = self._loop = None
             del exc_val, exc_tb
             self._errors = []
         return self.cancel_scope.__exit__(None, None, None)
