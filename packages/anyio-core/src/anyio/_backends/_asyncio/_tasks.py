@@ -308,27 +308,27 @@ class TaskStatus:
         else:
             home = self._home
         handle = self._handle
-        if handle is not None:
-            handle._start_value = value
-            if home is not None:
-                # Into the group's scope now (see _start_task). _move_child()
-                # inlined for a child that entered no scope of its own (the
-                # common case): one frame instead of three for every start().
-                self._home = None
-                target = self._group.cancel_scope
-                if handle.scope is home:
-                    child = handle._task
-                    home._tasks.discard(child)
-                    target._tasks.add(child)
-                    handle.scope = target
-                    if target._cancel_called or (
-                        not target._shield
-                        and target._parent is not None
-                        and cancelled_origin(target._parent)
-                    ):
-                        deliver(child)
-                else:
-                    _move_child(handle, home, target)
+        # No handle._start_value here: only start() hands the handle out, and it
+        # records the value itself (a store here would give each handle a dict).
+        if handle is not None and home is not None:
+            # Into the group's scope now (see _start_task). _move_child()
+            # inlined for a child that entered no scope of its own (the common
+            # case): one frame instead of three for every start().
+            self._home = None
+            target = self._group.cancel_scope
+            if handle.scope is home:
+                child = handle._task
+                home._tasks.discard(child)
+                target._tasks.add(child)
+                handle.scope = target
+                if target._cancel_called or (
+                    not target._shield
+                    and target._parent is not None
+                    and cancelled_origin(target._parent)
+                ):
+                    deliver(child)
+            else:
+                _move_child(handle, home, target)
         task = fast_current_task()
         state = task_states.get(task) if task is not None else None
         group = self._group

@@ -231,6 +231,7 @@ class TaskGroup(AbstractTaskGroup):
         self._manager = trio.open_nursery(strict_exception_groups=True)
         self._nursery: trio.Nursery | None = None
         self._token: trio.lowlevel.TrioToken | None = None
+        self._runner: object = None  # Trio's Runner of the run the group is in
         # Invariant: holds the handle of each child that has not exited yet
         # (spawned here, or start()-ed and past its handle's creation).
         self._handles: dict[trio.lowlevel.Task, TrioTaskHandle[Any]] = {}
@@ -247,8 +248,10 @@ class TaskGroup(AbstractTaskGroup):
         self._nursery = nursery = await self._manager.__aenter__()
         # Where start() called from another thread's loop sends the child.
         self._token = trio.lowlevel.current_trio_token()
+        # The run the group belongs to (start() compares it with the running one).
+        self._runner = runner = GLOBAL_RUN_CONTEXT.runner
         # What nursery.start_soon() calls, less a frame and a lookup per child.
-        self._spawn = GLOBAL_RUN_CONTEXT.runner.spawn_impl
+        self._spawn = runner.spawn_impl
         # Shadows Trio's method on this nursery (see TrioTaskHandle).
         # (mypy: an attribute that shadows a method on purpose.)
         nursery._child_finished = _outcome_recorder(self._handles)  # type: ignore[method-assign,assignment]
@@ -354,16 +357,24 @@ class TaskGroup(AbstractTaskGroup):
         return_handle: bool = False,
     ) -> Any:
         nursery = self._check_active()
-        token = self._token
-        if not (trio.lowlevel.in_trio_run() and trio.lowlevel.current_trio_token() is token):
+        # The run this thread is in, if any (a Trio run has one token, one
+        # runner): cheaper than asking for in_trio_run() and the token.
+        if getattr(GLOBAL_RUN_CONTEXT, "runner", None) is not self._runner:
             # Called from an event loop in another thread: the child must run
             # in the group's Trio run, and wake the caller in its own (_crossloop).
             return await start_in_loop(
                 get_backend("trio"),
-                token,
+                self._token,
                 partial(self.start, func, *args, name=name, return_handle=return_handle),
             )
-        task_name = callable_name(func) if name is None else str(name)
+        if name is None:
+            task_name = (
+                f"{func.__module__}.{func.__qualname__}"
+                if type(func) is FunctionType
+                else callable_name(func)
+            )
+        else:
+            task_name = name if type(name) is str else str(name)
         # The child puts its handle here, or the error of a synchronous wrapper
         # that called started() before failing (see _run_started).
         holder: list[Any] = []
@@ -421,7 +432,11 @@ async def _run_started(
         holder.append(exc)
         del holder, handles  # its traceback holds this frame
         return None
-    handle: TrioTaskHandle[Any] = TrioTaskHandle(task)
+    # TrioTaskHandle(task), less its __init__ frame (see TaskGroup.start_soon).
+    handle: TrioTaskHandle[Any] = _new_object(TrioTaskHandle)
+    handle._task = task
+    handle._status = _PENDING
+    handle._value = handle._done = handle._own_status = None
     handle._coro = coro
     handles[task] = handle
     holder.append(handle)
