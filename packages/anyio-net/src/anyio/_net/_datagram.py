@@ -44,16 +44,16 @@ or `ClosedResourceError` if the socket was closed meanwhile. On a connected
 UDP socket, for example, an ICMP "port unreachable" makes the next call raise
 `BrokenResourceError` from `ConnectionRefusedError`; the socket stays usable.
 
-Every datagram goes through `_DatagramIO.receive` / `_send_io`, so each is
+Every datagram goes through `_DatagramIO.receive` / `send`, so each is
 one flat coroutine, with the busy guards as two flags, the socket's calls bound
 once, and a send handed to the watch's ``write`` where the backend has one
 (asyncio: the cancellation check, the call and the shielded yield in one
-coroutine). The classes do not wrap them where nothing is left to do: every
-class's ``receive()`` *is* `_DatagramIO.receive` (an IPv6 UDP socket's
-``recvfrom`` converts the address itself, see `_recvfrom_ipv6`), and a
-connected socket's ``send()`` *is* `_send_io`. A wrapper coroutine costs a
-frame created, resumed twice and torn down per datagram: measured on uvloop,
-about 3,800 instructions, 5 % of a UDP round trip for each one.
+coroutine). No class wraps them: every class's ``receive()`` and ``send()``
+*are* `_DatagramIO`'s (an IPv6 UDP socket's ``recvfrom`` converts the address
+itself, see `_recvfrom_ipv6`; an unconnected socket's target goes through its
+``_target()`` only when it is not the last IP address sent to). A wrapper
+coroutine costs a frame created, resumed twice and torn down per datagram:
+measured on uvloop, thousands of instructions, 5 % or more of a UDP round trip.
 """
 
 from __future__ import annotations
@@ -88,8 +88,6 @@ if TYPE_CHECKING:
     from ..abc._sockets import (
         IPAddressType,
         IPSockAddrType,
-        UDPPacketType,
-        UNIXDatagramPacketType,
     )
 
 __all__ = (
@@ -300,16 +298,17 @@ class _DatagramIO:
         result, self._kept = self._kept, None
         return result
 
-    async def _send_io(self, item: Any, *address: Any) -> None:
-        """Send one datagram; return once the OS has taken it (a connected socket's ``send()``).
+    async def send(self, item: Any) -> None:
+        """Send one datagram; return once the OS has taken it.
 
-        ``item`` is the payload; an unconnected socket passes the resolved
-        ``address`` too (the arguments of the socket's ``sendto``); see the
-        module docstring.
+        ``item`` is the payload, or on an unconnected socket `(payload, address)`:
+        `(host, port)` for UDP (a host name is resolved first, in a worker
+        thread; IP addresses are used as they are), a path for UNIX datagrams.
 
         Raises:
             ClosedResourceError: if the socket was closed (also while waiting).
-            BrokenResourceError: if the OS refused the datagram.
+            BrokenResourceError: if the OS refused the datagram (for example, no
+                UNIX socket is bound at the path).
             BusyResourceError: if another task is already sending.
         """
         call = self._send_call
@@ -317,32 +316,45 @@ class _DatagramIO:
             raise BusyResourceError("writing to")
         self._sending = True
         try:
-            watch = self._watch or self._open_watch()
-            if self._writes:  # the backend's watch does it all (asyncio)
-                # A closed socket makes the call raise (a bad descriptor): see `_error`.
-                await watch.write(call, item, *address)  # type: ignore[attr-defined]  # the checkpoint
-                return
-            backend = self._current_backend()
-            # A cancellation raised here leaves nothing done: nothing was sent.
-            await backend.checkpoint_if_cancelled()
-            waited = False
-            while True:
-                if self._state is _CLOSED:
-                    raise ClosedResourceError
-                try:
-                    call(item, *address)
-                    break
-                except BlockingIOError:
-                    pass
-                await watch.wait_writable()  # the checkpoint
-                waited = True
-            if not waited:
-                # Sent at once: yield, shielded (a cancellation would hide that it was sent).
-                await backend.cancel_shielded_checkpoint()
-        except OSError as exc:
-            raise self._error(exc) from exc
+            if self._UNCONNECTED:
+                payload, target = item
+                # The same IP address as the last send, in a tuple: sent as it is.
+                if type(target) is not tuple or target[0] != self._numeric_host:
+                    target = await self._target(target)  # (its errors propagate as they are)
+                args: tuple[Any, ...] = (payload, target)
+            else:
+                args = (item,)
+            try:
+                watch = self._watch or self._open_watch()
+                if self._writes:  # the backend's watch does it all (asyncio)
+                    # A closed socket makes the call raise (a bad descriptor): see `_error`.
+                    await watch.write(call, *args)  # type: ignore[attr-defined]  # the checkpoint
+                    return
+                backend = self._current_backend()
+                # A cancellation raised here leaves nothing done: nothing was sent.
+                await backend.checkpoint_if_cancelled()
+                waited = False
+                while True:
+                    if self._state is _CLOSED:
+                        raise ClosedResourceError
+                    try:
+                        call(*args)
+                        break
+                    except BlockingIOError:
+                        pass
+                    await watch.wait_writable()  # the checkpoint
+                    waited = True
+                if not waited:
+                    # Sent at once: yield, shielded (a cancellation would hide that it was sent).
+                    await backend.cancel_shielded_checkpoint()
+            except OSError as exc:
+                raise self._error(exc) from exc
         finally:
             self._sending = False
+
+    async def _target(self, target: Any) -> Any:
+        """Return what ``sendto`` takes for an unconnected socket's ``target`` (see `send`)."""
+        raise NotImplementedError
 
 
 class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
@@ -354,31 +366,15 @@ class UDPSocket(_DatagramIO, abc_sockets.UDPSocket):
 
     _UNCONNECTED = True
 
-    # receive() is `_DatagramIO.receive`: `(payload, (host, port))`.
+    # receive() and send() are `_DatagramIO`'s: items are `(payload, (host, port))`.
 
-    async def send(self, item: UDPPacketType) -> None:
-        """Send `(payload, (host, port))`; return once the OS has taken the datagram.
-
-        A host name is resolved first (in a worker thread); IP addresses are
-        used as they are.
-
-        Raises:
-            ClosedResourceError: if the socket was closed (also while waiting).
-            BrokenResourceError: if the OS refused the datagram.
-            BusyResourceError: if another task is already sending.
-        """
-        data, address = item
-        # The same IP address as last time, in a tuple: sent as it is.
-        if type(address) is not tuple or address[0] != self._numeric_host:
-            host, port = address
-            host = str(host)  # also accept an `ipaddress` object
-            if not _is_numeric(self._sock.family, host):
-                resolved = await _resolve_address(self._sock.family, host, port)
-                await self._send_io(data, resolved)
-                return
-            self._numeric_host = host
-            address = (host, port)
-        await self._send_io(data, address)
+    async def _target(self, target: Any) -> Any:
+        host, port = target
+        host = str(host)  # also accept an `ipaddress` object
+        if not _is_numeric(self._sock.family, host):
+            return await _resolve_address(self._sock.family, host, port)
+        self._numeric_host = host  # sent as it is from now on (see `send`)
+        return host, port
 
 
 class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
@@ -388,8 +384,7 @@ class ConnectedUDPSocket(_DatagramIO, abc_sockets.ConnectedUDPSocket):
     `anyio.abc.ConnectedUDPSocket.from_socket()`.
     """
 
-    # receive() is `_DatagramIO.receive` (the payload); send(item) is `_send_io`.
-    send = _DatagramIO._send_io
+    # receive() and send() are `_DatagramIO`'s: items are the payloads.
 
 
 class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
@@ -402,19 +397,10 @@ class UNIXDatagramSocket(_DatagramIO, abc_sockets.UNIXDatagramSocket):
 
     _UNCONNECTED = True
 
-    # receive() is `_DatagramIO.receive`: `(payload, path)`.
+    # receive() and send() are `_DatagramIO`'s: items are `(payload, path)`.
 
-    async def send(self, item: UNIXDatagramPacketType) -> None:
-        """Send `(payload, path)`; return once the OS has taken the datagram.
-
-        Raises:
-            ClosedResourceError: if the socket was closed (also while waiting).
-            BrokenResourceError: if the OS refused the datagram (for example,
-                no socket is bound at `path`).
-            BusyResourceError: if another task is already sending.
-        """
-        data, path = item
-        await self._send_io(data, os.fspath(path))
+    async def _target(self, target: Any) -> Any:
+        return os.fspath(target)
 
 
 class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagramSocket):
@@ -424,8 +410,7 @@ class ConnectedUNIXDatagramSocket(_DatagramIO, abc_sockets.ConnectedUNIXDatagram
     `anyio.abc.ConnectedUNIXDatagramSocket.from_socket()`.
     """
 
-    # receive() is `_DatagramIO.receive` (the payload); send(item) is `_send_io`.
-    send = _DatagramIO._send_io
+    # receive() and send() are `_DatagramIO`'s: items are the payloads.
 
 
 # -- addresses -------------------------------------------------------------------------
