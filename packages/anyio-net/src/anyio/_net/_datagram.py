@@ -51,9 +51,10 @@ once, and a send handed to the watch's ``write`` where the backend has one
 coroutine). No class wraps them: every class's ``receive()`` and ``send()``
 *are* `_DatagramIO`'s (an IPv6 UDP socket's ``recvfrom`` converts the address
 itself, see `_recvfrom_ipv6`; an unconnected socket's target goes through its
-``_target()`` only when it is not the last IP address sent to). A wrapper
-coroutine costs a frame created, resumed twice and torn down per datagram:
-measured on uvloop, thousands of instructions, 5 % or more of a UDP round trip.
+``_target()`` only when it is not the last IP address sent to). Measured with
+callgrind on uvloop, per UDP round trip: the three ``receive()``/``send()``
+wrappers of the connected client and the echo's ``receive()`` cost 4,500 of
+83,000 instructions, the echo's ``send()`` wrapper 460 more.
 """
 
 from __future__ import annotations
