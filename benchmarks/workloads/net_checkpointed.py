@@ -20,27 +20,20 @@ from harness import Workload, start_timer, stop_timer
 
 from . import net, udp
 
-tcp_ping_pong_cp = Workload(
-    name="tcp_ping_pong_cp",
-    summary="tcp_ping_pong against an asyncio twin with a schedule point per send (info)",
-    n=2_000,
-    quick_n=500,
-    unit="round trip",
-)
-unix_ping_pong_cp = Workload(
-    name="unix_ping_pong_cp",
-    summary="unix_ping_pong against an asyncio twin with a schedule point per send (info)",
-    n=2_000,
-    quick_n=500,
-    unit="round trip",
-)
-udp_ping_pong_cp = Workload(
-    name="udp_ping_pong_cp",
-    summary="udp_ping_pong against an asyncio twin with a schedule point per send (info)",
-    n=2_000,
-    quick_n=500,
-    unit="round trip",
-)
+
+def _info_row(plain: str) -> Workload:
+    return Workload(
+        name=f"{plain}_cp",
+        summary=f"{plain} against an asyncio twin with a schedule point per send (info)",
+        n=2_000,
+        quick_n=500,
+        unit="round trip",
+    )
+
+
+tcp_ping_pong_cp = _info_row("tcp_ping_pong")
+unix_ping_pong_cp = _info_row("unix_ping_pong")
+udp_ping_pong_cp = _info_row("udp_ping_pong")
 
 tcp_ping_pong_cp.anyio(net.tcp_ping_pong_anyio)
 unix_ping_pong_cp.anyio(net.unix_ping_pong_anyio)
