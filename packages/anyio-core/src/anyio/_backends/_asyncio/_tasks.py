@@ -88,12 +88,19 @@ else:
 PosArgsT = TypeVarTuple("PosArgsT")
 T = TypeVar("T")
 
+#: The task running in a given loop, like ``current_task(loop)``.
+_task_running_in: Callable[[Any], Task[Any] | None]
 if sys.version_info >= (3, 12):
     from asyncio import eager_task_factory
 
     _EAGER_CODE: object = eager_task_factory.__code__
+    _task_running_in = current_task  # C code since 3.12
 else:
+    import asyncio.tasks
+
     _EAGER_CODE = object()
+    # What current_task(loop) looks up, without its Python frame.
+    _task_running_in = asyncio.tasks._current_tasks.get  # type: ignore[attr-defined]  # asyncio internal
 
 #: The running loop if a cheap look shows it, else None (then ask asyncio).
 _cheap_running_loop: Callable[[], Any] = (
@@ -560,7 +567,7 @@ class TaskGroup(AbstractTaskGroup):
         else:
             task = self._make_task(coro, name=name)
         # start() made sure that the group's loop is the running one.
-        caller_task = current_task(self._loop)
+        caller_task = _task_running_in(self._loop)
         caller = task_states.get(caller_task) if caller_task is not None else None
         group_scope = self.cancel_scope
         # Until started() moves it into the group's scope, the child belongs to

@@ -396,8 +396,12 @@ class TaskGroup(AbstractTaskGroup):
                 raise handle
             finally:
                 del handle  # this frame is in its traceback
-        handle._start_value = value
-        return handle if return_handle else value
+        if return_handle:
+            # Only here does the handle go out: no other store of the value
+            # (which would give every start()-ed child's handle a dict).
+            handle._start_value = value
+            return handle
+        return value
 
 
 async def _run_started(
@@ -421,10 +425,10 @@ async def _run_started(
     caller calls ``func``), not to the group that the task has just joined: it
     goes back through ``holder`` and the task ends quietly.
     """
-    task = trio.lowlevel.current_task()
+    task = GLOBAL_RUN_CONTEXT.task  # trio.lowlevel.current_task(), less its frame
     try:
         coro = func(*args, task_status=task_status)
-        if not hasattr(coro, "cr_frame"):
+        if type(coro) is not CoroutineType and not hasattr(coro, "cr_frame"):
             raise not_a_coroutine_result(func, coro)
     except BaseException as exc:
         if task.parent_nursery is not nursery:
