@@ -208,6 +208,8 @@ def _record_error(handle: TrioTaskHandle[Any], result: Outcome[Any]) -> Outcome[
 
 
 _nursery_child_finished = trio.Nursery._child_finished
+#: The code flag of an `async def` function (`inspect.CO_COROUTINE`, without the import).
+_CO_COROUTINE = 0x80
 #: Makes an instance without calling its __init__ (see TaskGroup.start_soon).
 _new_object = object.__new__
 _NOTHING: Value[None] = Value(None)
@@ -375,6 +377,15 @@ class TaskGroup(AbstractTaskGroup):
             )
         else:
             task_name = name if type(name) is str else str(name)
+        if (
+            not return_handle
+            and type(func) is FunctionType
+            and func.__code__.co_flags & _CO_COROUTINE
+        ):
+            # An `async def` function, and no handle wanted: _run_started has
+            # nothing to do (no handle to make, no result to check), so Trio runs
+            # the function itself, without a wrapper frame around every step.
+            return await nursery.start(func, *args, name=task_name)
         # The child puts its handle here, or the error of a synchronous wrapper
         # that called started() before failing (see _run_started).
         holder: list[Any] = []
