@@ -31,6 +31,30 @@ PosArgsT = TypeVarTuple("PosArgsT")
 #: runs in a worker thread. anyio itself keeps its own records elsewhere.
 threadlocals = threading.local()
 
+#: What other distributions asked to run when an event loop run has ended
+#: (`register_run_end_hook()`).
+_run_end_hooks: list[Callable[[], object]] = []
+
+
+def register_run_end_hook(hook: Callable[[], object]) -> None:
+    """Call ``hook()`` in the thread of every loop run, once the run has ended.
+
+    For cleanup that must not block a running loop but should be done before
+    `anyio.run()` returns (or a test runner closes): the worker-thread pool
+    waits there for the idle workers that the run's end told to leave, so that
+    none outlives the run. ``hook`` must return soon, must not raise, and must
+    act only on what the finished run of the calling thread left behind. A
+    hook registered twice is called once.
+    """
+    if hook not in _run_end_hooks:
+        _run_end_hooks.append(hook)
+
+
+def run_ended() -> None:
+    """Call the run-end hooks: the caller's event loop run has just ended (see above)."""
+    for hook in _run_end_hooks:
+        hook()
+
 
 def run(
     func: Callable[[Unpack[PosArgsT]], Awaitable[T_Retval]],
@@ -75,7 +99,10 @@ def run(
     if not inspect.iscoroutinefunction(func):
         func = _awaiting(func)  # a callable returning some other awaitable (anyio#1171)
     with dump_signal_from_env():  # ANYIO_TASK_TREE_SIGNAL: print the task tree on a signal
-        return implementation.run(func, args, options)
+        try:
+            return implementation.run(func, args, options)
+        finally:
+            run_ended()
 
 
 def _awaiting(

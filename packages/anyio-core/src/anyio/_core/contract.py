@@ -28,7 +28,9 @@ This module names no backend and imports neither asyncio nor Trio.
   * `clock_busy()`: a context manager that keeps a virtual clock from jumping
     while work outside the loop (a worker thread) is in progress;
   * `register_handoff_check()`: makes ``wait_all_tasks_blocked()`` wait while
-    work handed to another thread has not been taken by it yet.
+    work handed to another thread has not been taken by it yet;
+  * `register_run_end_hook()`: a call in the loop's thread once a loop run
+    (``anyio.run()``, a test runner) has ended, where blocking briefly is fine.
 
 Every name but ``LazyExports`` loads on first use (and is then cached here),
 so importing this module costs next to nothing.
@@ -62,7 +64,7 @@ if TYPE_CHECKING:
         unregister_backend,
     )
     from ._clock import clock_busy
-    from ._eventloop import threadlocals
+    from ._eventloop import register_run_end_hook, threadlocals
     from ._taskinfo import register_handoff_check
 
 #: Names loaded on first use, so that importing this module (which
@@ -91,6 +93,7 @@ _ON_FIRST_USE = {
     ),
     "clock_busy": "._clock",
     "threadlocals": "._eventloop",
+    "register_run_end_hook": "._eventloop",
     "register_handoff_check": "._taskinfo",
 }
 
@@ -112,6 +115,7 @@ __all__ = [
     "get_backend",
     "register_backend",
     "register_handoff_check",
+    "register_run_end_hook",
     "threadlocals",
     "unregister_backend",
 ]

@@ -17,8 +17,9 @@ recently used first. A worker that gets no job for `IDLE_TIMEOUT` seconds
 retires itself; the idle stack is shared with the loop thread for that one
 purpose, under ``Pool.lock``, so that a job is never handed to a worker that
 is just leaving. When the loop run ends, a system task's ``finally`` tells
-every idle worker to exit. It does not join them: that would block the loop
-thread. A worker still running an abandoned call exits when it finishes (its
+every idle worker to exit. It does not join them there: that would block the
+loop thread. The thread joins them once the run is over (core's run-end hook),
+so that ``anyio.run()`` returns with none of its idle workers left. A worker still running an abandoned call exits when it finishes (its
 result has nowhere to go) or, if its last hand-off was accepted by a loop that
 then stopped, after the idle timeout. Workers are daemon threads: an abandoned
 call never blocks interpreter exit.
@@ -44,7 +45,7 @@ from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from .. import RunFinishedError
-from .._core.contract import register_handoff_check, threadlocals
+from .._core.contract import register_handoff_check, register_run_end_hook, threadlocals
 from ..lowlevel import EventLoopToken, RunVar
 
 if TYPE_CHECKING:
@@ -192,8 +193,12 @@ class Pool:
 def join_departed_workers() -> None:
     """Wait until the workers that the end of this thread's last loop run told to leave are gone.
 
-    For a thread whose event loop has finished, where blocking is fine (a
-    portal's thread), so that no worker thread outlives ``start_blocking_portal()``.
+    For a thread whose event loop has finished, where blocking is fine: core
+    calls it when a run has ended (a run-end hook) and a portal's thread after
+    its loop, so that no idle worker thread outlives ``anyio.run()``, a test
+    runner or ``start_blocking_portal()``. Those workers were idle when told to
+    leave, so each exits at once; a worker still running an abandoned call is
+    not among them.
     """
     departing, thread_state.departing = thread_state.departing, ()
     for thread in departing:
@@ -210,6 +215,9 @@ def _jobs_not_taken() -> bool:
 
 
 register_handoff_check(_jobs_not_taken)
+# The end of a run tells its idle workers to leave without joining them (in the
+# loop, that would block it); once the run is over, its thread waits for them.
+register_run_end_hook(join_departed_workers)
 
 
 def current_pool(backend: Backend) -> Pool:

@@ -18,6 +18,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..._core._deadlock import DeadlockError, DeadlockWatch
+from ..._core._eventloop import run_ended
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
 from . import _options
@@ -195,6 +196,7 @@ class TestRunner(AbstractTestRunner):
         finally:
             if self._watch is not None:
                 self._watch.deactivate()
+            run_ended()
 
     def _on_loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")

@@ -21,6 +21,7 @@ import outcome
 import trio
 
 from ..._core._deadlock import GRACE, DeadlockError, DeadlockWatch
+from ..._core._eventloop import run_ended
 from ...abc._testing import NESTED_CALL_MESSAGE
 from ...abc._testing import TestRunner as AbstractTestRunner
 from . import _deadlock, _options
@@ -126,6 +127,8 @@ class TestRunner(AbstractTestRunner):
         finally:
             if self._watch is not None:
                 self._watch.deactivate()
+            if not self._wedged:  # (a wedged run has not ended)
+                run_ended()
 
     def watch_deadlocks(self, enabled: bool = True) -> bool:
         if self._watch is None:
