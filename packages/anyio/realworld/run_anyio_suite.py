@@ -200,10 +200,6 @@ INTERNAL: dict[str, str] = {
         "from_thread.run_sync() runs inside the task that called to_thread.run_sync(), "
         "as on Trio, so there is a current task"
     ),
-    "tests/test_to_thread.py::test_asyncio_run_does_not_leak_event_loop": (
-        "checks right after run() returns; an idle worker that the run's end told to leave "
-        "may still hold the loop until its thread exits a moment later (then it is freed)"
-    ),
     "tests/test_to_thread.py::test_asyncio_no_root_task": (
         "on a loop driven without anyio.run()/asyncio.run(), idle (daemon) workers "
         "leave after the idle timeout, not when the outermost task ends"
