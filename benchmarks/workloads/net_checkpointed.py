@@ -2,8 +2,8 @@
 
 AnyIO's `send()` is a checkpoint: a cancellation point and a schedule point, on every
 backend (AnyIO 4.13's asyncio streams call `sleep(0)` before `transport.write()`; Trio's
-`send_all()` does the same). The raw asyncio twins of `tcp_ping_pong`, `unix_ping_pong` and
-`udp_ping_pong` do not: `write()` + `drain()` and `sendto()` hand the bytes to the
+`send_all()` does the same). The raw asyncio twins of `tcp_ping_pong`, `unix_ping_pong`, `udp_ping_pong`
+and `tcp_echo_1000` do not: `write()` + `drain()` and `sendto()` hand the bytes to the
 transport and go on without yielding, so each round trip of theirs has two task steps
 fewer than any implementation of AnyIO's semantics can have. These rows run the same anyio
 bodies against twins that add `await asyncio.sleep(0)` after each send, which is the
@@ -18,26 +18,28 @@ import asyncio
 
 from harness import Workload, start_timer, stop_timer
 
-from . import net, udp
+from . import net, net_scale, udp
 
 
-def _info_row(plain: str) -> Workload:
+def _info_row(plain: Workload) -> Workload:
     return Workload(
-        name=f"{plain}_cp",
-        summary=f"{plain} against an asyncio twin with a schedule point per send (info)",
-        n=2_000,
-        quick_n=500,
-        unit="round trip",
+        name=f"{plain.name}_cp",
+        summary=f"{plain.name} against an asyncio twin with a schedule point per send (info)",
+        n=plain.n,
+        quick_n=plain.quick_n,
+        unit=plain.unit,
     )
 
 
-tcp_ping_pong_cp = _info_row("tcp_ping_pong")
-unix_ping_pong_cp = _info_row("unix_ping_pong")
-udp_ping_pong_cp = _info_row("udp_ping_pong")
+tcp_ping_pong_cp = _info_row(net.tcp_ping_pong)
+unix_ping_pong_cp = _info_row(net.unix_ping_pong)
+udp_ping_pong_cp = _info_row(udp.udp_ping_pong)
+tcp_echo_1000_cp = _info_row(net_scale.tcp_echo_1000)
 
 tcp_ping_pong_cp.anyio(net.tcp_ping_pong_anyio)
 unix_ping_pong_cp.anyio(net.unix_ping_pong_anyio)
 udp_ping_pong_cp.anyio(udp.udp_ping_pong_anyio)
+tcp_echo_1000_cp.anyio(net_scale.tcp_echo_1000_anyio)
 
 
 async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
@@ -107,3 +109,44 @@ async def udp_ping_pong_cp_asyncio(n: int) -> None:
     finally:
         client_transport.close()
         server_transport.close()
+
+
+@tcp_echo_1000_cp.asyncio
+async def tcp_echo_1000_cp_asyncio(n: int) -> None:
+    connections = net_scale.CONNECTIONS
+    net_scale._ensure_fd_limit(connections)
+    all_in = asyncio.get_running_loop().create_future()
+    arrivals = net_scale._Arrivals(connections, lambda: all_in.set_result(None))
+
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        arrivals.arrived()
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+            await asyncio.sleep(0)
+        writer.close()
+
+    async def chat(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, rounds: int
+    ) -> None:
+        for _ in range(rounds):
+            writer.write(net_scale.MESSAGE)
+            await writer.drain()
+            await asyncio.sleep(0)
+            await reader.read(65536)
+
+    server = await asyncio.start_server(echo, net_scale.LOCALHOST, 0, backlog=connections)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        pairs = [
+            await asyncio.open_connection(net_scale.LOCALHOST, port) for _ in range(connections)
+        ]
+        await all_in
+        start_timer()
+        async with asyncio.TaskGroup() as chats:
+            for reader, writer in pairs:
+                chats.create_task(chat(reader, writer, n // connections))
+        stop_timer()
+        for _reader, writer in pairs:
+            writer.close()
+        await asyncio.gather(*(writer.wait_closed() for _reader, writer in pairs))
