@@ -19,10 +19,11 @@ purpose, under ``Pool.lock``, so that a job is never handed to a worker that
 is just leaving. When the loop run ends, a system task's ``finally`` tells
 every idle worker to exit. It does not join them there: that would block the
 loop thread. The thread joins them once the run is over (core's run-end hook),
-so that ``anyio.run()`` returns with none of its idle workers left. A worker still running an abandoned call exits when it finishes (its
-result has nowhere to go) or, if its last hand-off was accepted by a loop that
-then stopped, after the idle timeout. Workers are daemon threads: an abandoned
-call never blocks interpreter exit.
+so that ``anyio.run()`` returns with none of its idle workers left. A worker
+still running an abandoned call exits when it finishes (its result has nowhere
+to go) or, if its last hand-off was accepted by a loop that then stopped,
+after the idle timeout. Workers are daemon threads: an abandoned call never
+blocks interpreter exit.
 
 Nothing here keeps a finished event loop alive for ever (AnyIO's #1203). The
 pool holds no reference to its loop: it lives in a `RunVar`, whose per-loop
